@@ -1,0 +1,211 @@
+/**
+ * Executes one WriteOp against Grafana. Creates are idempotent: on "already exists" the object
+ * is re-read and adopted only when it carries this tenant's marker; otherwise the op fails with
+ * a conflict naming the object and the fix.
+ */
+import { APP_PLUGIN_ID, jsonDataMarkerTenant, teamMarkerTenant } from './naming';
+import { errorMessage, errorStatus, type FolderPermissionItem, type TenancyApi } from './ports';
+import type { TeamRef, WriteOp } from './planTypes';
+import { withRetry, type RetryOptions } from './retry';
+
+export class ApplyStepError extends Error {
+  constructor(
+    message: string,
+    readonly fix: string
+  ) {
+    super(message);
+    this.name = 'ApplyStepError';
+  }
+}
+
+/** Per-tenant state shared by the ops of one apply: ids learnt while creating. */
+export interface OpContext {
+  tenantId: string;
+  /** The applying user (the only member of an org it just created). */
+  selfId: number;
+  orgId?: number;
+  teamIds: Map<string, number>;
+  retry: RetryOptions | false;
+}
+
+export async function runOp(api: TenancyApi, op: WriteOp, ctx: OpContext): Promise<void> {
+  const call = <T>(fn: () => Promise<T>) => (ctx.retry === false ? fn() : withRetry(fn, ctx.retry));
+  if (op.type === 'createOrg') {
+    ctx.orgId = await createOrAdoptOrg(api, op.name, ctx, call);
+    return;
+  }
+  const orgId = ctx.orgId;
+  if (orgId === undefined) {
+    throw new ApplyStepError(`org of tenant "${ctx.tenantId}" is unknown`, 'plan again: the org step did not run');
+  }
+  switch (op.type) {
+    case 'renameOrg':
+      return call(() => api.renameOrg(orgId, op.name));
+    case 'deleteOrg':
+      try {
+        await call(() => api.deleteOrg(orgId));
+      } catch (err) {
+        if (errorStatus(err) === 400) {
+          // Grafana refuses to delete the caller's active org (CONTRACT §4).
+          throw new ApplyStepError(`org ${orgId} is the active org of the applying user (${errorMessage(err)})`, 'switch your active org (Profile → Organizations) to another org and apply again');
+        }
+        throw err;
+      }
+      return;
+    case 'addOrgUser':
+      try {
+        await call(() => api.addOrgUser(orgId, op.loginOrEmail, op.role));
+      } catch (err) {
+        if (errorStatus(err) !== 409) {
+          throw err;
+        }
+        // Already a member (added meanwhile, e.g. by SSO): make the role match instead.
+        await call(() => api.updateOrgUserRole(orgId, op.userId, op.role));
+      }
+      return;
+    case 'updateOrgUserRole':
+      return call(() => api.updateOrgUserRole(orgId, op.userId, op.role));
+    case 'createTeam': {
+      const teamId = await createOrAdoptTeam(api, orgId, op.name, op.email, ctx, call);
+      ctx.teamIds.set(op.name.toLowerCase(), teamId);
+      if (op.removeCreatorUserId !== undefined) {
+        await ignoreStatus([404], () => call(() => api.removeTeamMember(orgId, teamId, op.removeCreatorUserId!)));
+      }
+      return;
+    }
+    case 'deleteTeam': {
+      const teamId = await teamIdOf(api, orgId, op.team, ctx);
+      await ignoreStatus([404], () => call(() => api.deleteTeam(orgId, teamId)));
+      return;
+    }
+    case 'addTeamMember': {
+      const teamId = await teamIdOf(api, orgId, op.team, ctx);
+      const added = await ignoreStatus([400], () => call(() => api.addTeamMember(orgId, teamId, op.userId)), /already added/i);
+      // A fresh membership is a plain member (0); an existing one may hold another permission.
+      if (op.permission !== 0 || !added) {
+        await call(() => api.setTeamMemberPermission(orgId, teamId, op.userId, op.permission));
+      }
+      return;
+    }
+    case 'setTeamMemberPermission': {
+      const teamId = await teamIdOf(api, orgId, op.team, ctx);
+      return call(() => api.setTeamMemberPermission(orgId, teamId, op.userId, op.permission));
+    }
+    case 'removeTeamMember': {
+      const teamId = await teamIdOf(api, orgId, op.team, ctx);
+      await ignoreStatus([404], () => call(() => api.removeTeamMember(orgId, teamId, op.userId)));
+      return;
+    }
+    case 'createDataSource':
+      try {
+        await call(() => api.createDataSource(orgId, op.body));
+      } catch (err) {
+        if (errorStatus(err) !== 409) {
+          throw err;
+        }
+        const existing = await api.getDataSource(orgId, op.body.uid).catch(() => undefined);
+        if (!existing || jsonDataMarkerTenant(existing.jsonData) !== ctx.tenantId) {
+          throw new ApplyStepError(`data source "${op.body.name}" / uid "${op.body.uid}" already exists and is not managed for tenant "${ctx.tenantId}" (${errorMessage(err)})`, 'rename or delete the other data source in Grafana, then apply again');
+        }
+        await call(() => api.updateDataSource(orgId, op.body.uid, op.body));
+      }
+      return;
+    case 'updateDataSource':
+      return call(() => api.updateDataSource(orgId, op.body.uid, op.body));
+    case 'deleteDataSource':
+      await ignoreStatus([404], () => call(() => api.deleteDataSource(orgId, op.uid)));
+      return;
+    case 'createFolder':
+      // The uid `mtt-<tenant>` is the folder's marker, so an existing one (409/412) is ours.
+      await ignoreStatus([409, 412], () => call(() => api.createFolder(orgId, op.uid, op.title)));
+      return;
+    case 'updateFolderTitle':
+      return call(() => api.updateFolderTitle(orgId, op.uid, op.title));
+    case 'deleteFolder':
+      await ignoreStatus([404], () => call(() => api.deleteFolder(orgId, op.uid)));
+      return;
+    case 'setFolderPermissions': {
+      const items: FolderPermissionItem[] = [];
+      for (const item of op.items) {
+        items.push('role' in item ? { role: item.role, permission: item.permission } : { teamId: await teamIdOf(api, orgId, item.team, ctx), permission: item.permission });
+      }
+      return call(() => api.setFolderPermissions(orgId, op.uid, items));
+    }
+    case 'writeAppSettings':
+      return call(() => api.setAppSettings(orgId, APP_PLUGIN_ID, op.body));
+  }
+}
+
+type Call = <T>(fn: () => Promise<T>) => Promise<T>;
+
+async function createOrAdoptOrg(api: TenancyApi, name: string, ctx: OpContext, call: Call): Promise<number> {
+  try {
+    return (await call(() => api.createOrg(name))).orgId;
+  } catch (err) {
+    if (errorStatus(err) !== 409) {
+      throw err;
+    }
+    // Our own earlier attempt may have succeeded with its response lost (then retried): adopt the
+    // org when it carries our marker or is still empty, as the planner would (plan.ts).
+    const org = (await api.listOrgs()).find((o) => o.name.toLowerCase() === name.toLowerCase());
+    if (org && (await isOursOrEmpty(api, org.id, ctx))) {
+      return org.id;
+    }
+    throw new ApplyStepError(`org "${name}" was created by someone else meanwhile (${errorMessage(err)})`, 'plan again: the new plan shows whether the org can be adopted or conflicts');
+  }
+}
+
+async function isOursOrEmpty(api: TenancyApi, orgId: number, ctx: OpContext): Promise<boolean> {
+  try {
+    const settings = await api.getAppSettings(orgId, APP_PLUGIN_ID);
+    if (jsonDataMarkerTenant(settings.jsonData) === ctx.tenantId) {
+      return true;
+    }
+    const [users, teams, datasources, hits] = await Promise.all([api.listOrgUsers(orgId), api.listTeams(orgId), api.listDataSources(orgId), api.search(orgId)]);
+    return settings.jsonData === null && !settings.enabled && users.every((u) => u.userId === ctx.selfId) && teams.length + datasources.length + hits.length === 0;
+  } catch {
+    return false;
+  }
+}
+
+async function createOrAdoptTeam(api: TenancyApi, orgId: number, name: string, email: string, ctx: OpContext, call: Call): Promise<number> {
+  try {
+    return (await call(() => api.createTeam(orgId, name, email))).teamId;
+  } catch (err) {
+    if (errorStatus(err) !== 409) {
+      throw err;
+    }
+    const team = (await api.listTeams(orgId)).find((t) => t.name.toLowerCase() === name.toLowerCase());
+    if (!team || teamMarkerTenant(team.email) !== ctx.tenantId) {
+      throw new ApplyStepError(`team "${name}" already exists in org ${orgId} and is not managed by the tenancy app`, 'rename or delete that team in Grafana, or rename the team in the spec');
+    }
+    return team.id;
+  }
+}
+
+async function teamIdOf(api: TenancyApi, orgId: number, ref: TeamRef, ctx: OpContext): Promise<number> {
+  const known = ctx.teamIds.get(ref.name.toLowerCase()) ?? ref.id;
+  if (known !== undefined) {
+    return known;
+  }
+  const team = (await api.listTeams(orgId)).find((t) => t.name.toLowerCase() === ref.name.toLowerCase());
+  if (!team) {
+    throw new ApplyStepError(`team "${ref.name}" does not exist in org ${orgId}`, 'apply again: the team step failed or was skipped');
+  }
+  ctx.teamIds.set(ref.name.toLowerCase(), team.id);
+  return team.id;
+}
+
+/** Runs fn; an error with one of `statuses` (and a matching message, if given) counts as done. Returns false then. */
+async function ignoreStatus(statuses: number[], fn: () => Promise<unknown>, message?: RegExp): Promise<boolean> {
+  try {
+    await fn();
+    return true;
+  } catch (err) {
+    const status = errorStatus(err);
+    if (status !== undefined && statuses.includes(status) && (!message || message.test(errorMessage(err)))) {
+      return false;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * GitOps CLI: plan or apply a tenant spec file against Grafana as a Server Admin user (basic auth).
+ *
+ *   npx tsx src/tenancy/cli.ts plan  --spec provisioning/tenants/tenants.yaml --grafana-url http://localhost:3000 --user admin --password admin
+ *   npx tsx src/tenancy/cli.ts apply --spec ... [--prune] [--rotate-secrets] [--audit-org 1]
+ *
+ * URL, user and password may come from GRAFANA_URL, GRAFANA_USER, GRAFANA_PASSWORD instead.
+ * `datasource.basicAuth.passwordEnv` in the spec is read from the environment.
+ * Exit codes: plan → 0 nothing to do, 2 changes pending, 1 invalid spec / conflicts / errors;
+ * apply → 0 every tenant done, 1 otherwise.
+ */
+import { readFileSync } from 'fs';
+import { basicAuthTransport, GrafanaApi } from '../grafana-api';
+import { applyPlan } from './apply';
+import { formatApplyResult, formatPlan } from './format';
+import { tenancyApiFromGrafana } from './grafanaAdapter';
+import { readLiveState } from './observe';
+import { planTenants } from './plan';
+import { redactPlan } from './planTypes';
+import { parseTenantSpec, type TenantSpec } from './spec';
+
+export interface CliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  env: Record<string, string | undefined>;
+}
+
+const USAGE = 'usage: tenancy plan|apply --spec <file> [--grafana-url <url>] [--user <login>] [--password <pw>] [--prune] [--rotate-secrets] [--audit-org <id>] [--json]';
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  const flags = parseFlags(rest);
+  if ((command !== 'plan' && command !== 'apply') || typeof flags.spec !== 'string') {
+    io.err(USAGE);
+    return 1;
+  }
+  const url = str(flags['grafana-url']) ?? io.env.GRAFANA_URL;
+  const user = str(flags.user) ?? io.env.GRAFANA_USER ?? 'admin';
+  const password = str(flags.password) ?? io.env.GRAFANA_PASSWORD;
+  if (!url || password === undefined) {
+    io.err('missing --grafana-url/GRAFANA_URL or --password/GRAFANA_PASSWORD: the CLI needs a Grafana Server Admin user');
+    return 1;
+  }
+  let text: string;
+  try {
+    text = readFileSync(flags.spec, 'utf8');
+  } catch (e) {
+    io.err(`cannot read spec file ${flags.spec}: ${(e as Error).message}`);
+    return 1;
+  }
+  const parsed = parseTenantSpec(text);
+  if (!parsed.ok) {
+    io.err(`spec ${flags.spec} is invalid:\n` + parsed.errors.map((e) => `  ${e.path}: ${e.message}\n    fix: ${e.fix}`).join('\n'));
+    return 1;
+  }
+  const spec = resolvePasswordEnv(parsed.spec, io);
+  if (!spec) {
+    return 1;
+  }
+  const api = tenancyApiFromGrafana(new GrafanaApi(basicAuthTransport(url, user, password)));
+  try {
+    const plan = planTenants(spec, await readLiveState(api, spec), { rotateSecrets: flags['rotate-secrets'] === true });
+    io.out(flags.json ? JSON.stringify(redactPlan(plan), null, 2) : formatPlan(plan));
+    if (command === 'plan') {
+      const pending = plan.summary.create + plan.summary.update + plan.summary.orphaned;
+      return plan.summary.conflict > 0 ? 1 : pending > 0 ? 2 : 0;
+    }
+    const auditOrg = Number(str(flags['audit-org']) ?? '1');
+    const result = await applyPlan(api, plan, { prune: flags.prune === true, audit: { orgId: auditOrg } });
+    io.out(formatApplyResult(result));
+    return Object.values(result.tenants).every((s) => s.state === 'done') ? 0 : 1;
+  } catch (e) {
+    io.err(`tenancy ${command} failed: ${(e as Error).message}`);
+    return 1;
+  }
+}
+
+function resolvePasswordEnv(spec: TenantSpec, io: CliIo): TenantSpec | undefined {
+  for (const t of spec.tenants) {
+    const auth = t.datasource.basicAuth;
+    if (auth?.passwordEnv) {
+      const value = io.env[auth.passwordEnv];
+      if (value === undefined || value === '') {
+        io.err(`tenant ${t.id}: environment variable ${auth.passwordEnv} (datasource.basicAuth.passwordEnv) is not set; export it or remove passwordEnv to keep the stored password`);
+        return undefined;
+      }
+      t.datasource = { ...t.datasource, basicAuth: { ...auth, password: value } };
+    }
+  }
+  return spec;
+}
+
+function parseFlags(args: string[]): Record<string, string | true> {
+  const flags: Record<string, string | true> = {};
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (!a.startsWith('--')) {
+      continue;
+    }
+    const [key, inline] = a.slice(2).split('=', 2);
+    if (inline !== undefined) {
+      flags[key] = inline;
+    } else if (i + 1 < args.length && !args[i + 1].startsWith('--')) {
+      flags[key] = args[++i];
+    } else {
+      flags[key] = true;
+    }
+  }
+  return flags;
+}
+
+const str = (v: string | true | undefined) => (typeof v === 'string' ? v : undefined);
+
+if (require.main === module) {
+  runCli(process.argv.slice(2), { out: (t) => console.log(t), err: (t) => console.error(t), env: process.env }).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,139 @@
+/**
+ * Reads the live state the planner needs, with as few calls as possible: global lists once
+ * (current user, orgs, users), the app settings of every org once (it carries the org ownership
+ * marker), then per tenant org: org users, teams, members of managed teams, data sources, the
+ * managed data source by uid (for secureJsonFields), one `/api/search` (folders + dashboards)
+ * and the managed folder's permissions. No writes.
+ */
+import { folderUid, jsonDataMarkerTenant, datasourceUid, teamMarkerTenant, APP_PLUGIN_ID } from './naming';
+import {
+  errorMessage,
+  errorStatus,
+  type AppSettingsRecord,
+  type DataSourceRecord,
+  type FolderPermissionItem,
+  type OrgRef,
+  type OrgUser,
+  type SearchHit,
+  type TeamMemberRecord,
+  type TeamRecord,
+  type TenancyApi,
+  type UserRef,
+} from './ports';
+import type { TenantSpec } from './spec';
+
+export interface LiveTeam extends TeamRecord {
+  /** Tenant id from the team's ownership marker, if any. */
+  markerTenant?: string;
+  /** Read only for managed teams. */
+  members?: TeamMemberRecord[];
+}
+
+export interface LiveOrg {
+  org: OrgRef;
+  /** Tenant id from the app settings marker, if any. */
+  markerTenant?: string;
+  appSettings?: AppSettingsRecord;
+  /** Set when the org's contents could not be read (e.g. the admin is not a member). */
+  readError?: string;
+  /** Present when the contents were read (tenant orgs of the spec). */
+  contents?: {
+    users: OrgUser[];
+    teams: LiveTeam[];
+    datasources: DataSourceRecord[];
+    /** The managed data source read by uid (has secureJsonFields), when it exists. */
+    managedDatasource?: DataSourceRecord;
+    hits: SearchHit[];
+    /** ACL of the managed folder, when it exists. */
+    folderPermissions?: FolderPermissionItem[];
+  };
+}
+
+export interface LiveState {
+  self: UserRef;
+  users: UserRef[];
+  orgs: OrgRef[];
+  /** Every org with its settings marker; contents only for orgs a spec tenant maps to. */
+  orgStates: LiveOrg[];
+}
+
+export interface ReadOptions {
+  /** Parallel tenant reads (default 4): enough to hide latency, gentle on Grafana. */
+  concurrency?: number;
+}
+
+export async function readLiveState(api: TenancyApi, spec: TenantSpec, options: ReadOptions = {}): Promise<LiveState> {
+  const [self, orgs, users] = await Promise.all([api.currentUser(), api.listOrgs(), api.listUsers()]);
+  const concurrency = options.concurrency ?? 4;
+  const orgStates = await mapLimit(orgs, concurrency, (org) => readOrgMarker(api, org));
+  const wanted = new Set(spec.tenants.map((t) => t.id));
+  const names = new Set(spec.tenants.map((t) => t.orgName.toLowerCase()));
+  const toRead = orgStates.filter(
+    (s) => (s.markerTenant !== undefined && wanted.has(s.markerTenant)) || (names.has(s.org.name.toLowerCase()) && s.readError === undefined)
+  );
+  await mapLimit(toRead, concurrency, async (state) => {
+    try {
+      state.contents = await readOrgContents(api, state.org.id, state.markerTenant ?? tenantForName(spec, state.org.name));
+    } catch (err) {
+      state.readError = readErrorText(state.org, err);
+    }
+  });
+  return { self, users, orgs, orgStates };
+}
+
+async function readOrgMarker(api: TenancyApi, org: OrgRef): Promise<LiveOrg> {
+  try {
+    const appSettings = await api.getAppSettings(org.id, APP_PLUGIN_ID);
+    return { org, appSettings, markerTenant: jsonDataMarkerTenant(appSettings.jsonData) };
+  } catch (err) {
+    return { org, readError: readErrorText(org, err) };
+  }
+}
+
+function tenantForName(spec: TenantSpec, orgName: string): string {
+  return spec.tenants.find((t) => t.orgName.toLowerCase() === orgName.toLowerCase())?.id ?? '';
+}
+
+async function readOrgContents(api: TenancyApi, orgId: number, tenantId: string): Promise<NonNullable<LiveOrg['contents']>> {
+  const [users, teamRecords, datasources, hits] = await Promise.all([
+    api.listOrgUsers(orgId),
+    api.listTeams(orgId),
+    api.listDataSources(orgId),
+    api.search(orgId),
+  ]);
+  const teams: LiveTeam[] = await Promise.all(
+    teamRecords.map(async (team) => {
+      const markerTenant = teamMarkerTenant(team.email);
+      // Members of unmanaged teams are never changed, so they are not read.
+      const members = markerTenant === tenantId ? await api.listTeamMembers(orgId, team.id) : undefined;
+      return { ...team, markerTenant, members };
+    })
+  );
+  const dsUid = datasourceUid(tenantId);
+  const managedDatasource = datasources.some((d) => d.uid === dsUid) ? await api.getDataSource(orgId, dsUid) : undefined;
+  const fUid = folderUid(tenantId);
+  const folderPermissions = hits.some((h) => h.uid === fUid && h.type === 'dash-folder') ? await api.getFolderPermissions(orgId, fUid) : undefined;
+  return { users, teams, datasources, managedDatasource, hits, folderPermissions };
+}
+
+function readErrorText(org: OrgRef, err: unknown): string {
+  const status = errorStatus(err);
+  if (status === 403 || status === 401) {
+    return `cannot read org "${org.name}" (id ${org.id}): ${errorMessage(err)}. Add the provisioning user as Admin of that org, or rename the tenant's orgName`;
+  }
+  return `reading org "${org.name}" (id ${org.id}) failed: ${errorMessage(err)}`;
+}
+
+/** Runs `fn` over `items` with at most `limit` promises in flight; keeps the order. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return out;
+}

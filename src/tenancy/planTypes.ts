@@ -1,0 +1,120 @@
+/**
+ * The plan value: plain, serialisable data the admin page renders and `applyPlan` executes.
+ * Ops may carry secrets (data source secureJsonData) because apply has to send them; use
+ * `redactPlan` before storing or logging a plan. Diffs never contain secret values.
+ */
+import type { AppSettingsBody, DataSourceBody } from './ports';
+import type { OrgRole } from './spec';
+
+export type StepAction = 'create' | 'update' | 'unchanged' | 'orphaned' | 'conflict';
+export type StepKind = 'org' | 'org-user' | 'team' | 'team-member' | 'datasource' | 'app-enable' | 'folder' | 'folder-permissions' | 'dashboard';
+
+/** One field that differs; values are display strings, secrets appear as "(set)" / "(not set)". */
+export interface FieldDiff {
+  field: string;
+  before: string | null;
+  after: string | null;
+}
+
+/** A team either already exists (id) or is created earlier in the same apply (resolved by name). */
+export interface TeamRef {
+  name: string;
+  id?: number;
+}
+
+export type FolderPermissionTarget = { role: string; permission: number } | { team: TeamRef; permission: number };
+
+export type WriteOp =
+  | { type: 'createOrg'; name: string }
+  | { type: 'renameOrg'; name: string }
+  | { type: 'deleteOrg' }
+  | { type: 'addOrgUser'; loginOrEmail: string; userId: number; role: OrgRole }
+  | { type: 'updateOrgUserRole'; userId: number; role: OrgRole }
+  | { type: 'createTeam'; name: string; email: string; removeCreatorUserId?: number }
+  | { type: 'deleteTeam'; team: TeamRef }
+  | { type: 'addTeamMember'; team: TeamRef; userId: number; permission: number }
+  | { type: 'setTeamMemberPermission'; team: TeamRef; userId: number; permission: number }
+  | { type: 'removeTeamMember'; team: TeamRef; userId: number }
+  | { type: 'createDataSource'; body: DataSourceBody }
+  | { type: 'updateDataSource'; body: DataSourceBody }
+  | { type: 'deleteDataSource'; uid: string }
+  | { type: 'createFolder'; uid: string; title: string }
+  | { type: 'updateFolderTitle'; uid: string; title: string }
+  | { type: 'deleteFolder'; uid: string }
+  | { type: 'setFolderPermissions'; uid: string; items: FolderPermissionTarget[] }
+  | { type: 'writeAppSettings'; body: AppSettingsBody };
+
+export interface PlanStep {
+  /** Stable across re-plans: `<tenant>/<kind>/<target>`. */
+  id: string;
+  tenantId: string;
+  kind: StepKind;
+  action: StepAction;
+  /** Human-readable object name, e.g. `team "ops"`. */
+  target: string;
+  diff: FieldDiff[];
+  /** For conflicts and notable steps: what is wrong. */
+  message?: string;
+  /** For conflicts: what the admin should do. */
+  fix?: string;
+  /** Deletions (orphaned objects, disabling dashboards) run only with `prune: true`. */
+  requiresPrune?: boolean;
+  /** The write apply performs; null for steps with nothing to write. */
+  op: WriteOp | null;
+}
+
+export interface TenantPlan {
+  tenantId: string;
+  orgName: string;
+  /** Known when the org exists; otherwise created by the first step. */
+  orgId?: number;
+  /** False for managed orgs whose tenant was removed from the spec (all steps orphaned). */
+  inSpec: boolean;
+  /** A conflict step blocks the whole tenant: apply skips it and reports the conflicts. */
+  blocked: boolean;
+  steps: PlanStep[];
+  warnings: string[];
+}
+
+export interface PlanSummary {
+  create: number;
+  update: number;
+  unchanged: number;
+  orphaned: number;
+  conflict: number;
+}
+
+export interface Plan {
+  /** The provisioning user (creator of orgs/teams; never demoted or removed by the plan). */
+  self: { id: number; login: string };
+  tenants: TenantPlan[];
+  summary: PlanSummary;
+}
+
+/** A copy of the plan safe to store or log: secret values in ops replaced by "(set)". */
+export function redactPlan(plan: Plan): Plan {
+  return {
+    ...plan,
+    tenants: plan.tenants.map((t) => ({
+      ...t,
+      steps: t.steps.map((s) => {
+        const op = s.op;
+        if (op && (op.type === 'createDataSource' || op.type === 'updateDataSource') && op.body.secureJsonData) {
+          const redacted = Object.fromEntries(Object.keys(op.body.secureJsonData).map((k) => [k, '(set)']));
+          return { ...s, op: { ...op, body: { ...op.body, secureJsonData: redacted } } };
+        }
+        return s;
+      }),
+    })),
+  };
+}
+
+export function summarise(tenants: TenantPlan[]): PlanSummary {
+  const summary: PlanSummary = { create: 0, update: 0, unchanged: 0, orphaned: 0, conflict: 0 };
+  for (const t of tenants) {
+    for (const s of t.steps) {
+      summary[s.action]++;
+    }
+  }
+  return summary;
+}

@@ -1,0 +1,266 @@
+/**
+ * The tenant spec: the desired state an admin edits (form or YAML/JSON) and the planner reads.
+ * `parseTenantSpec` never throws: it returns either a normalised spec (defaults filled in) or a
+ * list of field errors, each naming the field path, what is wrong and how to fix it.
+ */
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { checkCrossFieldRules } from './specRules';
+
+export const ORG_ROLES = ['Viewer', 'Editor', 'Admin'] as const;
+export type OrgRole = (typeof ORG_ROLES)[number];
+export const TEAM_ROLES = ['Member', 'Admin'] as const;
+export type TeamRole = (typeof TEAM_ROLES)[number];
+export const FOLDER_PERMISSIONS = ['View', 'Edit', 'Admin'] as const;
+export type FolderPermission = (typeof FOLDER_PERMISSIONS)[number];
+
+
+const nonEmpty = z.string().trim().min(1);
+
+const memberSchema = z
+  .object({
+    login: nonEmpty.optional(),
+    email: nonEmpty.optional(),
+    role: z.enum(TEAM_ROLES).optional(),
+  })
+  .strict();
+
+const teamSchema = z
+  .object({
+    name: nonEmpty,
+    members: z.array(memberSchema).default([]),
+    /** Folder permission the team gets on the tenant folder (default: defaults.teamFolderPermission). */
+    folderPermission: z.enum(FOLDER_PERMISSIONS).optional(),
+    /** IdP group synced into this team (Grafana Enterprise team sync); only used for the OAuth note. */
+    externalGroup: nonEmpty.optional(),
+  })
+  .strict();
+
+const basicAuthSchema = z
+  .object({
+    user: nonEmpty,
+    /** Write-only: sent as secureJsonData.basicAuthPassword, never read back. Omit to keep the stored one. */
+    password: z.string().min(1).optional(),
+    /** CLI only: read the password from this environment variable. */
+    passwordEnv: nonEmpty.optional(),
+  })
+  .strict();
+
+const common = {
+  url: nonEmpty,
+  basicAuth: basicAuthSchema.optional(),
+  /** Data source name in the tenant org (default `Prometheus (<tenant id>)`). */
+  name: nonEmpty.optional(),
+};
+
+const proxyQueryParamSchema = z
+  .object({ mode: z.literal('proxy'), tenantVia: z.literal('query-param'), paramName: nonEmpty.optional(), ...common })
+  .strict();
+const proxyHeaderSchema = z
+  .object({ mode: z.literal('proxy'), tenantVia: z.literal('header'), headerName: nonEmpty, ...common })
+  .strict();
+const mimirSchema = z
+  .object({ mode: z.literal('mimir'), headerName: z.literal('X-Scope-OrgID').optional(), ...common })
+  .strict();
+
+const datasourceSchema = z.union([proxyQueryParamSchema, proxyHeaderSchema, mimirSchema]);
+
+const ssoGroupSchema = z.object({ group: nonEmpty, role: z.enum(ORG_ROLES) }).strict();
+
+const tenantSchema = z
+  .object({
+    id: nonEmpty,
+    labelValues: z.array(nonEmpty).min(1),
+    orgName: nonEmpty,
+    teams: z.array(teamSchema).default([]),
+    /** Org role per user (login or email). Team members not listed get defaults.memberOrgRole. */
+    orgRoles: z.record(z.string(), z.enum(ORG_ROLES)).optional(),
+    datasource: datasourceSchema.optional(),
+    /** Enable the app in the tenant org so Grafana imports the bundled dashboards. */
+    dashboards: z.boolean().optional(),
+    /** IdP groups mapped into this tenant's org (rendered as `org_mapping`). */
+    sso: z.array(ssoGroupSchema).optional(),
+  })
+  .strict();
+
+const defaultsSchema = z
+  .object({
+    memberOrgRole: z.enum(ORG_ROLES).default('Viewer'),
+    teamFolderPermission: z.enum(FOLDER_PERMISSIONS).default('View'),
+    dashboards: z.boolean().default(true),
+    datasource: datasourceSchema.optional(),
+  })
+  .strict();
+
+export const tenantSpecSchema = z
+  .object({
+    version: z.literal(1),
+    label: nonEmpty.default('tenant'),
+    defaults: defaultsSchema.optional(),
+    tenants: z.array(tenantSchema),
+  })
+  .strict();
+
+type RawSpec = z.infer<typeof tenantSpecSchema>;
+export type DatasourceSpec = z.infer<typeof datasourceSchema>;
+export type TeamMemberSpec = z.infer<typeof memberSchema>;
+export type TeamSpec = Omit<z.infer<typeof teamSchema>, 'folderPermission'> & { folderPermission: FolderPermission };
+export type SsoGroupSpec = z.infer<typeof ssoGroupSchema>;
+
+/** One tenant with every default applied (what the planner consumes). */
+export interface TenantSpecEntry {
+  id: string;
+  labelValues: string[];
+  orgName: string;
+  teams: TeamSpec[];
+  orgRoles: Record<string, OrgRole>;
+  datasource: DatasourceSpec;
+  dashboards: boolean;
+  sso: SsoGroupSpec[];
+}
+
+export interface TenantSpec {
+  version: 1;
+  label: string;
+  defaults: { memberOrgRole: OrgRole; teamFolderPermission: FolderPermission; dashboards: boolean };
+  tenants: TenantSpecEntry[];
+}
+
+export interface SpecError {
+  /** Field path in the spec, e.g. `tenants[1].labelValues`. */
+  path: string;
+  message: string;
+  fix: string;
+}
+
+export type ParseSpecResult = { ok: true; spec: TenantSpec } | { ok: false; errors: SpecError[] };
+
+/** Parses YAML or JSON (JSON is valid YAML) into a validated, normalised spec. */
+export function parseTenantSpec(text: string): ParseSpecResult {
+  let data: unknown;
+  try {
+    data = parseYaml(text);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    return { ok: false, errors: [{ path: '(document)', message: `not valid YAML/JSON: ${message}`, fix: 'fix the syntax at the position named in the message' }] };
+  }
+  return validateTenantSpec(data);
+}
+
+/** Validates an already-parsed object (e.g. the form's state). */
+export function validateTenantSpec(data: unknown): ParseSpecResult {
+  if (data === null || data === undefined || typeof data !== 'object') {
+    return { ok: false, errors: [{ path: '(document)', message: 'the spec is empty or not an object', fix: 'start from `version: 1` and a `tenants:` list' }] };
+  }
+  const parsed = tenantSpecSchema.safeParse(data);
+  if (!parsed.success) {
+    return { ok: false, errors: parsed.error.issues.flatMap((issue) => issueToErrors(issue, [])) };
+  }
+  const missing = missingDatasourceErrors(parsed.data);
+  if (missing.length > 0) {
+    return { ok: false, errors: missing };
+  }
+  const spec = normalise(parsed.data);
+  const errors = checkCrossFieldRules(spec);
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, spec };
+}
+
+/**
+ * The spec without write-only secrets, safe to store in the app's jsonData (readable by every org
+ * member). Returns the removed secrets by `<tenant id>.basicAuthPassword` so the caller can keep
+ * them in secureJsonData or send them with the next apply. A spec without a password keeps the
+ * stored one (the planner reports a conflict only when none is stored).
+ */
+export function stripSpecSecrets(spec: TenantSpec): { spec: TenantSpec; secrets: Record<string, string> } {
+  const secrets: Record<string, string> = {};
+  const tenants = spec.tenants.map((t) => {
+    const auth = t.datasource.basicAuth;
+    if (!auth?.password) {
+      return t;
+    }
+    secrets[`${t.id}.basicAuthPassword`] = auth.password;
+    const { password: _removed, ...rest } = auth;
+    return { ...t, datasource: { ...t.datasource, basicAuth: rest } };
+  });
+  return { spec: { ...spec, tenants }, secrets };
+}
+
+function normalise(raw: RawSpec): TenantSpec {
+  const defaults = {
+    memberOrgRole: raw.defaults?.memberOrgRole ?? 'Viewer',
+    teamFolderPermission: raw.defaults?.teamFolderPermission ?? 'View',
+    dashboards: raw.defaults?.dashboards ?? true,
+  } as const;
+  return {
+    version: 1,
+    label: raw.label,
+    defaults,
+    tenants: raw.tenants.map((t) => ({
+      id: t.id,
+      labelValues: t.labelValues,
+      orgName: t.orgName,
+      teams: t.teams.map((team) => ({ ...team, folderPermission: team.folderPermission ?? defaults.teamFolderPermission })),
+      orgRoles: t.orgRoles ?? {},
+      // Checked by missingDatasourceErrors before the spec is returned.
+      datasource: (t.datasource ?? raw.defaults?.datasource)!,
+      dashboards: t.dashboards ?? defaults.dashboards,
+      sso: t.sso ?? [],
+    })),
+  };
+}
+
+function missingDatasourceErrors(raw: RawSpec): SpecError[] {
+  if (raw.defaults?.datasource) {
+    return [];
+  }
+  return raw.tenants.flatMap((t, i) =>
+    t.datasource
+      ? []
+      : [{ path: `tenants[${i}].datasource`, message: 'no data source given and no defaults.datasource', fix: 'add `datasource: { mode: proxy, tenantVia: header, headerName: X-Tenant, url: ... }` to the tenant or to `defaults`' }]
+  );
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    out += typeof part === 'number' ? `[${part}]` : out === '' ? String(part) : `.${String(part)}`;
+  }
+  return out || '(document)';
+}
+
+const FIX_BY_FIELD: Array<[RegExp, string]> = [
+  [/^version$/, 'set `version: 1`'],
+  [/labelValues$/, 'list at least one label value, e.g. `labelValues: [team-a]`'],
+  [/datasource(\.mode|\.tenantVia)?$/, 'use `mode: proxy` with `tenantVia: query-param` (optional paramName) or `tenantVia: header` (headerName), or `mode: mimir`'],
+  [/headerName$/, 'mimir always uses `X-Scope-OrgID`; proxy header mode needs the header your proxy reads'],
+  [/role$|orgRoles\.[^.]+$/, 'use one of Viewer, Editor, Admin (org) or Member, Admin (team)'],
+  [/folderPermission$/, 'use one of View, Edit, Admin'],
+];
+
+/** A union branch whose discriminator (mode / tenantVia) does not match is not what the user meant. */
+const wrongBranch = (issues: z.core.$ZodIssue[]) => issues.some((i) => i.code === 'invalid_value' && ['mode', 'tenantVia'].includes(String(i.path[i.path.length - 1])));
+
+function issueToErrors(issue: z.core.$ZodIssue, prefix: PropertyKey[]): SpecError[] {
+  const full = [...prefix, ...issue.path];
+  if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+    // Report the errors of the data source mode the user picked, not "matches no option".
+    const meant = issue.errors.filter((branch) => !wrongBranch(branch));
+    if (meant.length === 1) {
+      return meant[0].flatMap((inner) => issueToErrors(inner, full));
+    }
+  }
+  return [issueToError({ ...issue, path: full } as z.core.$ZodIssue)];
+}
+
+function issueToError(issue: z.core.$ZodIssue): SpecError {
+  const path = formatPath(issue.path);
+  if (issue.code === 'unrecognized_keys') {
+    return { path, message: `unknown field(s) ${issue.keys.join(', ')}`, fix: 'remove them or check the spelling against the documented fields' };
+  }
+  if (issue.code === 'invalid_union') {
+    return { path, message: 'does not match any data source mode', fix: FIX_BY_FIELD[2][1] };
+  }
+  const fix = FIX_BY_FIELD.find(([re]) => re.test(path))?.[1] ?? (issue.code === 'invalid_type' ? `give a value of the expected type (${issue.expected})` : 'correct the value as the message says');
+  const message = issue.code === 'invalid_type' && /received undefined/.test(issue.message) ? `required field is missing (expected ${issue.expected})` : issue.message;
+  return { path, message, fix };
+}
