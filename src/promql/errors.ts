@@ -1,0 +1,59 @@
+/**
+ * The one error type the engine throws. Every failure is fail-closed: callers must treat any
+ * EnforceError as "do not run this query", never fall back to the unenforced text.
+ */
+export type EnforceErrorKind = 'parse' | 'empty-values' | 'empty-label' | 'illegal-label-matcher' | 'unsupported';
+
+export interface TextPosition {
+  from: number;
+  to: number;
+}
+
+export class EnforceError extends Error {
+  readonly kind: EnforceErrorKind;
+  readonly position?: TextPosition;
+
+  constructor(kind: EnforceErrorKind, message: string, position?: TextPosition) {
+    super(message);
+    this.name = 'EnforceError';
+    this.kind = kind;
+    this.position = position;
+  }
+}
+
+/** `line:column` (1-based, like Prometheus' parser messages) of an offset in `text`. */
+export function lineColumn(text: string, offset: number): string {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return `${line}:${offset - lineStart + 1}`;
+}
+
+const SNIPPET_CHARS = 40;
+
+/**
+ * A parse/semantic error in `expr` at [from, to): the message names the position, the offending
+ * text and the reason, so a user can find it in a long dashboard query.
+ */
+export function queryError(
+  expr: string,
+  from: number,
+  to: number,
+  reason: string,
+  kind: EnforceErrorKind = 'parse'
+): EnforceError {
+  const end = Math.max(to, from);
+  const near =
+    expr.slice(from, Math.min(end, from + SNIPPET_CHARS)) || expr.slice(Math.max(0, from - SNIPPET_CHARS), from);
+  const snippet = near ? ` near ${JSON.stringify(near)}` : '';
+  return new EnforceError(
+    kind,
+    `${kind === 'parse' ? 'invalid PromQL' : 'cannot enforce'} at ${lineColumn(expr, from)}${snippet}: ${reason}`,
+    { from, to: end }
+  );
+}

@@ -1,0 +1,230 @@
+/**
+ * Grafana template variables in raw PromQL. Grafana substitutes `$var`, `${var}`, `${var:fmt}`,
+ * `${var.field}` and `[[var]]` / `[[var:fmt]]` (Grafana's variable regex,
+ * public/app/features/variables/utils.ts `variableRegex`), plus built-in macros such as
+ * `$__interval`, `$__rate_interval`, `$__range`, `$__range_s`, `$__auto`. Before enforcing, each
+ * occurrence is swapped for a placeholder of the kind the grammar accepts at that spot (an
+ * identifier, a number, a duration, or plain characters inside a string), and swapped back after.
+ * Only Grafana's syntax is recognised here; the PromQL itself is never edited textually.
+ */
+
+export type PlaceholderKind = 'identifier' | 'number' | 'duration' | 'string' | 'operator';
+
+/**
+ * How to read a variable standing alone where an expression or an operator could be: 'number'
+ * first (`x > $threshold`), then 'identifier' (`sum($metric)`), then 'operator' (`a $op b`).
+ */
+export type AmbiguityMode = 'number' | 'identifier' | 'operator';
+
+export interface Protected {
+  text: string;
+  /** placeholder text → original Grafana text */
+  restore: Map<string, string>;
+  /** how many occurrences were protected */
+  count: number;
+  /**
+   * Placeholders that are not unique text (an operator keyword), restored by position:
+   * [from, to) in the protected text.
+   */
+  positional: Array<{ from: number; to: number; original: string }>;
+}
+
+// Grafana's own pattern (utils.ts variableRegex), used only to recognise a variable at an offset.
+const VARIABLE_AT = /\$(\w+)|\[\[(\w+?)(?::(\w+))?\]\]|\$\{(\w+)(?:\.([^:^}]+))?(?::([^}]+))?\}/y;
+
+interface Occurrence {
+  from: number;
+  to: number;
+  name: string;
+  kind: PlaceholderKind;
+}
+
+const NUMBER_MACROS = /_(s|ms)$/;
+
+/** Finds Grafana variables outside comments, with the kind of placeholder their position needs. */
+export function findVariables(text: string, mode: AmbiguityMode = 'number'): Occurrence[] {
+  const out: Occurrence[] = [];
+  const brackets: string[] = [];
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quote) {
+      if (ch === '\\' && quote !== '`') {
+        i++;
+        continue;
+      }
+      if (ch === quote) {
+        quote = '';
+        continue;
+      }
+    } else if (ch === '#') {
+      while (i < text.length && text[i] !== '\n') {
+        i++;
+      }
+      continue;
+    } else if (ch === '"' || ch === "'" || ch === '`') {
+      quote = ch;
+      continue;
+    }
+    if (ch === '$' || (ch === '[' && text[i + 1] === '[')) {
+      VARIABLE_AT.lastIndex = i;
+      const m = VARIABLE_AT.exec(text);
+      const name = m ? (m[1] ?? m[2] ?? m[4]) : undefined;
+      if (m && name !== undefined && !/^\d+$/.test(name)) {
+        const from = i;
+        const to = i + m[0].length;
+        out.push({
+          from,
+          to,
+          name,
+          kind: quote ? 'string' : kindAt(text, from, to, name, brackets, mode),
+        });
+        i = to - 1;
+        continue;
+      }
+    }
+    if (quote) {
+      continue;
+    }
+    if (ch === '(') {
+      brackets.push(GROUPING_KEYWORDS.has(previousWord(text, i).toLowerCase()) ? 'g' : '(');
+    } else if (ch === '[' || ch === '{') {
+      brackets.push(ch);
+    } else if (ch === ')' || ch === ']' || ch === '}') {
+      brackets.pop();
+    }
+  }
+  return out;
+}
+
+function previousSignificant(text: string, from: number): string {
+  let j = from - 1;
+  while (j >= 0 && /\s/.test(text[j])) {
+    j--;
+  }
+  return j >= 0 ? text[j] : '';
+}
+
+function isIdentChar(ch: string | undefined): boolean {
+  return ch !== undefined && /[A-Za-z0-9_:]/.test(ch);
+}
+
+function previousWord(text: string, from: number): string {
+  let j = from - 1;
+  while (j >= 0 && /\s/.test(text[j])) {
+    j--;
+  }
+  let k = j;
+  while (k >= 0 && /[A-Za-z_@]/.test(text[k])) {
+    k--;
+  }
+  return text.slice(k + 1, j + 1);
+}
+
+const GROUPING_KEYWORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right']);
+
+function nextChar(text: string, to: number): string | undefined {
+  let j = to;
+  while (j < text.length && /\s/.test(text[j])) {
+    j++;
+  }
+  return text[j];
+}
+
+/**
+ * The placeholder kind a variable's position needs. A variable standing alone in an expression
+ * position is a number first (`x > $threshold`, `topk($k, …)`) unless a selector part follows
+ * (`$metric{…}`, `$metric[5m]`); analyseGrafanaText retries with identifiers when that fails to
+ * parse (`sum($metric)`).
+ */
+function kindAt(
+  text: string,
+  from: number,
+  to: number,
+  name: string,
+  brackets: string[],
+  mode: AmbiguityMode
+): PlaceholderKind {
+  const word = previousWord(text, from);
+  const top = brackets[brackets.length - 1];
+  if (top === '[' || word.toLowerCase() === 'offset') {
+    return 'duration';
+  }
+  if (word === '@') {
+    return 'number';
+  }
+  if (isIdentChar(text[from - 1]) || isIdentChar(text[to]) || top === '{' || top === 'g') {
+    return 'identifier'; // part of a name, a label name in braces, or a grouping label
+  }
+  if (name.startsWith('__') && NUMBER_MACROS.test(name)) {
+    return 'number';
+  }
+  const after = nextChar(text, to);
+  if (after === '{' || after === '[') {
+    return 'identifier';
+  }
+  if (mode === 'operator' && /[)}\]]/.test(previousSignificant(text, from))) {
+    return 'operator';
+  }
+  return mode === 'identifier' ? 'identifier' : 'number';
+}
+
+/**
+ * Replaces every variable by a unique placeholder. Placeholders are chosen so that they do not
+ * occur in the text (or in `avoid`, e.g. the enforced matcher text).
+ */
+export function protectVariables(text: string, mode: AmbiguityMode = 'number', avoid = ''): Protected {
+  const occurrences = findVariables(text, mode);
+  const restore = new Map<string, string>();
+  const positional: Protected['positional'] = [];
+  if (occurrences.length === 0) {
+    return { text, restore, count: 0, positional };
+  }
+  let salt = 0;
+  while (text.includes(`gv${salt}x`) || avoid.includes(`gv${salt}x`) || text.includes(`79${salt}000`)) {
+    salt++;
+  }
+  let out = '';
+  let at = 0;
+  occurrences.forEach((o, index) => {
+    const placeholder = placeholderFor(o.kind, salt, index);
+    out += text.slice(at, o.from);
+    if (o.kind === 'operator') {
+      positional.push({ from: out.length, to: out.length + placeholder.length, original: text.slice(o.from, o.to) });
+    } else {
+      restore.set(placeholder, text.slice(o.from, o.to));
+    }
+    out += placeholder;
+    at = o.to;
+  });
+  return { text: out + text.slice(at), restore, count: occurrences.length, positional };
+}
+
+function placeholderFor(kind: PlaceholderKind, salt: number, index: number): string {
+  const serial = String(index).padStart(4, '0');
+  switch (kind) {
+    case 'identifier':
+    case 'string':
+      return `__gv${salt}x${serial}__`;
+    case 'number':
+      return `79${salt}000${serial}`;
+    case 'duration':
+      return `79${salt}000${serial}s`;
+    case 'operator':
+      return 'or'; // a binary operator valid between any two vectors, with or without on(...)
+  }
+}
+
+/** Puts the Grafana text back; every placeholder must still be there exactly once per occurrence. */
+export function restoreVariables(text: string, p: Protected): string {
+  if (p.count === 0) {
+    return text;
+  }
+  let out = text;
+  // Longest first so that a number placeholder never eats the start of a duration one.
+  const entries = [...p.restore.entries()].sort((a, b) => b[0].length - a[0].length);
+  for (const [placeholder, original] of entries) {
+    out = out.split(placeholder).join(original);
+  }
+  return out;
+}

@@ -1,0 +1,25 @@
+/**
+ * Tenant enforcement for PromQL: parse with lezer-promql, check like Prometheus' parser, splice the
+ * tenant matcher into every selector. Pure TypeScript (runs in the browser, Node and the proxy).
+ */
+export { EnforceError } from './errors';
+export type { EnforceErrorKind, TextPosition } from './errors';
+export {
+  createEnforcer,
+  createMatcherEnforcer,
+  enforceQuery,
+  enforceSeriesSelector,
+  enforceWithMatchers,
+  tenantSelector,
+} from './enforcer';
+export type {
+  EnforceOptions,
+  Enforcer,
+  MatcherEnforcer,
+  MatcherEnforcerOptions,
+  SeriesSelectorOptions,
+} from './enforcer';
+export type { LabelMatcher, MatchOp } from './matchers';
+export { analyseQuery } from './analyse';
+export type { ParserFeatures, ParsedQuery, ParsedSelector } from './analyse';
+export { enforceGrafanaQuery } from './grafana/enforceGrafana';
