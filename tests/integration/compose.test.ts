@@ -1,0 +1,302 @@
+/** @jest-environment node */
+import { existsSync, readFileSync } from 'fs';
+import path from 'path';
+import { parse } from 'yaml';
+
+import { parseTenantSpec } from '../../src/tenancy';
+import { runPromtool } from '../support/prometheus';
+import { loadPrometheusConfig, PROMETHEUS_CONFIG_DIR, type PrometheusConfig } from './prometheusConfigs';
+
+/**
+ * docker-compose.yaml validated offline (no Docker here) against the repository and the provisioning
+ * files it mounts: pinned images, existing paths, and every host:port / URL pointing at a service
+ * that listens there.
+ */
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const readYaml = (rel: string) => parse(readFileSync(path.join(ROOT, rel), 'utf8'));
+const readJson = (rel: string) => JSON.parse(readFileSync(path.join(ROOT, rel), 'utf8'));
+
+interface Service {
+  image?: string;
+  build?: { context: string; dockerfile?: string };
+  command?: string[];
+  volumes?: string[];
+  environment?: Record<string, string>;
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+  ports?: string[];
+}
+interface Compose {
+  services: Record<string, Service>;
+  volumes?: Record<string, unknown>;
+}
+
+const compose = readYaml('docker-compose.yaml') as Compose;
+const services = Object.entries(compose.services);
+const APP_ID: string = readJson('src/plugin.json').id;
+const WRAPPER_ID: string = readJson('src/datasource/plugin.json').id;
+const GRAFANA_DEPENDENCY: string = readJson('src/plugin.json').dependencies.grafanaDependency;
+
+/** `--name=value` flags of a command (compose list form). */
+function flags(svc: Service): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const arg of svc.command ?? []) {
+    const m = /^--([a-z.-]+)(?:=(.*))?$/.exec(arg);
+    if (m) {
+      out.set(m[1], [...(out.get(m[1]) ?? []), m[2] ?? 'true']);
+    }
+  }
+  return out;
+}
+const flag = (svc: Service, name: string) => flags(svc).get(name)?.[0];
+
+/** host → container path of bind mounts (host paths relative to the repo). */
+function bindMounts(svc: Service): Array<{ host: string; container: string }> {
+  return (svc.volumes ?? [])
+    .map((v) => v.split(':'))
+    .filter(([host]) => host.startsWith('.') || host.startsWith('/'))
+    .map(([host, container]) => ({ host, container }));
+}
+
+const isPrometheus = (svc: Service) => svc.image?.startsWith('prom/prometheus:') ?? false;
+const isAgent = (svc: Service) => isPrometheus(svc) && flag(svc, 'enable-feature') === 'agent';
+const isReceiver = (svc: Service) => isPrometheus(svc) && flags(svc).has('web.enable-remote-write-receiver');
+const isProxy = (svc: Service) => svc.build?.dockerfile === 'proxy/Dockerfile';
+
+/** The port a service listens on inside the compose network. */
+function listenPort(svc: Service): number {
+  const address = flag(svc, 'insecure-listen-address') ?? flag(svc, 'web.listen-address');
+  if (address) {
+    return Number(address.split(':').pop());
+  }
+  if (isPrometheus(svc)) {
+    return 9090;
+  }
+  if (svc.image?.startsWith('prom/node-exporter:')) {
+    return 9100;
+  }
+  if (svc.image?.startsWith('grafana/grafana:')) {
+    return 3000;
+  }
+  throw new Error(`no known listen port for service image ${svc.image ?? svc.build?.dockerfile}`);
+}
+
+/** The Prometheus config a Prometheus service runs, read from the provisioning file it mounts. */
+function mountedPrometheusConfig(name: string, svc: Service): { file: string; config: PrometheusConfig } {
+  const configPath = flag(svc, 'config.file');
+  const mount = bindMounts(svc).find((m) => m.container === configPath);
+  if (!mount) {
+    throw new Error(`service ${name} runs --config.file=${configPath} but mounts nothing there`);
+  }
+  const file = path.relative(PROMETHEUS_CONFIG_DIR, path.resolve(ROOT, mount.host));
+  return { file, config: loadPrometheusConfig(file) };
+}
+
+/** Fails unless `host:port` is a service listening on that port (or the service itself via localhost). */
+function expectReachable(hostPort: string, self: string, where: string): string {
+  const [host, port] = hostPort.split(':');
+  const target = host === 'localhost' ? self : host;
+  const svc = compose.services[target];
+  expect({ where, hostPort, service: svc ? target : 'missing' }).toEqual({ where, hostPort, service: target });
+  expect({ where, hostPort, port: Number(port) }).toEqual({ where, hostPort, port: listenPort(svc) });
+  return target;
+}
+
+/** `>=X.Y.Z` (the only form plugin.json uses) checked against an image version. */
+function satisfiesMinimum(version: string, range: string): boolean {
+  const m = /^>=(\d+)\.(\d+)\.(\d+)$/.exec(range);
+  if (!m) {
+    throw new Error(`grafanaDependency "${range}" is not of the form >=X.Y.Z; extend satisfiesMinimum`);
+  }
+  const want = m.slice(1).map(Number);
+  const have = version.split('.').map(Number);
+  for (let i = 0; i < 3; i++) {
+    if (have[i] !== want[i]) {
+      return have[i] > want[i];
+    }
+  }
+  return true;
+}
+
+describe('docker-compose.yaml', () => {
+  it.each(services.filter(([, s]) => s.image))('%s pins its image to a version', (_name, svc) => {
+    expect(svc.image).toMatch(/^[\w./-]+:v?\d+\.\d+\.\d+$|@sha256:[0-9a-f]{64}$/);
+  });
+
+  it.each(services.filter(([, s]) => s.build))('%s builds from a Dockerfile in the repository', (_name, svc) => {
+    const dockerfile = path.join(ROOT, svc.build!.context, svc.build!.dockerfile ?? 'Dockerfile');
+    expect(existsSync(dockerfile) ? dockerfile : `missing: ${dockerfile}`).toBe(dockerfile);
+  });
+
+  it.each(services.filter(([, s]) => s.build))('%s builds FROM versioned base images', (_name, svc) => {
+    const text = readFileSync(path.join(ROOT, svc.build!.context, svc.build!.dockerfile ?? 'Dockerfile'), 'utf8');
+    const bases = [...text.matchAll(/^FROM\s+(\S+)/gm)].map((m) => m[1]);
+    expect(bases.length).toBeGreaterThan(0);
+    for (const base of bases) {
+      expect(base).toMatch(/^[\w./-]+:\d[\w.-]*$|@sha256:[0-9a-f]{64}$/);
+    }
+  });
+
+  it.each(services)('%s mounts only paths that exist and volumes that are declared', (_name, svc) => {
+    for (const { host } of bindMounts(svc)) {
+      expect(existsSync(path.resolve(ROOT, host)) ? host : `missing: ${host}`).toBe(host);
+    }
+    const named = (svc.volumes ?? [])
+      .map((v) => v.split(':')[0])
+      .filter((h) => !h.startsWith('.') && !h.startsWith('/'));
+    for (const volume of named) {
+      expect(Object.keys(compose.volumes ?? {})).toContain(volume);
+    }
+  });
+
+  it.each(services.filter(([name]) => name !== 'plugin-build'))(
+    '%s has a healthcheck and depends on existing services',
+    (_name, svc) => {
+      expect(svc.healthcheck?.test.length).toBeGreaterThan(0);
+      for (const dep of Object.keys(svc.depends_on ?? {})) {
+        expect(Object.keys(compose.services)).toContain(dep);
+      }
+    }
+  );
+
+  it('runs one receiving central Prometheus and agents in agent mode with the provisioning configs', async () => {
+    const prometheus = services.filter(([, s]) => isPrometheus(s));
+    expect(prometheus.filter(([, s]) => isReceiver(s)).map(([n]) => n)).toEqual(['central']);
+    expect(
+      prometheus
+        .filter(([, s]) => isAgent(s))
+        .map(([n]) => n)
+        .sort()
+    ).toEqual(['agent-a', 'agent-b']);
+    for (const [name, svc] of prometheus) {
+      // Agent mode refuses the server's storage flag and vice versa.
+      expect([name, flags(svc).has(isAgent(svc) ? 'storage.agent.path' : 'storage.tsdb.path')]).toEqual([name, true]);
+      const { file } = mountedPrometheusConfig(name, svc);
+      await runPromtool(['check', 'config', path.join(PROMETHEUS_CONFIG_DIR, file)]);
+    }
+  });
+
+  it.each(services.filter(([, s]) => isAgent(s)))('%s scrapes and writes to services that exist', (name, svc) => {
+    const { config } = mountedPrometheusConfig(name, svc);
+    for (const job of config.scrape_configs ?? []) {
+      for (const target of job.static_configs?.flatMap((sc) => sc.targets) ?? []) {
+        expectReachable(target, name, `${name} scrape job ${job.job_name}`);
+      }
+    }
+    expect(config.remote_write?.length).toBeGreaterThan(0);
+    for (const rw of config.remote_write ?? []) {
+      const url = new URL(rw.url);
+      expect(url.pathname).toBe('/api/v1/write');
+      expect(isReceiver(compose.services[expectReachable(url.host, name, `${name} remote_write`)])).toBe(true);
+    }
+  });
+});
+
+describe('agent configs (provisioning/prometheus)', () => {
+  const agents = services
+    .filter(([, s]) => isAgent(s))
+    .map(([name, svc]) => ({ name, ...mountedPrometheusConfig(name, svc) }));
+
+  it.each(agents)('$name drops go_* and forces its external tenant and cluster labels on every write', ({ config }) => {
+    const external = config.global?.external_labels ?? {};
+    expect(external.tenant).toBeTruthy();
+    expect(external.cluster).toBeTruthy();
+    for (const rw of config.remote_write ?? []) {
+      const rules = rw.write_relabel_configs ?? [];
+      expect(rules).toContainEqual({ source_labels: ['__name__'], regex: 'go_.*', action: 'drop' });
+      for (const label of ['tenant', 'cluster']) {
+        // A replace without source_labels sets the label whatever the series carried.
+        expect(rules).toContainEqual({ target_label: label, replacement: external[label], action: 'replace' });
+      }
+    }
+  });
+
+  it('agent files differ only in their tenant and cluster values', () => {
+    const [first, ...rest] = agents;
+    const neutral = (a: (typeof agents)[number]) => {
+      const { tenant, cluster } = a.config.global!.external_labels!;
+      return JSON.parse(
+        JSON.stringify(a.config, (_k, v) => (v === tenant ? '<tenant>' : v === cluster ? '<cluster>' : v))
+      );
+    };
+    for (const other of rest) {
+      expect(neutral(other)).toEqual(neutral(first));
+    }
+  });
+});
+
+describe('proxies, Grafana and its provisioning', () => {
+  const proxies = services.filter(([, s]) => isProxy(s));
+  const agentTenants = services
+    .filter(([, s]) => isAgent(s))
+    .map(([name, svc]) => mountedPrometheusConfig(name, svc).config.global!.external_labels!.tenant)
+    .sort();
+  const grafana = compose.services.grafana;
+
+  it('runs one enforcing proxy per agent tenant, in front of central, on the tenant label', () => {
+    const enforced = proxies.map(([name, svc]) => {
+      expect([name, flag(svc, 'label')]).toEqual([name, 'tenant']);
+      const upstream = new URL(flag(svc, 'upstream')!);
+      expect(isReceiver(compose.services[expectReachable(upstream.host, name, `${name} --upstream`)])).toBe(true);
+      return flags(svc).get('label-value') ?? [];
+    });
+    expect(enforced.flat().sort()).toEqual(agentTenants);
+    expect(enforced.every((values) => values.length === 1)).toBe(true);
+  });
+
+  it('runs Grafana OSS satisfying grafanaDependency with both unsigned plugins allowed and mounted', () => {
+    const version = grafana.image!.split(':')[1];
+    expect(grafana.image).toMatch(/^grafana\/grafana:/);
+    expect([version, satisfiesMinimum(version, GRAFANA_DEPENDENCY)]).toEqual([version, true]);
+    const allowed = grafana.environment!.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS.split(',');
+    expect(allowed.sort()).toEqual([APP_ID, WRAPPER_ID].sort());
+    expect(grafana.volumes).toContain(`plugin-dist:/var/lib/grafana/plugins/${APP_ID}:ro`);
+    expect(compose.services['plugin-build'].volumes).toContain('plugin-dist:/out');
+    expect(bindMounts(grafana)).toContainEqual({ host: './provisioning', container: '/etc/grafana/provisioning' });
+  });
+
+  const datasources = readYaml('provisioning/datasources/datasources.yaml').datasources as Array<{
+    name: string;
+    uid: string;
+    type: string;
+    url?: string;
+    jsonData?: { targetUid?: string; tenantLabel?: string };
+  }>;
+
+  it.each(datasources.filter((d) => d.url))('data source "$name" points at a service that listens there', (ds) => {
+    expectReachable(new URL(ds.url!).host, 'grafana', `data source ${ds.name}`);
+  });
+
+  it('wrapper data source targets a provisioned Prometheus on the agents’ tenant label', () => {
+    const wrappers = datasources.filter((d) => d.type === WRAPPER_ID);
+    expect(wrappers.length).toBe(1);
+    const target = datasources.find((d) => d.uid === wrappers[0].jsonData?.targetUid);
+    expect(target?.type).toBe('prometheus');
+    expect(wrappers[0].jsonData?.tenantLabel).toBe('tenant');
+  });
+
+  const apps = readYaml('provisioning/plugins/apps.yaml').apps as Array<{
+    type: string;
+    disabled?: boolean;
+    jsonData: { tenantSpec: string; proxyUrlTemplate: string; tenantLabel: string };
+  }>;
+
+  it('enables the app with the sample spec of provisioning/tenants, valid and pointing at the tenants’ proxies', () => {
+    expect(apps.map((a) => [a.type, a.disabled ?? false])).toEqual([[APP_ID, false]]);
+    const { jsonData } = apps[0];
+    expect(parse(jsonData.tenantSpec)).toEqual(readYaml('provisioning/tenants/tenants.yaml'));
+    const result = parseTenantSpec(jsonData.tenantSpec);
+    if (!result.ok) {
+      throw new Error(`sample tenant spec invalid: ${JSON.stringify(result.errors)}`);
+    }
+    expect(result.spec.label).toBe(jsonData.tenantLabel);
+    expect(result.spec.tenants.flatMap((t) => t.labelValues).sort()).toEqual(agentTenants);
+    for (const tenant of result.spec.tenants) {
+      const url = new URL(tenant.datasource.url);
+      expect(url.toString()).toBe(new URL(jsonData.proxyUrlTemplate.replace('{tenant}', tenant.id)).toString());
+      const proxy = expectReachable(url.host, 'grafana', `tenant ${tenant.id} data source`);
+      expect([proxy, flags(compose.services[proxy]).get('label-value')]).toEqual([proxy, tenant.labelValues]);
+    }
+  });
+});
