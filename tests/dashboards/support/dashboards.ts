@@ -1,0 +1,29 @@
+import { readdirSync, readFileSync } from 'fs';
+import path from 'path';
+
+import type { Dashboard } from './dashboardModel';
+
+export * from './dashboardModel';
+
+/** src/dashboards: the JSON dashboards the plugin bundles (plugin.json `includes`, type dashboard). */
+export const DASHBOARDS_DIR = path.resolve(__dirname, '..', '..', '..', 'src', 'dashboards');
+
+export interface LoadedDashboard {
+  file: string;
+  json: Dashboard;
+}
+
+/** Every *.json file in src/dashboards, parsed (a JSON syntax error names the file). */
+export function loadDashboards(): LoadedDashboard[] {
+  return readdirSync(DASHBOARDS_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((file) => {
+      const text = readFileSync(path.join(DASHBOARDS_DIR, file), 'utf8');
+      try {
+        return { file, json: JSON.parse(text) as Dashboard };
+      } catch (err) {
+        throw new Error(`src/dashboards/${file} is not valid JSON: ${(err as Error).message}`);
+      }
+    });
+}
