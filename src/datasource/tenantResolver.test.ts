@@ -1,0 +1,138 @@
+import { config, setBackendSrv } from '@grafana/runtime';
+
+import { RecordingBackendSrv, fetchError } from '../../tests/wrapper/support/recordingBackendSrv';
+import { WrapperError } from './errors';
+import { mapTeamsToTenants, TeamDirectory, TenantResolver, USER_TEAMS_PATH } from './tenantResolver';
+import { settingsFromJsonData, type WrapperOptions } from './types';
+
+const team = (name: string, id = 1) => ({ id, uid: `t${id}`, orgId: 1, name, memberCount: 1, permission: 0 });
+
+describe('mapTeamsToTenants', () => {
+  const rows = [
+    { team: 'alpha-ops', values: ['a'] },
+    { team: 'shared', values: ['a', 'b'] },
+    { team: 'blank', values: ['', '  '] },
+  ];
+  it.each([
+    ['one explicit team', ['alpha-ops'], 'none', '', ['a'], ['alpha-ops']],
+    ['several teams → union', ['alpha-ops', 'shared'], 'none', '', ['a', 'b'], ['alpha-ops', 'shared']],
+    ['unmapped team, no convention', ['beta'], 'none', '', [], []],
+    ['empty values never count', ['blank'], 'none', '', [], []],
+    ['team-name convention', ['b'], 'team-name', '', ['b'], ['b']],
+    ['row wins over convention', ['alpha-ops'], 'team-name', '', ['a'], ['alpha-ops']],
+    ['prefix convention', ['tenant-b', 'other'], 'strip-prefix', 'tenant-', ['b'], ['tenant-b']],
+    ['prefix only → no value', ['tenant-'], 'strip-prefix', 'tenant-', [], []],
+    ['prefix convention without prefix set maps nothing', ['tenant-b'], 'strip-prefix', '', [], []],
+    ['no teams', [], 'team-name', '', [], []],
+  ] as const)('%s', (_name, teams, convention, prefix, values, mapped) => {
+    const out = mapTeamsToTenants(
+      teams.map((n) => ({ name: n })),
+      { teamMappings: rows, convention, conventionPrefix: prefix }
+    );
+    expect(out).toEqual({ values, mappedTeams: mapped });
+  });
+});
+
+describe('TeamDirectory (GET /api/user/teams through getBackendSrv)', () => {
+  let teams: unknown = [team('alpha-ops')];
+  let fail: unknown;
+  let gate: Promise<void> = Promise.resolve();
+  const srv = new RecordingBackendSrv(async (req) => {
+    await gate;
+    if (req.path !== USER_TEAMS_PATH) {
+      throw fetchError(404, { message: 'Not found' });
+    }
+    if (fail) {
+      throw fail;
+    }
+    return teams;
+  });
+  beforeAll(() => setBackendSrv(srv));
+  beforeEach(() => {
+    srv.requests.length = 0;
+    teams = [team('alpha-ops')];
+    fail = undefined;
+    gate = Promise.resolve();
+  });
+
+  it('shares one request between concurrent callers and caches it for the TTL', async () => {
+    let now = 0;
+    const dir = new TeamDirectory({ now: () => now, ttlMs: 60_000, sessionKey: () => 'u1@1' });
+    let open!: () => void;
+    gate = new Promise((r) => (open = r));
+    const callers = Array.from({ length: 30 }, () => dir.teams());
+    open();
+    const results = await Promise.all(callers);
+    expect(results.every((r) => r[0].name === 'alpha-ops')).toBe(true);
+    expect(srv.requests).toHaveLength(1);
+    now = 59_999;
+    await dir.teams();
+    expect(srv.requests).toHaveLength(1);
+    now = 60_000;
+    await dir.teams();
+    expect(srv.requests).toHaveLength(2);
+  });
+
+  it('refetches when the session (user or org) changes', async () => {
+    let key = 'u1@1';
+    const dir = new TeamDirectory({ sessionKey: () => key });
+    await dir.teams();
+    key = 'u1@2';
+    await dir.teams();
+    expect(srv.requests).toHaveLength(2);
+  });
+
+  it('HTTP failure → team-lookup error for every waiting caller, not cached', async () => {
+    fail = fetchError(500, { message: 'database locked' });
+    const dir = new TeamDirectory({ sessionKey: () => 'k' });
+    const both = await Promise.allSettled([dir.teams(), dir.teams()]);
+    expect(srv.requests).toHaveLength(1);
+    for (const r of both) {
+      expect(r.status).toBe('rejected');
+      const err = (r as PromiseRejectedResult).reason as WrapperError;
+      expect(err.kind).toBe('team-lookup');
+      expect(err.message).toContain('GET /api/user/teams answered 500 "database locked"');
+    }
+    fail = undefined;
+    await expect(dir.teams()).resolves.toHaveLength(1);
+    expect(srv.requests).toHaveLength(2);
+  });
+
+  it.each([
+    ['a non-list body', { teams: [] }],
+    ['null', null],
+  ])('refuses %s', async (_n, body) => {
+    teams = body;
+    await expect(new TeamDirectory({ sessionKey: () => 'k' }).teams()).rejects.toMatchObject({ kind: 'team-lookup' });
+  });
+});
+
+describe('TenantResolver', () => {
+  const opts: WrapperOptions = { targetUid: 'prom', teamMappings: [{ team: 'alpha-ops', values: ['a'] }] };
+  const resolverFor = (names: string[]) =>
+    new TenantResolver(settingsFromJsonData(opts), 'Tenant data', new TeamDirectory({ fetchTeams: async () => names.map((n, i) => team(n, i)), sessionKey: () => 'k' }));
+
+  it('resolves the mapped values with the label', async () => {
+    await expect(resolverFor(['alpha-ops', 'x']).resolve()).resolves.toEqual({ label: 'tenant', values: ['a'], mappedTeams: ['alpha-ops'] });
+  });
+
+  it.each([
+    ['no team at all', [], 'you are in no team in this organization'],
+    ['only unmapped teams', ['beta', 'gamma'], 'your teams in this organization: beta, gamma'],
+  ])('%s → no-tenant error naming the fix', async (_n, names, detail) => {
+    const err: WrapperError = await resolverFor(names).resolve().catch((e) => e);
+    expect(err.kind).toBe('no-tenant');
+    expect(err.message).toContain(detail);
+    expect(err.message).toContain('Ask an admin to add you to a team mapped in data source "Tenant data"');
+  });
+
+  it('gives a Grafana server admin no bypass', async () => {
+    const before = config.bootData.user;
+    config.bootData.user = { ...before, isGrafanaAdmin: true, orgRole: 'Admin' } as typeof before;
+    try {
+      await expect(resolverFor([]).resolve()).rejects.toMatchObject({ kind: 'no-tenant' });
+    } finally {
+      config.bootData.user = before;
+    }
+  });
+});

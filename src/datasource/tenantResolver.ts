@@ -1,0 +1,221 @@
+import { config, getBackendSrv, isFetchError } from '@grafana/runtime';
+
+import { WrapperError } from './errors';
+import type { WrapperSettings } from './types';
+
+/** The part of Grafana's TeamDTO the wrapper reads (CONTRACT.md §5.3, openapi `TeamDTO`). */
+export interface UserTeam {
+  id?: number;
+  uid?: string;
+  name: string;
+  orgId?: number;
+}
+
+export type FetchTeams = () => Promise<unknown>;
+
+/** Team list lifetime: short, so that a team change reaches open dashboards within a minute. */
+export const TEAM_CACHE_TTL_MS = 60_000;
+
+export const USER_TEAMS_PATH = '/api/user/teams';
+
+/**
+ * GET /api/user/teams through getBackendSrv. It answers the teams of the signed-in user in the org
+ * selected in the UI only: getBackendSrv overwrites X-Grafana-Org-Id with the UI org
+ * (CONTRACT.md §2.3) and the handler filters by the request's org (CONTRACT.md §5.3).
+ */
+export const fetchUserTeams: FetchTeams = () =>
+  getBackendSrv().get(USER_TEAMS_PATH, undefined, undefined, { showErrorAlert: false, hideFromInspector: true });
+
+/** Identifies the browser session's user and org; a change (org switch, re-login) drops the cache. */
+function bootSessionKey(): string {
+  const user = config.bootData?.user;
+  return user ? `${user.id ?? ''}@${user.orgId ?? ''}` : '';
+}
+
+interface CacheEntry {
+  key: string;
+  teams: UserTeam[];
+  fetchedAt: number;
+}
+
+export interface TeamDirectoryOptions {
+  fetchTeams?: FetchTeams;
+  ttlMs?: number;
+  now?: () => number;
+  sessionKey?: () => string;
+}
+
+/**
+ * The signed-in user's teams, fetched at most once per TTL and with at most one request in
+ * flight: a 30-panel dashboard asks for the teams 30 times at once and all callers share one
+ * HTTP call. Failures are not cached (the next caller retries) but are shared by the callers
+ * that were waiting on the failed request.
+ */
+export class TeamDirectory {
+  private readonly fetchTeams: FetchTeams;
+  private readonly ttlMs: number;
+  private readonly now: () => number;
+  private readonly sessionKey: () => string;
+  private cache?: CacheEntry;
+  private inFlight?: { key: string; promise: Promise<UserTeam[]> };
+
+  constructor(opts: TeamDirectoryOptions = {}) {
+    this.fetchTeams = opts.fetchTeams ?? fetchUserTeams;
+    this.ttlMs = opts.ttlMs ?? TEAM_CACHE_TTL_MS;
+    this.now = opts.now ?? Date.now;
+    this.sessionKey = opts.sessionKey ?? bootSessionKey;
+  }
+
+  teams(): Promise<UserTeam[]> {
+    const key = this.sessionKey();
+    const cached = this.cache;
+    if (cached && cached.key === key && this.now() - cached.fetchedAt < this.ttlMs) {
+      return Promise.resolve(cached.teams);
+    }
+    if (this.inFlight && this.inFlight.key === key) {
+      return this.inFlight.promise;
+    }
+    const promise = this.load(key);
+    this.inFlight = { key, promise };
+    return promise;
+  }
+
+  /** The cached list if it is fresh, without waiting (lets callers skip async hops per query). */
+  peek(): UserTeam[] | undefined {
+    const cached = this.cache;
+    return cached && cached.key === this.sessionKey() && this.now() - cached.fetchedAt < this.ttlMs ? cached.teams : undefined;
+  }
+
+  /** Forget the cached list, e.g. after an admin changed the user's teams. */
+  invalidate(): void {
+    this.cache = undefined;
+  }
+
+  private async load(key: string): Promise<UserTeam[]> {
+    try {
+      const teams = parseTeams(await this.fetchTeams().catch((e: unknown) => Promise.reject(lookupFailed(e))));
+      this.cache = { key, teams, fetchedAt: this.now() };
+      return teams;
+    } finally {
+      if (this.inFlight?.key === key) {
+        this.inFlight = undefined;
+      }
+    }
+  }
+}
+
+function lookupFailed(e: unknown): WrapperError {
+  let cause: string;
+  if (isFetchError(e)) {
+    const message = (e.data as { message?: unknown } | undefined)?.message;
+    cause = `answered ${e.status}${typeof message === 'string' && message ? ` "${message}"` : ''}`;
+  } else {
+    cause = `failed: ${e instanceof Error ? e.message : String(e)}`;
+  }
+  return new WrapperError(
+    'team-lookup',
+    `Could not look up your teams: GET ${USER_TEAMS_PATH} ${cause}. Queries stay blocked until your teams are known; ` +
+      'reload the page, and if it persists ask a Grafana admin to check the server log.'
+  );
+}
+
+function parseTeams(body: unknown): UserTeam[] {
+  if (!Array.isArray(body)) {
+    throw new WrapperError(
+      'team-lookup',
+      `GET ${USER_TEAMS_PATH} returned ${body === null ? 'null' : typeof body} instead of a list of teams; ` +
+        'queries stay blocked. Ask a Grafana admin to check that nothing rewrites Grafana API responses.'
+    );
+  }
+  return body.flatMap((t): UserTeam[] =>
+    typeof t === 'object' && t !== null && typeof (t as UserTeam).name === 'string' ? [t as UserTeam] : []
+  );
+}
+
+/** The process-wide (browser session) directory every wrapper instance shares. */
+export const sessionTeamDirectory = new TeamDirectory();
+
+export interface TenantMapping {
+  /** Sorted, unique, non-empty tenant values. */
+  values: string[];
+  /** Names of the user's teams that contributed values. */
+  mappedTeams: string[];
+}
+
+/**
+ * Pure mapping of team names to tenant values. An explicit row wins for its team; the convention
+ * only applies to teams without a row. Empty values are dropped: `tenant=""` would match every
+ * series WITHOUT a tenant label in Prometheus, i.e. data of no tenant.
+ */
+export function mapTeamsToTenants(
+  teams: ReadonlyArray<Pick<UserTeam, 'name'>>,
+  settings: Pick<WrapperSettings, 'teamMappings' | 'convention' | 'conventionPrefix'>
+): TenantMapping {
+  const values = new Set<string>();
+  const mappedTeams: string[] = [];
+  for (const { name } of teams) {
+    const rows = settings.teamMappings.filter((row) => row.team.trim() === name);
+    let teamValues: string[];
+    if (rows.length > 0) {
+      teamValues = rows.flatMap((row) => row.values);
+    } else if (settings.convention === 'team-name') {
+      teamValues = [name];
+    } else if (settings.convention === 'strip-prefix' && settings.conventionPrefix && name.startsWith(settings.conventionPrefix)) {
+      teamValues = [name.slice(settings.conventionPrefix.length)];
+    } else {
+      teamValues = [];
+    }
+    const usable = teamValues.map((v) => v.trim()).filter((v) => v !== '');
+    if (usable.length > 0) {
+      mappedTeams.push(name);
+      usable.forEach((v) => values.add(v));
+    }
+  }
+  return { values: [...values].sort(), mappedTeams };
+}
+
+export interface ResolvedTenant extends TenantMapping {
+  label: string;
+}
+
+/**
+ * Resolves the signed-in user's tenant values for one wrapper data source. Grafana server admins
+ * get no bypass: the user's identity is only ever read through its team list.
+ */
+export class TenantResolver {
+  constructor(
+    private readonly settings: WrapperSettings,
+    private readonly dataSourceName: string,
+    private readonly directory: TeamDirectory = sessionTeamDirectory
+  ) {}
+
+  private last?: { teams: UserTeam[]; tenant: ResolvedTenant };
+
+  async resolve(): Promise<ResolvedTenant> {
+    return this.fromTeams(await this.directory.teams());
+  }
+
+  /** The tenant from the cached team list, or undefined when the list must be fetched first. */
+  resolveCached(): ResolvedTenant | undefined {
+    const teams = this.directory.peek();
+    return teams ? this.fromTeams(teams) : undefined;
+  }
+
+  private fromTeams(teams: UserTeam[]): ResolvedTenant {
+    if (this.last?.teams === teams) {
+      return this.last.tenant;
+    }
+    const mapping = mapTeamsToTenants(teams, this.settings);
+    if (mapping.values.length === 0) {
+      const yours = teams.length > 0 ? `your teams in this organization: ${teams.map((t) => t.name).join(', ')}` : 'you are in no team in this organization';
+      throw new WrapperError(
+        'no-tenant',
+        `You are not in any team mapped to a tenant in data source "${this.dataSourceName}" (${yours}), so no query is sent. ` +
+          `Ask an admin to add you to a team mapped in data source "${this.dataSourceName}".`
+      );
+    }
+    const tenant = { label: this.settings.tenantLabel, ...mapping };
+    this.last = { teams, tenant };
+    return tenant;
+  }
+}

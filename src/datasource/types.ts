@@ -1,0 +1,80 @@
+import type { DataSourceJsonData } from '@grafana/data';
+import type { DataQuery } from '@grafana/schema';
+
+/** The plugin id of the wrapper; also in ./plugin.json. */
+export const WRAPPER_PLUGIN_ID = 'mtlabs-tenantwrapper-datasource';
+
+/** Grafana's plugin id of the core Prometheus data source (the only accepted target type). */
+export const PROMETHEUS_TYPE = 'prometheus';
+
+/** Label Prometheus agents stamp as an external label (see the product brief). */
+export const DEFAULT_TENANT_LABEL = 'tenant';
+
+/** How a Grafana team name maps to tenant values when no explicit row names the team. */
+export type TeamConvention = 'none' | 'team-name' | 'strip-prefix';
+
+/** One explicit row of the team → tenant mapping. */
+export interface TeamMappingRow {
+  /** Grafana team name, exact (team names are unique per org: CONTRACT.md §10). */
+  team: string;
+  /** Tenant label values the team's members may see. */
+  values: string[];
+}
+
+/** jsonData of the wrapper data source (everything is non-secret configuration). */
+export interface WrapperOptions extends DataSourceJsonData {
+  /** uid of the Prometheus data source every rewritten request goes to. */
+  targetUid?: string;
+  /** Label that carries the tenant; default `tenant`. */
+  tenantLabel?: string;
+  teamMappings?: TeamMappingRow[];
+  convention?: TeamConvention;
+  /** Prefix removed from team names when `convention` is `strip-prefix`. */
+  conventionPrefix?: string;
+  /** Reject queries that already name the tenant label instead of overriding the matcher. */
+  errorOnReplace?: boolean;
+}
+
+/**
+ * A wrapper query. Its fields mirror the Prometheus data source query model so that the query
+ * can be forwarded to the target with only `expr` and `datasource` changed.
+ */
+export interface WrapperQuery extends DataQuery {
+  expr: string;
+  legendFormat?: string;
+  interval?: string;
+  instant?: boolean;
+  range?: boolean;
+  format?: 'time_series' | 'table' | 'heatmap';
+  exemplar?: boolean;
+  /** Legacy Prometheus annotation fields. */
+  titleFormat?: string;
+  textFormat?: string;
+  tagKeys?: string;
+  step?: string;
+  [extra: string]: unknown;
+}
+
+export const DEFAULT_QUERY: Partial<WrapperQuery> = { expr: '', range: true, instant: false };
+
+/** The options with defaults applied; what the runtime code reads. */
+export interface WrapperSettings {
+  targetUid: string;
+  tenantLabel: string;
+  teamMappings: TeamMappingRow[];
+  convention: TeamConvention;
+  conventionPrefix: string;
+  errorOnReplace: boolean;
+}
+
+export function settingsFromJsonData(jsonData: WrapperOptions | undefined): WrapperSettings {
+  const d = jsonData ?? {};
+  return {
+    targetUid: (d.targetUid ?? '').trim(),
+    tenantLabel: (d.tenantLabel ?? '').trim() || DEFAULT_TENANT_LABEL,
+    teamMappings: Array.isArray(d.teamMappings) ? d.teamMappings : [],
+    convention: d.convention ?? 'none',
+    conventionPrefix: d.conventionPrefix ?? '',
+    errorOnReplace: d.errorOnReplace ?? false,
+  };
+}
