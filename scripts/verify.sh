@@ -27,8 +27,8 @@ step() {
 workers=${JEST_WORKERS:-2}
 step typecheck npx tsc --noEmit
 step lint npx eslint --cache .
-step build npx webpack -c ./.config/webpack/webpack.config.ts --env production --no-stats
-step unit+integration npx jest --ci --maxWorkers="$workers" --json --outputFile="$report_dir/jest.json"
+step build npx webpack -c ./webpack.config.ts --env production --no-stats
+step unit+integration env REQUIRE_DIST=1 npx jest --ci --maxWorkers="$workers" --json --outputFile="$report_dir/jest.json"
 step browser npx jest -c jest.browser.config.js --ci --runInBand --json --outputFile="$report_dir/browser.json"
 
 node scripts/summarise-jest.js "${#failed_steps[@]}" "$report_dir"/*.json
