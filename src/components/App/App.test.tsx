@@ -1,38 +1,28 @@
-import React from 'react';
-import { MemoryRouter } from 'react-router-dom';
-import { AppRootProps, PluginType } from '@grafana/data';
-import { render, waitFor } from '@testing-library/react';
+/** The root page's routes: every path under the app lands on the Tenants page (lazy-loaded). */
+import React, { Suspense } from 'react';
+import { render, screen } from '@testing-library/react';
+import { MemoryRouter, Route, Routes } from 'react-router-dom';
+import type { AppRootProps } from '@grafana/data';
+import { config } from '@grafana/runtime';
 import App from './App';
 
-describe('Components/App', () => {
-  let props: AppRootProps;
-
-  beforeEach(() => {
-    jest.resetAllMocks();
-
-    props = {
-      basename: 'a/sample-app',
-      meta: {
-        id: 'sample-app',
-        name: 'Sample App',
-        type: PluginType.app,
-        enabled: true,
-        jsonData: {},
-      },
-      query: {},
-      path: '',
-      onNavChanged: jest.fn(),
-    } as unknown as AppRootProps;
-  });
-
-  test('renders without an error"', async () => {
-    const { queryByText } = render(
-      <MemoryRouter>
-        <App {...props} />
+test.each([['/a/mtlabs-tenancy-app'], ['/a/mtlabs-tenancy-app/tenants'], ['/a/mtlabs-tenancy-app/unknown/page']])(
+  '%s renders the Tenants page',
+  async (path) => {
+    // A non-admin sees the refusal, which needs no Grafana API: enough to prove the route.
+    Object.assign(config.bootData.user, { isGrafanaAdmin: false, orgId: 1, login: 'viewer' });
+    render(
+      <MemoryRouter initialEntries={[path]}>
+        <Suspense fallback="loading">
+          <Routes>
+            <Route path="/a/mtlabs-tenancy-app/*" element={<App {...({} as AppRootProps)} />} />
+          </Routes>
+        </Suspense>
       </MemoryRouter>
     );
-
-    // Application is lazy loaded, so we need to wait for the component and routes to be rendered
-    await waitFor(() => expect(queryByText(/this is page one./i)).toBeInTheDocument(), { timeout: 2000 });
-  });
-});
+    expect(
+      await screen.findByText('Only Grafana server admins can manage tenants', {}, { timeout: 20_000 })
+    ).toBeInTheDocument();
+  },
+  60_000
+);

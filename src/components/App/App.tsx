@@ -1,23 +1,19 @@
+/**
+ * The app's root page. Grafana mounts it at /a/<plugin id>/* (plugin.json `includes`), so routes
+ * here are relative to that base.
+ */
 import React from 'react';
-import { Route, Routes } from 'react-router-dom';
-import { AppRootProps } from '@grafana/data';
+import { Navigate, Route, Routes } from 'react-router-dom';
+import type { AppRootProps } from '@grafana/data';
 import { ROUTES } from '../../constants';
-const PageOne = React.lazy(() => import('../../pages/PageOne'));
-const PageTwo = React.lazy(() => import('../../pages/PageTwo'));
-const PageThree = React.lazy(() => import('../../pages/PageThree'));
-const PageFour = React.lazy(() => import('../../pages/PageFour'));
 
-function App(props: AppRootProps) {
+const TenantsPage = React.lazy(() => import('../../pages/Tenants/TenantsPage'));
+
+function App(_props: AppRootProps) {
   return (
     <Routes>
-      <Route path={ROUTES.Two} element={<PageTwo />} />
-      <Route path={`${ROUTES.Three}/:id?`} element={<PageThree />} />
-
-      {/* Full-width page (this page will have no side navigation) */}
-      <Route path={ROUTES.Four} element={<PageFour />} />
-
-      {/* Default page */}
-      <Route path="*" element={<PageOne />} />
+      <Route path={ROUTES.Tenants} element={<TenantsPage />} />
+      <Route path="*" element={<Navigate to={ROUTES.Tenants} replace />} />
     </Routes>
   );
 }

@@ -1,0 +1,115 @@
+/**
+ * Plan and Apply buttons. Apply asks for confirmation; deleting orphaned managed objects (prune)
+ * needs a second, typed confirmation of its own. Shows the step counter while applying.
+ */
+import React, { useState } from 'react';
+import { Button, Checkbox, ConfirmModal, Stack, Text } from '@grafana/ui';
+import type { Plan } from '../../tenancy';
+import { progressCounts, type ProgressState } from './applyProgress';
+
+export interface ApplyPanelProps {
+  canPlan: boolean;
+  plan?: Plan;
+  planIsStale: boolean;
+  planApplied: boolean;
+  busy?: string;
+  progress?: ProgressState;
+  onPlan: () => void;
+  onApply: (prune: boolean) => void;
+}
+
+function writeCounts(plan: Plan) {
+  const steps = plan.tenants.filter((t) => !t.blocked).flatMap((t) => t.steps);
+  return {
+    writes: steps.filter(
+      (s) => s.op !== null && !s.requiresPrune && s.action !== 'unchanged' && s.action !== 'conflict'
+    ).length,
+    prunable: steps.filter((s) => s.requiresPrune).length,
+    tenants: plan.tenants.filter((t) => !t.blocked).length,
+  };
+}
+
+export function ApplyPanel({
+  canPlan,
+  plan,
+  planIsStale,
+  planApplied,
+  busy,
+  progress,
+  onPlan,
+  onApply,
+}: ApplyPanelProps) {
+  const [prune, setPrune] = useState(false);
+  const [confirming, setConfirming] = useState<'apply' | 'prune' | undefined>();
+  const counts = plan ? writeCounts(plan) : undefined;
+  const nothingToDo = counts !== undefined && counts.writes === 0 && (!prune || counts.prunable === 0);
+  const applyDisabled = !plan || planIsStale || planApplied || busy !== undefined || nothingToDo;
+  const count = progress ? progressCounts(progress) : undefined;
+
+  const why = !plan
+    ? 'Plan first: nothing is written before you have seen the plan.'
+    : planIsStale
+      ? 'The spec changed after this plan: plan again.'
+      : planApplied
+        ? 'This plan was applied: plan again to verify or continue.'
+        : nothingToDo
+          ? 'Nothing to write: Grafana already matches the spec.'
+          : undefined;
+
+  return (
+    <section aria-label="Plan and apply">
+      <Stack direction="row" gap={2} alignItems="center" wrap="wrap">
+        <Button icon="list-ul" variant="secondary" onClick={onPlan} disabled={!canPlan || busy !== undefined}>
+          {busy === 'planning' ? 'Planning…' : 'Plan'}
+        </Button>
+        <Button icon="play" onClick={() => setConfirming('apply')} disabled={applyDisabled}>
+          {busy === 'applying' ? 'Applying…' : 'Apply'}
+        </Button>
+        <Checkbox
+          label="Prune: delete orphaned managed objects"
+          description={counts ? `${counts.prunable} step(s) in this plan need prune` : undefined}
+          value={prune}
+          onChange={(e) => setPrune(e.currentTarget.checked)}
+        />
+        {count && (
+          <Text color="secondary" data-testid="apply-counter">
+            {count.finished} of {count.total} steps finished
+          </Text>
+        )}
+      </Stack>
+      {why && (
+        <Text color="secondary" element="p">
+          {why}
+        </Text>
+      )}
+      <ConfirmModal
+        isOpen={confirming === 'apply'}
+        title="Apply the plan?"
+        body={`${counts?.writes ?? 0} write step(s) for ${counts?.tenants ?? 0} tenant(s) will be sent to Grafana. Objects the app does not own are never modified.`}
+        confirmText={prune && (counts?.prunable ?? 0) > 0 ? 'Continue to prune confirmation' : 'Apply'}
+        onDismiss={() => setConfirming(undefined)}
+        onConfirm={() => {
+          if (prune && (counts?.prunable ?? 0) > 0) {
+            setConfirming('prune');
+          } else {
+            setConfirming(undefined);
+            onApply(false);
+          }
+        }}
+      />
+      <ConfirmModal
+        isOpen={confirming === 'prune'}
+        title="Delete orphaned objects?"
+        body={`Prune deletes ${counts?.prunable ?? 0} managed object(s) (orgs, teams, data sources, folders) that are no longer in the spec. This cannot be undone.`}
+        confirmText="Apply and prune"
+        confirmationText="prune"
+        icon="trash-alt"
+        onDismiss={() => setConfirming(undefined)}
+        onConfirm={() => {
+          setConfirming(undefined);
+          onApply(true);
+        }}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,99 @@
+/**
+ * The Tenants page in jsdom against the in-process FakeGrafana: the server-admin gate, loading
+ * and saving the spec in the app's settings (passwords never stored), and the notice after an
+ * interrupted apply. Plan/apply end to end runs in Chromium (tests/browser/tenantsPage.test.ts).
+ */
+import React from 'react';
+import { fireEvent, render, screen } from '@testing-library/react';
+import { config, setBackendSrv, type BackendSrv } from '@grafana/runtime';
+import { FakeGrafana, fakeBackendSrv, fakeTransport } from '../../../tests/fakes/grafana-api';
+import { GrafanaApi } from '../../grafana-api';
+import { tenancyApiFromGrafana } from '../../tenancy';
+import { PLUGIN_ID } from '../../constants';
+import { markApplyStarted } from './interruptedApply';
+import TenantsPage from './TenantsPage';
+
+const ADMIN = { authorization: `Basic ${Buffer.from('admin:admin').toString('base64')}` };
+const WAIT = { timeout: 20_000 };
+
+jest.setTimeout(60_000);
+
+let fake: FakeGrafana;
+
+async function settingsJsonData(): Promise<Record<string, unknown>> {
+  const res = await fake.handle({
+    method: 'GET',
+    url: `/api/plugins/${PLUGIN_ID}/settings`,
+    headers: { ...ADMIN, 'X-Grafana-Org-Id': '1' },
+  });
+  return ((res.body as { jsonData?: Record<string, unknown> }).jsonData ?? {}) as Record<string, unknown>;
+}
+
+function renderPage(isGrafanaAdmin = true) {
+  Object.assign(config.bootData.user, { isGrafanaAdmin, orgId: 1, login: 'admin' });
+  const api = tenancyApiFromGrafana(new GrafanaApi(fakeTransport(fake)));
+  return render(<TenantsPage api={api} />);
+}
+
+beforeEach(() => {
+  fake = new FakeGrafana();
+  setBackendSrv(fakeBackendSrv(fake, { orgId: 1 }) as unknown as BackendSrv);
+  window.localStorage.clear();
+});
+
+test('a user who is not a Grafana server admin sees why and no editor', () => {
+  renderPage(false);
+  expect(screen.getByText('Only Grafana server admins can manage tenants')).toBeInTheDocument();
+  expect(screen.queryByTestId('spec-text')).toBeNull();
+});
+
+test('loads the saved spec; saving stores it without passwords and keeps the other settings', async () => {
+  await fake.handle({
+    method: 'POST',
+    url: `/api/plugins/${PLUGIN_ID}/settings`,
+    headers: { ...ADMIN, 'X-Grafana-Org-Id': '1' },
+    body: {
+      enabled: true,
+      pinned: true,
+      jsonData: { tenantSpec: 'version: 1\ntenants: []\n', auditLog: [{ who: 'someone' }] },
+    },
+  });
+  renderPage();
+  const editor = (await screen.findByTestId('spec-text', {}, WAIT)) as HTMLTextAreaElement;
+  expect(editor.value).toBe('version: 1\ntenants: []\n');
+
+  const withPassword = [
+    'version: 1',
+    'tenants:',
+    '  - id: a',
+    '    labelValues: [a]',
+    '    orgName: A',
+    '    datasource: { mode: mimir, url: "http://mimir:8080", basicAuth: { user: u, password: hunter2 } }',
+    '',
+  ].join('\n');
+  fireEvent.change(editor, { target: { value: withPassword } });
+  expect(await screen.findByText('Valid spec, 1 tenant')).toBeInTheDocument();
+  fireEvent.click(screen.getByRole('button', { name: /Save spec/ }));
+  expect(
+    await screen.findByText(
+      /Spec saved without the passwords at tenants\[0\]\.datasource\.basicAuth\.password/,
+      {},
+      WAIT
+    )
+  ).toBeInTheDocument();
+
+  const stored = await settingsJsonData();
+  expect(String(stored.tenantSpec)).toContain('user: u');
+  expect(String(stored.tenantSpec)).not.toContain('hunter2');
+  expect(stored.tenantSpecSavedBy).toBe('admin');
+  expect(stored.auditLog).toEqual([{ who: 'someone' }]);
+  // The malformed audit entry is shown, not fatal.
+  expect(screen.getByTestId('audit-entry').textContent).toContain('someone');
+});
+
+test('an apply that never finished is announced with what to do', async () => {
+  markApplyStarted(1, { startedAt: '2026-01-01T00:00:00Z', who: 'admin', tenants: ['a'] });
+  renderPage();
+  expect(await screen.findByText('A previous apply was interrupted', {}, WAIT)).toBeInTheDocument();
+  expect(screen.getByTestId('interrupted-apply').textContent).toContain('Plan again');
+});

@@ -1,0 +1,132 @@
+/**
+ * Pure helpers over the spec TEXT (YAML or JSON) the admin edits. Edits go through the `yaml`
+ * Document API so the admin's comments and layout survive a form-driven change.
+ */
+import { isMap, isSeq, parseDocument, type Document } from 'yaml';
+
+/** The text a new spec starts from; `label` is the tenant label of the app's settings. */
+export function starterSpec(label = 'tenant'): string {
+  return `# Tenant spec: one Grafana org per tenant, a proxy-backed Prometheus data source in each.
+version: 1
+label: ${label}
+defaults:
+  memberOrgRole: Viewer
+  dashboards: true
+tenants: []
+`;
+}
+
+export const STARTER_SPEC = starterSpec();
+
+export type DataSourceMode = 'proxy-query-param' | 'proxy-header' | 'mimir';
+
+/** What the "Add tenant" form collects; strings are as typed (comma-separated lists). */
+export interface TenantFormValues {
+  id: string;
+  labelValues: string;
+  orgName: string;
+  teams: Array<{ name: string; members: string }>;
+  dsMode: DataSourceMode;
+  url: string;
+  /** Header (proxy-header) or query parameter (proxy-query-param) carrying the tenant. */
+  tenantKey: string;
+  dashboards: boolean;
+}
+
+const splitList = (value: string) =>
+  value
+    .split(/[,\n]/)
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+
+/** The raw spec object for one tenant (validated by the caller with validateTenantSpec). */
+export function tenantFromForm(values: TenantFormValues): Record<string, unknown> {
+  const datasource: Record<string, unknown> =
+    values.dsMode === 'mimir'
+      ? { mode: 'mimir', url: values.url.trim() }
+      : values.dsMode === 'proxy-header'
+        ? { mode: 'proxy', tenantVia: 'header', headerName: values.tenantKey.trim(), url: values.url.trim() }
+        : {
+            mode: 'proxy',
+            tenantVia: 'query-param',
+            url: values.url.trim(),
+            ...(values.tenantKey.trim() ? { paramName: values.tenantKey.trim() } : {}),
+          };
+  return {
+    id: values.id.trim(),
+    labelValues: splitList(values.labelValues),
+    orgName: values.orgName.trim(),
+    teams: values.teams
+      .filter((t) => t.name.trim() !== '' || t.members.trim() !== '')
+      .map((t) => ({
+        name: t.name.trim(),
+        // An entry with @ is an e-mail address, anything else a login (both identify existing users).
+        members: splitList(t.members).map((m) => (m.includes('@') ? { email: m } : { login: m })),
+      })),
+    datasource,
+    dashboards: values.dashboards,
+  };
+}
+
+function parseOrThrow(text: string): Document {
+  const doc = parseDocument(text.trim() === '' ? STARTER_SPEC : text);
+  if (doc.errors.length > 0) {
+    throw new Error(
+      `the spec text does not parse (${doc.errors[0].message.split('\n')[0]}); fix it in the code view before adding a tenant from the form`
+    );
+  }
+  return doc;
+}
+
+/** Appends a tenant to the spec text; replaces a tenant with the same id. Throws on unparsable text. */
+export function upsertTenantInSpecText(text: string, tenant: Record<string, unknown>): string {
+  const doc = parseOrThrow(text);
+  if (!isMap(doc.contents)) {
+    throw new Error('the spec must be a mapping with `version` and `tenants`; start from the starter spec');
+  }
+  if (!doc.has('version')) {
+    doc.set('version', 1);
+  }
+  const tenants = doc.get('tenants');
+  if (!isSeq(tenants)) {
+    doc.set('tenants', doc.createNode([tenant]));
+  } else {
+    const index = tenants.items.findIndex((item) => isMap(item) && item.get('id') === tenant.id);
+    if (index >= 0) {
+      tenants.set(index, doc.createNode(tenant));
+    } else {
+      tenants.add(doc.createNode(tenant));
+    }
+  }
+  return doc.toString();
+}
+
+/**
+ * Removes basic-auth passwords before the text is stored in the app's settings jsonData (which
+ * Grafana returns to every org Admin). Passwords reach Grafana only as the data source's
+ * secureJsonData during apply. Returns the paths of what was removed.
+ */
+export function removeSpecPasswords(text: string): { text: string; removed: string[] } {
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) {
+    return { text, removed: [] };
+  }
+  const removed: string[] = [];
+  const drop = (path: Array<string | number>) => {
+    if (doc.hasIn([...path, 'basicAuth', 'password'])) {
+      doc.deleteIn([...path, 'basicAuth', 'password']);
+      removed.push(
+        [...path, 'basicAuth', 'password']
+          .map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`))
+          .join('')
+          .slice(1)
+      );
+    }
+  };
+  drop(['defaults', 'datasource']);
+  const tenants = doc.get('tenants');
+  if (isSeq(tenants)) {
+    tenants.items.forEach((_, i) => drop(['tenants', i, 'datasource']));
+  }
+  return removed.length === 0 ? { text, removed } : { text: doc.toString(), removed };
+}

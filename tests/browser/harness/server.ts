@@ -1,0 +1,189 @@
+/**
+ * The harness HTTP server (node:http, 127.0.0.1, free port). It serves
+ * - `/` : the HTML page; `window.grafanaBootData` is built here (query `orgId`, `grafanaAdmin`,
+ *   `login`, `orgRole` override the signed-in user, e.g. `/?page=tenants&grafanaAdmin=false`);
+ * - `/harness/*` : the esbuild bundle;
+ * - `/api/*` : reverse proxy to a Grafana (normally `startFakeGrafanaServer(fake).url`). The
+ *   browser's session is simulated by adding `grafanaAuth` when the request carries neither an
+ *   `Authorization` header nor a `grafana_session` cookie;
+ * - `/prom/*` : optional reverse proxy to a Prometheus (data source tests);
+ * - `/public/build/img/icons/*` : @grafana/ui's icon SVGs (its Icon fetches them from Grafana's
+ *   public path, `getIconRoot` in @grafana/ui Icon/utils).
+ */
+import { createReadStream, existsSync, statSync } from 'fs';
+import http from 'http';
+import type { AddressInfo } from 'net';
+import path from 'path';
+import type { HarnessBootData } from './types';
+
+export interface HarnessServerOptions {
+  bundleDir: string;
+  /** Base URL of the Grafana (fake) that `/api/*` is forwarded to. */
+  grafanaUrl?: string;
+  /** The signed-in browser user: a header value (`Basic …`) or a session cookie (`grafana_session=…`). */
+  grafanaAuth?: { authorization?: string; cookie?: string };
+  prometheusUrl?: string;
+  /** Defaults for `grafanaBootData.user` (query parameters still win). */
+  user?: Partial<HarnessBootData['user']>;
+}
+
+export interface HarnessServer {
+  url: string;
+  /** URL of a registered page, e.g. `pageUrl('tenants', { grafanaAdmin: 'false' })`. */
+  pageUrl(page: string, params?: Record<string, string>): string;
+  stop(): Promise<void>;
+}
+
+const ICONS_DIR = path.join(
+  path.dirname(require.resolve('@grafana/ui/package.json')),
+  'dist',
+  'public',
+  'img',
+  'icons'
+);
+const ICONS_PATH = '/public/build/img/icons/';
+
+const DEFAULT_AUTH = { authorization: `Basic ${Buffer.from('admin:admin').toString('base64')}` };
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json',
+  '.html': 'text/html; charset=utf-8',
+  '.svg': 'image/svg+xml',
+};
+
+export function bootDataFor(query: URLSearchParams, defaults: Partial<HarnessBootData['user']> = {}): HarnessBootData {
+  const orgId = Number(query.get('orgId') ?? defaults.orgId ?? 1);
+  const login = query.get('login') ?? defaults.login ?? 'admin';
+  return {
+    settings: {
+      appSubUrl: '',
+      buildInfo: { version: '12.4.10', env: 'production' },
+      featureToggles: {},
+      datasources: {},
+      panels: {},
+    },
+    user: {
+      id: defaults.id ?? 1,
+      login,
+      name: defaults.name ?? login,
+      email: defaults.email ?? `${login}@localhost`,
+      orgId,
+      orgName: defaults.orgName ?? (orgId === 1 ? 'Main Org.' : `org ${orgId}`),
+      orgRole: (query.get('orgRole') as HarnessBootData['user']['orgRole']) ?? defaults.orgRole ?? 'Admin',
+      isGrafanaAdmin: query.has('grafanaAdmin')
+        ? query.get('grafanaAdmin') === 'true'
+        : (defaults.isGrafanaAdmin ?? true),
+      isSignedIn: true,
+      theme: query.get('theme') ?? 'dark',
+      timezone: 'utc',
+      locale: 'en-US',
+      language: 'en-US',
+      regionalFormat: 'en-US',
+    },
+    navTree: [],
+    assets: { dark: '', light: '' },
+  };
+}
+
+function html(boot: HarnessBootData, hasCss: boolean, hasGrafana: boolean): string {
+  // `<` is escaped so a login like `</script>` cannot break out of the inline script.
+  const json = JSON.stringify(boot).replace(/</g, '\\u003c');
+  return `<!doctype html>
+<html><head><meta charset="utf-8"><title>harness</title>
+${hasCss ? '<link rel="stylesheet" href="/harness/entry.css">' : ''}
+<script>window.grafanaBootData = ${json}; window.__harnessHasGrafana = ${hasGrafana}; window.process = { env: { NODE_ENV: 'production' } }; window.global = window;</script>
+</head><body><div id="root"></div><script type="module" src="/harness/entry.js"></script></body></html>`;
+}
+
+function proxy(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  target: string,
+  stripPrefix: string,
+  auth?: HarnessServerOptions['grafanaAuth']
+) {
+  const base = new URL(target);
+  const rest = (req.url ?? '/').slice(stripPrefix.length);
+  const url = new URL(base.pathname.replace(/\/$/, '') + rest, base);
+  const headers = { ...req.headers, host: url.host };
+  delete headers.connection;
+  if (auth) {
+    const hasSession = /(^|;\s*)grafana_session=/.test(String(headers.cookie ?? ''));
+    if (!headers.authorization && !hasSession) {
+      if (auth.authorization) {
+        headers.authorization = auth.authorization;
+      }
+      if (auth.cookie) {
+        headers.cookie = headers.cookie ? `${headers.cookie}; ${auth.cookie}` : auth.cookie;
+      }
+    }
+  }
+  const upstream = http.request(url, { method: req.method, headers }, (up) => {
+    res.writeHead(up.statusCode ?? 502, up.headers);
+    up.pipe(res);
+  });
+  upstream.on('error', (error) => {
+    res.writeHead(502, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ message: `harness proxy to ${target} failed: ${error.message}` }));
+  });
+  req.pipe(upstream);
+}
+
+function serveStatic(res: http.ServerResponse, root: string, rel: string) {
+  const file = path.resolve(root, '.' + path.posix.normalize('/' + decodeURIComponent(rel)));
+  if (!file.startsWith(path.resolve(root) + path.sep) || !existsSync(file) || !statSync(file).isFile()) {
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end(`harness: ${rel} not found in the bundle`);
+    return;
+  }
+  res.writeHead(200, {
+    'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
+    'cache-control': 'no-store',
+  });
+  createReadStream(file).pipe(res);
+}
+
+export async function startHarnessServer(options: HarnessServerOptions): Promise<HarnessServer> {
+  const hasCss = existsSync(path.join(options.bundleDir, 'entry.css'));
+  const auth = options.grafanaAuth ?? DEFAULT_AUTH;
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://harness.invalid');
+    if (url.pathname === '/' || url.pathname === '/index.html') {
+      res.writeHead(200, { 'content-type': CONTENT_TYPES['.html'], 'cache-control': 'no-store' });
+      res.end(html(bootDataFor(url.searchParams, options.user), hasCss, Boolean(options.grafanaUrl)));
+    } else if (url.pathname.startsWith('/harness/')) {
+      serveStatic(res, options.bundleDir, url.pathname.slice('/harness/'.length));
+    } else if (url.pathname.startsWith('/api/') && options.grafanaUrl) {
+      proxy(req, res, options.grafanaUrl, '', auth);
+    } else if (url.pathname.startsWith('/prom/') && options.prometheusUrl) {
+      proxy(req, res, options.prometheusUrl, '/prom');
+    } else if (url.pathname.startsWith(ICONS_PATH)) {
+      serveStatic(res, ICONS_DIR, url.pathname.slice(ICONS_PATH.length));
+    } else if (url.pathname === '/favicon.ico') {
+      res.writeHead(204);
+      res.end();
+    } else {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({ message: `harness: nothing serves ${url.pathname} (grafanaUrl/prometheusUrl not given?)` })
+      );
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const base = `http://127.0.0.1:${port}`;
+  return {
+    url: base,
+    pageUrl: (page, params = {}) => `${base}/?${new URLSearchParams({ page, ...params }).toString()}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
