@@ -1,0 +1,337 @@
+/**
+ * Load benchmark of the enforcing proxy (proxy/) in front of real Prometheus 2.42 (the tenant
+ * fixture), against the same Prometheus queried directly, in one run, with autocannon.
+ *
+ * The proxy runs as its own process, bundled with esbuild and run by node as proxy/Dockerfile does,
+ * so it does not share the event loop with the load generator. Direct requests carry the already enforced query, so both
+ * sides ask Prometheus for the same work and the difference is the proxy's cost.
+ *
+ * - proxy.overhead_p99_ms: p99 latency through the proxy minus p99 direct, both at a fixed 500 req/s
+ *   on a corpus query mix (latencies taken from autocannon's per-response events, sub-ms precise).
+ * - proxy.throughput_ratio: max req/s through the proxy / max req/s direct (16 connections).
+ * - proxy.errors: errored or non-2xx requests through the proxy in all phases (must be 0).
+ *
+ * PROXY_SOAK=1 adds a 5-minute 500 req/s soak (not for CI) and reports the proxy's resident
+ * memory growth between the first and the last minute (proxy.soak_rss_growth_mb).
+ */
+import autocannon from 'autocannon';
+import { spawn, type ChildProcess } from 'child_process';
+import { build } from 'esbuild';
+import { mkdtempSync, rmSync } from 'fs';
+import os from 'os';
+import path from 'path';
+import { createEnforcer, enforceQuery } from '../src/promql';
+import { freePort } from '../tests/support/prometheus';
+import { startTenantFixture, type TenantFixture } from '../tests/support/tenantFixture';
+import { loadPrometheus242Corpus, metricsForQueries, sampleCorpus } from '../tests/support/tenantFixtureCorpus';
+import type { Report } from './report';
+
+const RATE = 500;
+const FIXED_RATE_SECONDS = 4.5;
+const MAX_RATE_SECONDS = 2;
+const SLICES = 3;
+/**
+ * autocannon paces a fixed rate with a per-second quota per connection (each connection fires its
+ * quota back to back at the start of every second). A steady 500 req/s is approximated by
+ * PACERS one-connection instances of RATE/PACERS req/s each, started evenly spread over a second.
+ */
+const PACERS = 10;
+const MIX_SIZE = 40;
+const SOAK = process.env.PROXY_SOAK === '1';
+/** Soak length; PROXY_SOAK_SECONDS shortens it to check the soak itself. */
+const SOAK_SECONDS = Number(process.env.PROXY_SOAK_SECONDS ?? 300);
+const ROOT = path.resolve(__dirname, '..');
+
+interface Phase {
+  latencies: number[];
+  /** Sum of the slices' average req/s, and how many slices were merged. */
+  rps: number;
+  slices: number;
+  failures: number;
+}
+
+function emptyPhase(): Phase {
+  return { latencies: [], rps: 0, slices: 0, failures: 0 };
+}
+
+function merge(into: Phase, slice: Phase): void {
+  for (const l of slice.latencies) {
+    into.latencies.push(l);
+  }
+  into.rps += slice.rps;
+  into.slices += slice.slices;
+  into.failures += slice.failures;
+}
+
+const rpsOf = (p: Phase) => p.rps / Math.max(p.slices, 1);
+
+export default async function bench(report: Report): Promise<void> {
+  const candidates = sampleCorpus(loadPrometheus242Corpus(), MIX_SIZE * 3);
+  const fixture = await startTenantFixture({ extra: metricsForQueries(candidates.map((q) => q.expr)), step: 60 });
+  let proxy: RunningProxyProcess | null = null;
+  try {
+    const enforcer = createEnforcer({ label: 'tenant', values: ['a'] });
+    const mix = await usableQueries(fixture, candidates, enforcer);
+    proxy = await startProxyProcess(fixture.url);
+
+    const instant = (query: string) => `/api/v1/query?${new URLSearchParams({ query, time: String(fixture.time) })}`;
+    const direct = mix.map((q) => ({ method: 'GET' as const, path: instant(enforceQuery(q, enforcer)) }));
+    const proxied = mix.map((q) => ({ method: 'GET' as const, path: instant(q), headers: { 'x-tenant': 'a' } }));
+
+    // Warm both paths (JIT, keep-alive pools, Prometheus caches) before measuring.
+    await load(fixture.url, direct, { seconds: 1, rate: RATE });
+    await load(proxy.url, proxied, { seconds: 1, rate: RATE });
+
+    // Direct and proxied slices alternate, so load from other processes on the machine hits both.
+    const directFixed = emptyPhase();
+    const proxyFixed = emptyPhase();
+    const directMax = emptyPhase();
+    const proxyMax = emptyPhase();
+    for (let slice = 0; slice < SLICES; slice++) {
+      merge(directFixed, await loadPaced(fixture.url, direct, FIXED_RATE_SECONDS / SLICES));
+      merge(proxyFixed, await loadPaced(proxy.url, proxied, FIXED_RATE_SECONDS / SLICES));
+    }
+    // One connection, back to back: what the proxy adds to a single request when nothing queues.
+    const directSerial = emptyPhase();
+    const proxySerial = emptyPhase();
+    for (let slice = 0; slice < 2; slice++) {
+      merge(directSerial, await load(fixture.url, direct, { seconds: 1, connections: 1 }));
+      merge(proxySerial, await load(proxy.url, proxied, { seconds: 1, connections: 1 }));
+    }
+    for (let slice = 0; slice < 2; slice++) {
+      merge(directMax, await load(fixture.url, direct, { seconds: MAX_RATE_SECONDS / 2 }));
+      merge(proxyMax, await load(proxy.url, proxied, { seconds: MAX_RATE_SECONDS / 2 }));
+    }
+    report({
+      name: 'proxy.overhead_p99_ms',
+      value: percentile(proxyFixed.latencies, 0.99) - percentile(directFixed.latencies, 0.99),
+      unit: 'ms',
+      goal: `< 2 (at ${RATE} req/s; p99 direct ${percentile(directFixed.latencies, 0.99).toFixed(2)} ms, via proxy ${percentile(proxyFixed.latencies, 0.99).toFixed(2)} ms)`,
+    });
+    report({
+      name: 'proxy.overhead_p50_ms',
+      value: percentile(proxyFixed.latencies, 0.5) - percentile(directFixed.latencies, 0.5),
+      unit: 'ms',
+      goal: 'informational',
+    });
+    report({
+      name: 'proxy.serial_added_p50_ms',
+      value: percentile(proxySerial.latencies, 0.5) - percentile(directSerial.latencies, 0.5),
+      unit: 'ms',
+      goal: `informational (one connection; p50 direct ${percentile(directSerial.latencies, 0.5).toFixed(3)} ms)`,
+    });
+    report({
+      name: 'proxy.throughput_ratio',
+      value: rpsOf(proxyMax) / rpsOf(directMax),
+      unit: 'ratio',
+      goal: `>= 0.8 (direct ${Math.round(rpsOf(directMax))} req/s, via proxy ${Math.round(rpsOf(proxyMax))} req/s)`,
+    });
+    let errors = proxyFixed.failures + proxyMax.failures;
+
+    if (SOAK) {
+      const rss: number[] = [];
+      const sampler = setInterval(
+        () => {
+          proxy!.residentBytes().then(
+            (b) => rss.push(b),
+            () => {}
+          );
+        },
+        Math.min(10_000, (SOAK_SECONDS * 1000) / 10)
+      );
+      try {
+        const soak = await load(proxy.url, proxied, { seconds: SOAK_SECONDS, rate: RATE });
+        errors += soak.failures;
+      } finally {
+        clearInterval(sampler);
+      }
+      // First and last minute (6 samples 10 s apart), fewer for a shortened soak.
+      const window = Math.max(1, Math.min(6, Math.floor(rss.length / 3)));
+      const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(xs.length, 1);
+      report({
+        name: 'proxy.soak_rss_growth_mb',
+        value: (avg(rss.slice(-window)) - avg(rss.slice(0, window))) / 1024 / 1024,
+        unit: 'MiB',
+        goal: `< 20 over ${SOAK_SECONDS} s at ${RATE} req/s (first ${window} samples ${(avg(rss.slice(0, window)) / 1048576).toFixed(1)} MiB)`,
+      });
+    }
+    report({ name: 'proxy.errors', value: errors, unit: 'requests', goal: '0 (errored or non-2xx through the proxy)' });
+  } finally {
+    await proxy?.stop();
+    await fixture.stop();
+  }
+}
+
+/** The candidate queries Prometheus answers successfully and quickly, enforced for tenant a. */
+async function usableQueries(
+  fixture: TenantFixture,
+  candidates: Array<{ expr: string }>,
+  enforcer: ReturnType<typeof createEnforcer>
+): Promise<string[]> {
+  const usable: string[] = [];
+  for (const { expr } of candidates) {
+    let enforced: string;
+    try {
+      enforced = enforceQuery(expr, enforcer);
+    } catch {
+      continue;
+    }
+    const started = performance.now();
+    const res = await fetch(
+      `${fixture.url}/api/v1/query?${new URLSearchParams({ query: enforced, time: String(fixture.time) })}`
+    );
+    await res.arrayBuffer();
+    if (res.status === 200 && performance.now() - started < 50) {
+      usable.push(expr);
+    }
+    if (usable.length === MIX_SIZE) {
+      break;
+    }
+  }
+  if (usable.length < 10) {
+    throw new Error(
+      `only ${usable.length} corpus queries run cleanly on the fixture; the benchmark mix needs at least 10`
+    );
+  }
+  return usable;
+}
+
+/** RATE req/s spread evenly over time (see PACERS), for `seconds`. */
+async function loadPaced(
+  url: string,
+  requests: Array<{ method: 'GET'; path: string; headers?: Record<string, string> }>,
+  seconds: number
+): Promise<Phase> {
+  const phases = await Promise.all(
+    Array.from({ length: PACERS }, async (_, i) => {
+      await new Promise((r) => setTimeout(r, (i * 1000) / PACERS));
+      // Each pacer starts at a different request of the mix.
+      const rotated = [...requests.slice(i % requests.length), ...requests.slice(0, i % requests.length)];
+      return load(url, rotated, { seconds, rate: RATE / PACERS, connections: 1 });
+    })
+  );
+  const total = emptyPhase();
+  phases.forEach((p) => merge(total, p));
+  return total;
+}
+
+async function load(
+  url: string,
+  requests: Array<{ method: 'GET'; path: string; headers?: Record<string, string> }>,
+  opts: { seconds: number; rate?: number; connections?: number }
+): Promise<Phase> {
+  const latencies: number[] = [];
+  // Without a callback autocannon returns its instance, an event emitter that is also thenable.
+  const instance = autocannon({
+    url,
+    requests,
+    duration: opts.seconds,
+    connections: opts.connections ?? 16,
+    overallRate: opts.rate,
+    timeout: 10,
+  }) as unknown as autocannon.Instance & PromiseLike<autocannon.Result>;
+  instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+    if (statusCode >= 200 && statusCode < 300) {
+      latencies.push(responseTime);
+    }
+  });
+  const result = await instance;
+  return {
+    latencies,
+    rps: result.requests.average,
+    slices: 1,
+    failures: result.errors + result.timeouts + result.non2xx,
+  };
+}
+
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) {
+    return NaN;
+  }
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+}
+
+interface RunningProxyProcess {
+  url: string;
+  residentBytes(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** The proxy as the container runs it: one esbuild bundle (proxy/Dockerfile), under plain node. */
+async function buildProxyBundle(): Promise<string> {
+  const outfile = path.join(mkdtempSync(path.join(os.tmpdir(), 'proxy-bench-')), 'proxy.cjs');
+  await build({
+    entryPoints: [path.join(ROOT, 'proxy', 'main.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile,
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+async function startProxyProcess(upstream: string): Promise<RunningProxyProcess> {
+  const bundle = await buildProxyBundle();
+  const [port, internalPort] = [await freePort(), await freePort()];
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      bundle,
+      `--upstream=${upstream}`,
+      `--insecure-listen-address=127.0.0.1:${port}`,
+      `--internal-listen-address=127.0.0.1:${internalPort}`,
+      '--label=tenant',
+      '--header-name=X-Tenant',
+      '--enable-label-apis',
+    ],
+    { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] }
+  );
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
+  const internal = `http://127.0.0.1:${internalPort}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) {
+      throw new Error(`the proxy exited with ${child.exitCode} before it was ready:\n${stderr}`);
+    }
+    try {
+      if ((await fetch(`${internal}/healthz`)).ok) {
+        break;
+      }
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the proxy did not answer ${internal}/healthz within 30 s:\n${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async residentBytes() {
+      const text = await (await fetch(`${internal}/metrics`)).text();
+      const line = text.split('\n').find((l) => l.startsWith('process_resident_memory_bytes '));
+      return Number(line?.split(' ')[1] ?? NaN);
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        const done = () => {
+          rmSync(path.dirname(bundle), { recursive: true, force: true });
+          resolve();
+        };
+        if (child.exitCode !== null) {
+          return done();
+        }
+        const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        child.once('exit', () => {
+          clearTimeout(kill);
+          done();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}

@@ -1,0 +1,316 @@
+/**
+ * Proxy configuration and its command line. The flag names mirror prom-label-proxy's `main.go`
+ * (https://github.com/prometheus-community/prom-label-proxy) so a deployment switches by changing
+ * the image only; both `-flag` and `--flag`, and `--flag=value` / `--flag value` are accepted,
+ * as Go's `flag` package does.
+ */
+
+/** Where a request's tenant values come from (prom-label-proxy: exactly one source). */
+export type TenantSource =
+  | { kind: 'static'; values: readonly string[] }
+  | { kind: 'header'; name: string; listSyntax: boolean }
+  | { kind: 'queryParam'; name: string };
+
+export interface ProxyOptions {
+  /** Base URL of the Prometheus to protect, e.g. `http://prometheus:9090`. */
+  upstream: string;
+  /** `HOST:PORT` for the enforced API; port 0 picks a free port. */
+  listenAddress: string;
+  /** `HOST:PORT` for /healthz and /metrics; null = not served. */
+  internalListenAddress: string | null;
+  /** The enforced label, e.g. `tenant` or `namespace`. */
+  label: string;
+  tenant: TenantSource;
+  errorOnReplace: boolean;
+  enableLabelApis: boolean;
+  regexMatch: boolean;
+  /** prom-label-proxy `-rules-with-active-alerts`. */
+  rulesWithActiveAlerts: boolean;
+  /** prom-label-proxy `-enable-label-matchers-for-rules-api`. */
+  labelMatchersForRulesApi: boolean;
+  /** Paths forwarded untouched without a tenant (exact path or anything below it). */
+  passthroughPaths: readonly string[];
+  upstreamTimeoutMs: number;
+  maxBodyBytes: number;
+  /** Time close() waits for in-flight requests before cutting connections. */
+  shutdownGraceMs: number;
+}
+
+export const DEFAULTS = {
+  upstreamTimeoutMs: 60_000,
+  maxBodyBytes: 1024 * 1024,
+  shutdownGraceMs: 10_000,
+} as const;
+
+export class OptionsError extends Error {}
+
+const BOOLEAN_FLAGS = new Set([
+  'error-on-replace',
+  'enable-label-apis',
+  'regex-match',
+  'header-uses-list-syntax',
+  'rules-with-active-alerts',
+  'enable-label-matchers-for-rules-api',
+]);
+const VALUE_FLAGS = new Set([
+  'upstream',
+  'insecure-listen-address',
+  'internal-listen-address',
+  'label',
+  'label-value',
+  'header-name',
+  'query-param',
+  'unsafe-passthrough-paths',
+  'upstream-timeout',
+  'max-body-bytes',
+  'shutdown-grace',
+]);
+
+/** Parses argv (without node/script) into validated options; throws OptionsError naming the flag. */
+export function parseProxyArgs(argv: readonly string[]): ProxyOptions {
+  const values = new Map<string, string[]>();
+  const flags = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const m = /^--?([a-z-]+)(?:=(.*))?$/s.exec(arg);
+    if (!m) {
+      throw new OptionsError(
+        `unexpected argument "${arg}": flags look like --label=tenant; run with --help for the list`
+      );
+    }
+    const [, name, inline] = m;
+    if (name === 'help') {
+      throw new OptionsError(usage());
+    }
+    if (BOOLEAN_FLAGS.has(name)) {
+      if (inline !== undefined && !['true', 'false'].includes(inline)) {
+        throw new OptionsError(`--${name} takes no value or =true/=false, got "${inline}"`);
+      }
+      if (inline !== 'false') {
+        flags.add(name);
+      }
+      continue;
+    }
+    if (!VALUE_FLAGS.has(name)) {
+      throw new OptionsError(`unknown flag --${name}; run with --help for the list`);
+    }
+    let value = inline;
+    if (value === undefined) {
+      if (i + 1 >= argv.length) {
+        throw new OptionsError(`--${name} needs a value`);
+      }
+      value = argv[++i];
+    }
+    values.set(name, [...(values.get(name) ?? []), value]);
+  }
+  const single = (name: string): string | undefined => {
+    const v = values.get(name);
+    if (v && v.length > 1 && name !== 'label-value') {
+      throw new OptionsError(`--${name} given ${v.length} times; give it once`);
+    }
+    return v?.[0];
+  };
+
+  const label = single('label') ?? '';
+  const labelValues = values.get('label-value') ?? [];
+  const headerName = single('header-name');
+  const queryParam = single('query-param');
+  const sources = [labelValues.length > 0, headerName !== undefined, queryParam !== undefined].filter(Boolean).length;
+  if (sources > 1) {
+    throw new OptionsError(
+      'give only one of --label-value, --header-name and --query-param (where the tenant comes from)'
+    );
+  }
+  let tenant: TenantSource;
+  if (labelValues.length > 0) {
+    tenant = { kind: 'static', values: labelValues };
+  } else if (headerName !== undefined) {
+    tenant = { kind: 'header', name: headerName, listSyntax: flags.has('header-uses-list-syntax') };
+  } else {
+    // prom-label-proxy main.go: with no source given, the query parameter named like the label is used.
+    tenant = { kind: 'queryParam', name: queryParam ?? label };
+  }
+  if (flags.has('header-uses-list-syntax') && tenant.kind !== 'header') {
+    throw new OptionsError('--header-uses-list-syntax only applies with --header-name');
+  }
+
+  const options: ProxyOptions = {
+    upstream: single('upstream') ?? '',
+    listenAddress: single('insecure-listen-address') ?? '127.0.0.1:8080',
+    internalListenAddress: single('internal-listen-address') ?? null,
+    label,
+    tenant,
+    errorOnReplace: flags.has('error-on-replace'),
+    enableLabelApis: flags.has('enable-label-apis'),
+    regexMatch: flags.has('regex-match'),
+    rulesWithActiveAlerts: flags.has('rules-with-active-alerts'),
+    labelMatchersForRulesApi: flags.has('enable-label-matchers-for-rules-api'),
+    passthroughPaths: (single('unsafe-passthrough-paths') ?? '')
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p !== ''),
+    upstreamTimeoutMs: parseDuration('upstream-timeout', single('upstream-timeout')) ?? DEFAULTS.upstreamTimeoutMs,
+    maxBodyBytes: parseByteCount('max-body-bytes', single('max-body-bytes')) ?? DEFAULTS.maxBodyBytes,
+    shutdownGraceMs: parseDuration('shutdown-grace', single('shutdown-grace')) ?? DEFAULTS.shutdownGraceMs,
+  };
+  validateOptions(options);
+  return options;
+}
+
+/** Checks a complete option set (also used by createProxy for in-process callers). */
+export function validateOptions(o: ProxyOptions): void {
+  let upstream: URL;
+  try {
+    upstream = new URL(o.upstream);
+  } catch {
+    throw new OptionsError(
+      `--upstream "${o.upstream}" is not a URL; give the Prometheus base URL, e.g. http://prometheus:9090`
+    );
+  }
+  if (upstream.protocol !== 'http:' && upstream.protocol !== 'https:') {
+    throw new OptionsError(`--upstream "${o.upstream}" must be http:// or https://`);
+  }
+  if (upstream.search !== '' || upstream.hash !== '') {
+    throw new OptionsError(`--upstream "${o.upstream}" must not carry a query string or fragment`);
+  }
+  parseHostPort('insecure-listen-address', o.listenAddress);
+  if (o.internalListenAddress !== null) {
+    parseHostPort('internal-listen-address', o.internalListenAddress);
+  }
+  if (o.label.trim() === '') {
+    throw new OptionsError('--label is required: the label that separates tenants, e.g. --label=tenant');
+  }
+  if (o.tenant.kind === 'static') {
+    if (o.tenant.values.some((v) => v === '')) {
+      throw new OptionsError('--label-value must not be empty: an empty value would select series without the label');
+    }
+    if (o.regexMatch) {
+      // main.go performs the request-time regex checks once at start-up for fixed values.
+      const problem = regexTenantProblem(o.tenant.values);
+      if (problem) {
+        throw new OptionsError(`--label-value with --regex-match: ${problem}`);
+      }
+    }
+  }
+  if (o.tenant.kind === 'header' && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(o.tenant.name)) {
+    throw new OptionsError(`--header-name "${o.tenant.name}" is not a valid HTTP header name`);
+  }
+  if (o.tenant.kind === 'queryParam' && o.tenant.name === '') {
+    throw new OptionsError('--query-param must not be empty');
+  }
+  validatePassthroughPaths(o.passthroughPaths);
+  if (!(o.upstreamTimeoutMs > 0) || !(o.maxBodyBytes > 0)) {
+    throw new OptionsError('--upstream-timeout and --max-body-bytes must be positive');
+  }
+}
+
+/** The regex checks prom-label-proxy applies with -regex-match (routes.go newLabelMatcher). */
+export function regexTenantProblem(values: readonly string[]): string | null {
+  if (values.length !== 1) {
+    return 'only one label value allowed with regex match';
+  }
+  let re: RegExp;
+  try {
+    re = new RegExp(`^(?:${values[0]})$`, 'u');
+  } catch (err) {
+    return `invalid regex: ${(err as Error).message}`;
+  }
+  if (re.test('')) {
+    return 'regex should not match empty string';
+  }
+  return null;
+}
+
+/** Paths served by the enforcing routes; a passthrough path may not shadow them (routes.go NewRoutes). */
+export const ENFORCED_PATH_PREFIXES = [
+  '/federate',
+  '/api/v1/query',
+  '/api/v1/query_range',
+  '/api/v1/query_exemplars',
+  '/api/v1/series',
+  '/api/v1/labels',
+  '/api/v1/label',
+  '/api/v1/metadata',
+  '/api/v1/rules',
+  '/api/v1/alerts',
+  '/healthz',
+];
+
+function validatePassthroughPaths(paths: readonly string[]): void {
+  const seen = new Set<string>();
+  for (const raw of paths) {
+    const bad = (why: string) => new OptionsError(`--unsafe-passthrough-paths entry "${raw}": ${why}`);
+    if (!raw.startsWith('/')) {
+      throw bad('must be an absolute path starting with /');
+    }
+    if (raw.includes('?') || raw.includes('#')) {
+      throw bad('must not contain a query string');
+    }
+    const trimmed = raw.replace(/\/+$/, '');
+    if (trimmed === '') {
+      throw bad('"/" would pass every request through unenforced');
+    }
+    if (seen.has(trimmed)) {
+      throw bad('listed twice');
+    }
+    seen.add(trimmed);
+    for (const enforced of ENFORCED_PATH_PREFIXES) {
+      if (trimmed === enforced || trimmed.startsWith(enforced + '/') || enforced.startsWith(trimmed + '/')) {
+        throw bad(`overlaps the enforced route ${enforced}`);
+      }
+    }
+  }
+}
+
+export function parseHostPort(flag: string, value: string): { host: string; port: number } {
+  const m = /^(\[[^\]]+\]|[^:]*):(\d+)$/.exec(value);
+  if (!m || Number(m[2]) > 65535) {
+    throw new OptionsError(`--${flag} "${value}" must be HOST:PORT, e.g. 0.0.0.0:8080`);
+  }
+  const host = m[1].replace(/^\[|\]$/g, '');
+  return { host: host === '' ? '0.0.0.0' : host, port: Number(m[2]) };
+}
+
+/** Go-style durations as prom-label-proxy takes them: `30s`, `1m30s`, `500ms`. */
+function parseDuration(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) {
+    return undefined;
+  }
+  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) {
+    throw new OptionsError(`--${flag} "${text}" is not a duration; use e.g. 30s, 2m or 1m30s`);
+  }
+  return parts.reduce((sum, p) => sum + Number(p[1]) * units[p[2]], 0);
+}
+
+function parseByteCount(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) {
+    return undefined;
+  }
+  const m = /^(\d+)(|k|ki|kb|m|mi|mb)$/i.exec(text);
+  if (!m) {
+    throw new OptionsError(`--${flag} "${text}" is not a byte count; use e.g. 1048576 or 1Mi`);
+  }
+  const unit = m[2].toLowerCase();
+  const factor = unit.startsWith('k') ? 1024 : unit.startsWith('m') ? 1024 * 1024 : 1;
+  return Number(m[1]) * factor;
+}
+
+export function usage(): string {
+  return [
+    'usage: npm run -s proxy -- --upstream URL --label NAME (--label-value V... | --header-name H | --query-param P) [flags]',
+    '  --insecure-listen-address HOST:PORT   enforced API (default 127.0.0.1:8080)',
+    '  --internal-listen-address HOST:PORT   /healthz and /metrics',
+    '  --header-uses-list-syntax             split the tenant header on commas',
+    '  --error-on-replace                    400 instead of replacing a conflicting tenant matcher',
+    '  --enable-label-apis                   serve /api/v1/labels and /api/v1/label/<name>/values',
+    '  --regex-match                         the tenant value is a regex',
+    '  --rules-with-active-alerts            keep alerting rules that have matching alerts',
+    '  --enable-label-matchers-for-rules-api inject match[] into /api/v1/rules instead of filtering',
+    '  --unsafe-passthrough-paths P1,P2      forwarded untouched, without a tenant',
+    '  --upstream-timeout 60s                time for the upstream to answer (504 after)',
+    '  --max-body-bytes 1Mi                  largest accepted request body (413 above)',
+    '  --shutdown-grace 10s                  time to drain in-flight requests on SIGTERM',
+  ].join('\n');
+}

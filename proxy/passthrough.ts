@@ -1,0 +1,71 @@
+import http, { type IncomingMessage, type ServerResponse } from 'http';
+import https from 'https';
+import { pipeline } from 'stream/promises';
+import { ProxyRejection } from './rejection';
+import { streamResponse, type Upstream } from './upstream';
+
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+]);
+
+/**
+ * --unsafe-passthrough-paths: the request goes upstream as sent (method, path, query, body),
+ * without a tenant. Only paths the operator listed reach here; enforced routes cannot be listed.
+ */
+export async function forwardPassthrough(
+  req: IncomingMessage,
+  res: ServerResponse,
+  upstream: Upstream,
+  pathAndQuery: string
+): Promise<void> {
+  const base = upstream.base;
+  const client = base.protocol === 'https:' ? https : http;
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined && !HOP_BY_HOP.has(name)) {
+      headers[name] = value;
+    }
+  }
+  const upstreamRes = await new Promise<IncomingMessage>((resolve, reject) => {
+    const upstreamReq = client.request(
+      {
+        protocol: base.protocol,
+        hostname: base.hostname,
+        port: base.port,
+        method: req.method,
+        path: base.pathname.replace(/\/+$/, '') + pathAndQuery,
+        headers,
+        timeout: upstream.timeoutMs,
+      },
+      resolve
+    );
+    upstreamReq.on('timeout', () => {
+      upstreamReq.destroy();
+      reject(
+        new ProxyRejection(
+          504,
+          'upstream-timeout',
+          `the upstream ${base.origin} did not answer within ${upstream.timeoutMs} ms`
+        )
+      );
+    });
+    upstreamReq.on('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        new ProxyRejection(
+          502,
+          'upstream-unreachable',
+          `the upstream ${base.origin} is unreachable (${err.code ?? err.message})`
+        )
+      )
+    );
+    pipeline(req, upstreamReq).catch(() => upstreamReq.destroy());
+  });
+  await streamResponse(upstreamRes, res);
+}

@@ -1,0 +1,43 @@
+import type { IncomingMessage, ServerResponse } from 'http';
+import type { TenantEnforcement } from '../enforcement';
+import type { ProxyOptions } from '../options';
+import type { Params } from '../params';
+import type { Upstream, UpstreamRequest } from '../upstream';
+
+/** Everything a route handler needs for one request, after the tenant has been established. */
+export interface RouteContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  method: 'GET' | 'POST';
+  /** The canonical path forwarded upstream (decoded and re-encoded, never the raw client path). */
+  path: string;
+  /** Route name for metrics. */
+  route: string;
+  options: ProxyOptions;
+  /** URL parameters without the tenant parameter. */
+  url: Params;
+  /** POST form parameters without the tenant parameter; null for GET. */
+  form: Params | null;
+  tenantValues: readonly string[];
+  /** Builds (once) the engine enforcer for the tenant values; throws a ProxyRejection. */
+  enforcement(): TenantEnforcement;
+  /** Client headers fit to forward (hop-by-hop and tenant header removed). */
+  headers: Record<string, string | string[]>;
+  upstream: Upstream;
+  /** Sends a request upstream and streams the answer back to the client. */
+  forward(request: UpstreamRequest): Promise<void>;
+}
+
+export type RouteHandler = (ctx: RouteContext) => Promise<void>;
+
+/** prom-label-proxy answers some requests with 200 and no body without calling the upstream. */
+export function writeEmptyOk(res: ServerResponse): void {
+  res.writeHead(200, { 'Content-Length': 0 });
+  res.end();
+}
+
+export function writeJson(res: ServerResponse, status: number, value: unknown): void {
+  const body = JSON.stringify(value);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}

@@ -1,0 +1,102 @@
+import { ProxyRejection } from '../rejection';
+import { checkTenantValues, tenantValueMatcher } from '../tenant';
+import { streamResponse } from '../upstream';
+import { writeJson, type RouteContext, type RouteHandler } from './context';
+
+/** Largest upstream rules/alerts answer the proxy buffers to filter. */
+const MAX_FILTERED_BYTES = 64 * 1024 * 1024;
+
+type Labels = Record<string, string> | undefined;
+interface Alert {
+  labels?: Labels;
+  state?: string;
+}
+interface Rule {
+  type?: string;
+  labels?: Labels;
+  alerts?: Alert[];
+  state?: string;
+}
+interface RuleGroup {
+  rules?: Rule[];
+}
+
+/**
+ * /api/v1/rules and /api/v1/alerts: forwarded without the tenant, then the answer is filtered
+ * to the tenant's rules and alerts as prom-label-proxy's injectproxy/rules.go does
+ * (BEHAVIOUR.md section 7): non-200 answers pass through, an answer that is not a successful API
+ * response becomes 502 with an empty body, and a tenant matcher that cannot be built is 400
+ * with an empty body (checked after the upstream call, as there).
+ */
+function filteringHandler(
+  filter: (data: unknown, ctx: RouteContext, accepts: (v: string | undefined) => boolean) => unknown
+): RouteHandler {
+  return async (ctx) => {
+    const upstreamRes = await ctx.upstream.send(
+      { method: 'GET', path: ctx.path, query: ctx.url, form: null, headers: ctx.headers },
+      ctx.route
+    );
+    if (upstreamRes.statusCode !== 200) {
+      await streamResponse(upstreamRes, ctx.res);
+      return;
+    }
+    const body = await ctx.upstream.readBody(upstreamRes, MAX_FILTERED_BYTES);
+    let parsed: { status?: unknown; data?: unknown };
+    try {
+      parsed = JSON.parse(body.toString('utf8'));
+    } catch {
+      throw invalidUpstream();
+    }
+    if (parsed === null || typeof parsed !== 'object' || parsed.status !== 'success') {
+      throw invalidUpstream();
+    }
+    try {
+      checkTenantValues(ctx.tenantValues, ctx.options);
+    } catch (err) {
+      throw new ProxyRejection(400, 'invalid-tenant', (err as Error).message, true);
+    }
+    const accepts = tenantValueMatcher(ctx.tenantValues, ctx.options.regexMatch);
+    writeJson(ctx.res, 200, { status: 'success', data: filter(parsed.data, ctx, accepts) });
+  };
+}
+
+function invalidUpstream(): ProxyRejection {
+  return new ProxyRejection(
+    502,
+    'upstream-invalid-response',
+    'the upstream answer is not a successful Prometheus API response',
+    true
+  );
+}
+
+export const handleAlerts = filteringHandler((data, ctx, accepts) => {
+  const alerts = (data as { alerts?: Alert[] } | null)?.alerts ?? [];
+  return { alerts: alerts.filter((a) => accepts(a.labels?.[ctx.options.label])) };
+});
+
+export const handleRules = filteringHandler((data, ctx, accepts) => {
+  const label = ctx.options.label;
+  const groups = (data as { groups?: RuleGroup[] } | null)?.groups ?? [];
+  const kept: RuleGroup[] = [];
+  for (const group of groups) {
+    const rules: Rule[] = [];
+    for (const rule of group.rules ?? []) {
+      if (accepts(rule.labels?.[label])) {
+        rules.push(rule);
+        continue;
+      }
+      if (ctx.options.rulesWithActiveAlerts && rule.type === 'alerting') {
+        const alerts = (rule.alerts ?? []).filter((a) => accepts(a.labels?.[label]));
+        if (alerts.length > 0) {
+          // rules.go: the rule takes the first kept alert's state, raised to firing if any fires.
+          const state = alerts.some((a) => a.state === 'firing') ? 'firing' : alerts[0].state;
+          rules.push({ ...rule, alerts, state });
+        }
+      }
+    }
+    if (rules.length > 0) {
+      kept.push({ ...group, rules });
+    }
+  }
+  return { groups: kept };
+});

@@ -1,0 +1,33 @@
+import type { Params } from '../params';
+import type { RouteHandler } from './context';
+
+const MATCH = 'match[]';
+
+/**
+ * /federate, /api/v1/series, /api/v1/labels, /api/v1/label/<name>/values (and /api/v1/rules with
+ * --enable-label-matchers-for-rules-api): every `match[]` gets the tenant matcher appended
+ * (BEHAVIOUR.md section 5); with none anywhere, one selecting the whole tenant is added.
+ *
+ * Unlike prom-label-proxy, a POST whose `match[]` is only in the body does not also get a
+ * tenant-wide `match[]` in the URL (upstream issue #134): Prometheus unions URL and body, so that
+ * extra selector silently widened the answer to the whole tenant.
+ */
+export const handleSeriesMatch: RouteHandler = async (ctx) => {
+  const enforcement = ctx.enforcement();
+  const given = ctx.url.has(MATCH) || (ctx.form?.has(MATCH) ?? false);
+  const rewrite = (params: Params) => {
+    const selectors = params.getAll(MATCH);
+    params.delete(MATCH);
+    for (const selector of selectors) {
+      params.append(MATCH, enforcement.seriesSelector(selector));
+    }
+  };
+  rewrite(ctx.url);
+  if (ctx.form) {
+    rewrite(ctx.form);
+  }
+  if (!given) {
+    (ctx.form ?? ctx.url).append(MATCH, enforcement.tenantSelector());
+  }
+  await ctx.forward({ method: ctx.method, path: ctx.path, query: ctx.url, form: ctx.form, headers: ctx.headers });
+};

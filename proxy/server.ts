@@ -1,0 +1,278 @@
+import http, { type IncomingMessage, type Server, type ServerResponse } from 'http';
+import type { AddressInfo } from 'net';
+import { EnforcedQueryCache, TenantEnforcement } from './enforcement';
+import { jsonStderrLogger, type Logger } from './log';
+import { createProxyMetrics, type ProxyMetrics } from './metrics';
+import { parseHostPort, validateOptions, type ProxyOptions } from './options';
+import { mediaType, parseFormEncoded, readBoundedBody, type Params } from './params';
+import { forwardPassthrough } from './passthrough';
+import { ProxyRejection, writeApiError, writeRejection } from './rejection';
+import type { RouteContext } from './routes/context';
+import { isPassthrough, resolveRoute } from './routes/table';
+import { checkTenantValues, stripTenantParam, tenantValues } from './tenant';
+import { Upstream, forwardableHeaders, streamResponse } from './upstream';
+
+export interface ProxyRuntime {
+  logger?: Logger;
+  /** Node process metrics (CPU, memory, event loop) on /metrics; off by default for tests. */
+  processMetrics?: boolean;
+}
+
+export interface RunningProxy {
+  /** Base URL of the enforced API, e.g. http://127.0.0.1:41234. */
+  url: string;
+  /** Base URL of /healthz and /metrics, when --internal-listen-address is set. */
+  internalUrl: string | null;
+}
+
+export interface Proxy {
+  listen(): Promise<RunningProxy>;
+  /** Stops accepting, lets in-flight requests finish (up to shutdownGraceMs), then closes. */
+  close(): Promise<void>;
+  readonly metrics: ProxyMetrics;
+}
+
+export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): Proxy {
+  validateOptions(options);
+  const logger = runtime.logger ?? jsonStderrLogger;
+  const metrics = createProxyMetrics({ processMetrics: runtime.processMetrics ?? false });
+  const upstream = new Upstream(new URL(options.upstream), options.upstreamTimeoutMs, (route, s) =>
+    metrics.upstreamLatency.observe({ route }, s)
+  );
+  // Enforcers are pure values per tenant-value set: reuse them (bounded, as header values are client input).
+  const enforcements = new Map<string, TenantEnforcement>();
+  const queryCache = new EnforcedQueryCache();
+  const enforcementFor = (values: readonly string[]): TenantEnforcement => {
+    const key = JSON.stringify(values);
+    let found = enforcements.get(key);
+    if (!found) {
+      found = new TenantEnforcement(values, options, queryCache);
+      if (enforcements.size >= 256) {
+        enforcements.clear();
+      }
+      enforcements.set(key, found);
+    }
+    return found;
+  };
+  let inFlight = 0;
+  let drained: (() => void) | null = null;
+
+  const server = http.createServer((req, res) => {
+    inFlight++;
+    let route = 'unknown';
+    res.on('close', () => {
+      metrics.requests.inc({ route, code: String(res.statusCode) });
+      if (--inFlight === 0 && drained) {
+        drained();
+      }
+    });
+    handle(req, res, (name) => (route = name)).catch((err: unknown) => {
+      const rejection =
+        err instanceof ProxyRejection
+          ? err
+          : new ProxyRejection(500, 'enforcement-failed', `internal error: ${(err as Error).message}`);
+      metrics.rejections.inc({ reason: rejection.reason });
+      logger({
+        level: rejection.status >= 500 ? 'error' : 'warn',
+        msg: 'request rejected',
+        route,
+        method: req.method,
+        status: rejection.status,
+        reason: rejection.reason,
+      });
+      if (!(err instanceof ProxyRejection)) {
+        logger({ level: 'error', msg: 'unexpected error', route, stack: (err as Error).stack });
+      }
+      if (res.headersSent) {
+        res.destroy();
+      } else {
+        writeRejection(res, rejection);
+      }
+    });
+  });
+  // Slow-loris bounds: the whole request (headers + body) must arrive in time.
+  server.requestTimeout = 60_000;
+  server.headersTimeout = 30_000;
+
+  async function handle(req: IncomingMessage, res: ServerResponse, setRoute: (name: string) => void): Promise<void> {
+    const rawUrl = req.url ?? '/';
+    if (/[^\x21-\x7e]/.test(rawUrl)) {
+      throw new ProxyRejection(
+        400,
+        'bad-request',
+        'the request URL contains raw spaces, control or non-ASCII characters; percent-encode them'
+      );
+    }
+    const parsedUrl = new URL(rawUrl, 'http://proxy.invalid');
+    let path: string;
+    try {
+      path = decodeURIComponent(parsedUrl.pathname);
+    } catch {
+      throw new ProxyRejection(400, 'bad-request', 'the request path has an invalid %-escape');
+    }
+    // Dot segments or empty segments that survive URL normalisation (e.g. `..%2F`) could reach a
+    // different upstream route than the one matched here: refuse them instead of guessing.
+    if (/(^|\/)\.\.?(\/|$)|\/\//.test(path)) {
+      throw new ProxyRejection(
+        400,
+        'bad-request',
+        'the request path contains "..", "." or empty segments; send the canonical path'
+      );
+    }
+    if (path === '/healthz') {
+      setRoute('healthz');
+      return writeHealthz(res);
+    }
+    if (isPassthrough(path, options)) {
+      setRoute('passthrough');
+      return forwardPassthrough(req, res, upstream, parsedUrl.pathname + parsedUrl.search);
+    }
+    const resolved = resolveRoute(path, options);
+    if (!resolved) {
+      setRoute('not_found');
+      req.resume();
+      throw new ProxyRejection(
+        404,
+        'not-found',
+        `${path} is not served by this proxy (404 page not found); only enforced Prometheus APIs are`
+      );
+    }
+    setRoute(resolved.route.name);
+
+    const url = parseFormEncoded(parsedUrl.search.slice(1), 'URL query');
+    let form: Params | null = null;
+    if (req.method === 'POST') {
+      const body = await readBoundedBody(req, options.maxBodyBytes);
+      const type = mediaType(req);
+      if (type === 'application/x-www-form-urlencoded') {
+        form = parseFormEncoded(body, 'form body');
+      } else if (body.length === 0) {
+        form = new URLSearchParams();
+      } else {
+        throw new ProxyRejection(
+          415,
+          'unsupported-media-type',
+          `POST bodies must be application/x-www-form-urlencoded, got "${type || 'no Content-Type'}"`
+        );
+      }
+    } else {
+      // A GET body is never read (Go's ParseForm ignores it, so Prometheus would too).
+      req.resume();
+    }
+
+    // prom-label-proxy order (BEHAVIOUR.md section 10): tenant (400), then method (404).
+    const values = tenantValues(req, options.tenant, url, form);
+    stripTenantParam(options.tenant, url, form);
+    const method = req.method;
+    if (method !== 'GET' && method !== 'POST') {
+      throw new ProxyRejection(
+        404,
+        'not-found',
+        `${method} is not allowed on ${path}; use GET or POST (404 page not found)`
+      );
+    }
+    if (!resolved.route.methods.includes(method)) {
+      throw new ProxyRejection(
+        404,
+        'not-found',
+        `${method} is not allowed on ${path}; use ${resolved.route.methods.join(' or ')}`
+      );
+    }
+    if (resolved.route.checkTenantFirst) {
+      checkTenantValues(values, options);
+    }
+    let enforcement: TenantEnforcement | null = null;
+    const ctx: RouteContext = {
+      req,
+      res,
+      method,
+      path: resolved.path,
+      route: resolved.route.name,
+      options,
+      url,
+      form: method === 'POST' ? form : null,
+      tenantValues: values,
+      enforcement: () => (enforcement ??= enforcementFor(values)),
+      headers: forwardableHeaders(req.headers, options.tenant.kind === 'header' ? [options.tenant.name] : []),
+      upstream,
+      forward: async (request) => {
+        const upstreamRes = await upstream.send(request, resolved.route.name, res);
+        await streamResponse(upstreamRes, res);
+      },
+    };
+    await resolved.route.handler(ctx);
+  }
+
+  const internal = options.internalListenAddress
+    ? http.createServer((req, res) => {
+        const path = (req.url ?? '/').split('?')[0];
+        if (path === '/healthz') {
+          writeHealthz(res);
+        } else if (path === '/metrics') {
+          metrics.registry.metrics().then(
+            (text) => {
+              res.writeHead(200, { 'Content-Type': metrics.registry.contentType });
+              res.end(text);
+            },
+            (err: Error) => writeApiError(res, 500, `collecting metrics failed: ${err.message}`)
+          );
+        } else {
+          writeApiError(res, 404, `${path} not found; the internal address serves /healthz and /metrics`);
+        }
+      })
+    : null;
+
+  let closing: Promise<void> | null = null;
+  return {
+    metrics,
+    async listen() {
+      const url = await listenOn(server, options.listenAddress);
+      const internalUrl =
+        internal && options.internalListenAddress ? await listenOn(internal, options.internalListenAddress) : null;
+      logger({
+        level: 'info',
+        msg: 'proxy listening',
+        url,
+        internalUrl: internalUrl ?? undefined,
+        upstream: upstream.base.origin,
+      });
+      return { url, internalUrl };
+    },
+    close() {
+      closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        if (inFlight > 0) {
+          const grace = new Promise<void>((resolve) => setTimeout(resolve, options.shutdownGraceMs).unref());
+          await Promise.race([new Promise<void>((resolve) => (drained = resolve)), grace]);
+        }
+        server.closeAllConnections();
+        await stopped;
+        if (internal?.listening) {
+          await new Promise<void>((resolve) => internal.close(() => resolve()));
+        }
+        upstream.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+function writeHealthz(res: ServerResponse): void {
+  const body = '{"ok":true}\n';
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function listenOn(server: Server, address: string): Promise<string> {
+  const { host, port } = parseHostPort('listen-address', address);
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const info = server.address() as AddressInfo;
+      const shownHost = info.family === 'IPv6' ? `[${info.address}]` : info.address;
+      resolve(`http://${shownHost}:${info.port}`);
+    });
+  });
+}

@@ -1,0 +1,39 @@
+import type { LogRecord } from '../log';
+import { DEFAULTS, type ProxyOptions } from '../options';
+import { createProxy, type Proxy } from '../server';
+
+/** Options for a test proxy on a free 127.0.0.1 port, tenant from the X-Tenant header by default. */
+export function testProxyOptions(upstream: string, overrides: Partial<ProxyOptions> = {}): ProxyOptions {
+  return {
+    upstream,
+    listenAddress: '127.0.0.1:0',
+    internalListenAddress: null,
+    label: 'tenant',
+    tenant: { kind: 'header', name: 'X-Tenant', listSyntax: false },
+    errorOnReplace: false,
+    enableLabelApis: true,
+    regexMatch: false,
+    rulesWithActiveAlerts: false,
+    labelMatchersForRulesApi: false,
+    passthroughPaths: [],
+    upstreamTimeoutMs: 5000,
+    maxBodyBytes: DEFAULTS.maxBodyBytes,
+    shutdownGraceMs: 2000,
+    ...overrides,
+  };
+}
+
+export interface StartedProxy {
+  proxy: Proxy;
+  url: string;
+  internalUrl: string | null;
+  logs: LogRecord[];
+}
+
+/** Starts a proxy in-process and collects its log records. Close it with `proxy.close()`. */
+export async function startTestProxy(options: ProxyOptions): Promise<StartedProxy> {
+  const logs: LogRecord[] = [];
+  const proxy = createProxy(options, { logger: (r) => logs.push(r) });
+  const { url, internalUrl } = await proxy.listen();
+  return { proxy, url, internalUrl, logs };
+}
