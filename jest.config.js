@@ -4,7 +4,17 @@ process.env.TZ = 'UTC';
 const base = require('./.config/jest.config');
 
 // Packages shipped only as ESM that the scaffold's list does not cover yet.
-const esmPackages = ['yaml', '@prometheus-io', '@lezer', '@codemirror', '@marijn', 'style-mod', 'w3c-keyname', 'crelt', 'lru-cache'];
+const esmPackages = [
+  'yaml',
+  '@prometheus-io',
+  '@lezer',
+  '@codemirror',
+  '@marijn',
+  'style-mod',
+  'w3c-keyname',
+  'crelt',
+  'lru-cache',
+];
 
 module.exports = {
   ...base,

@@ -19,7 +19,9 @@ async function main() {
   let failed = false;
   for (const area of areas) {
     const report: Report = (figure: BenchFigure) => {
-      console.log(`${figure.name.padEnd(34)} ${String(round(figure.value)).padStart(12)} ${figure.unit.padEnd(10)} goal ${figure.goal}`);
+      console.log(
+        `${figure.name.padEnd(34)} ${String(round(figure.value)).padStart(12)} ${figure.unit.padEnd(10)} goal ${figure.goal}`
+      );
       console.log(`BENCH ${JSON.stringify(figure)}`);
     };
     console.log(`# ${area}`);

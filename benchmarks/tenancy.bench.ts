@@ -26,7 +26,11 @@ function specText(): string {
       { name: 'dev', folderPermission: 'Edit', members: [{ login: `u${i}b` }, { email: `u${i}c@example.com` }] },
     ],
   }));
-  return JSON.stringify({ version: 1, defaults: { datasource: { mode: 'proxy', tenantVia: 'header', headerName: 'X-Tenant', url: 'http://proxy:9090' } }, tenants });
+  return JSON.stringify({
+    version: 1,
+    defaults: { datasource: { mode: 'proxy', tenantVia: 'header', headerName: 'X-Tenant', url: 'http://proxy:9090' } },
+    tenants,
+  });
 }
 
 export default async function bench(report: Report) {
@@ -36,7 +40,9 @@ export default async function bench(report: Report) {
   }
   const spec = parsed.spec;
   const fake = new FakeGrafana();
-  fake.setBundledDashboards('mtlabs-tenancy-app', [{ path: 'dashboards/overview.json', json: { uid: 'mt-overview', title: 'Tenant overview' }, revision: 1 }]);
+  fake.setBundledDashboards('mtlabs-tenancy-app', [
+    { path: 'dashboards/overview.json', json: { uid: 'mt-overview', title: 'Tenant overview' }, revision: 1 },
+  ]);
   for (let i = 0; i < TENANTS; i++) {
     for (const s of ['a', 'b', 'c']) {
       fake.createUser({ login: `u${i}${s}`, email: `u${i}${s}@example.com` });
@@ -62,7 +68,12 @@ export default async function bench(report: Report) {
   const live = await readLiveState(api, spec);
   const rerun = planTenants(spec, live);
   report({ name: 'plan.reads_per_tenant', value: fake.counts().reads / TENANTS, unit: 'reads', goal: '<= 10' });
-  report({ name: 'plan.changes_after_apply', value: rerun.summary.create + rerun.summary.update + rerun.summary.orphaned + rerun.summary.conflict, unit: 'steps', goal: '0' });
+  report({
+    name: 'plan.changes_after_apply',
+    value: rerun.summary.create + rerun.summary.update + rerun.summary.orphaned + rerun.summary.conflict,
+    unit: 'steps',
+    goal: '0',
+  });
 
   fake.resetLog();
   await applyPlan(api, rerun, { retry: false });

@@ -85,7 +85,11 @@ export async function applyPlan(api: TenancyApi, plan: Plan, options: ApplyOptio
       writes: result.writes,
       tenants: plan.tenants.map((t) => {
         const s = result.tenants[t.tenantId];
-        return { tenantId: t.tenantId, status: s.state === 'done' ? 'done' : s.state === 'failed' ? 'failed' : 'pending', ...(s.state === 'failed' ? { error: s.error } : {}) };
+        return {
+          tenantId: t.tenantId,
+          status: s.state === 'done' ? 'done' : s.state === 'failed' ? 'failed' : 'pending',
+          ...(s.state === 'failed' ? { error: s.error } : {}),
+        };
       }),
       changes: result.changes,
       changesOmitted: 0,
@@ -117,7 +121,10 @@ async function applyTenant(
     setTenant(tenant.tenantId, {
       state: 'failed',
       error: `blocked by ${conflicts.length} conflict(s): ${conflicts.map((c) => `${c.target}: ${c.message}`).join('; ')}`,
-      fix: conflicts.map((c) => c.fix).filter(Boolean).join('; '),
+      fix: conflicts
+        .map((c) => c.fix)
+        .filter(Boolean)
+        .join('; '),
     });
     return;
   }
@@ -159,7 +166,13 @@ async function applyTenant(
     }
     writes++;
     result.writes++;
-    result.changes.push({ tenantId: step.tenantId, kind: step.kind, action: step.action, target: step.target, diff: step.diff });
+    result.changes.push({
+      tenantId: step.tenantId,
+      kind: step.kind,
+      action: step.action,
+      target: step.target,
+      diff: step.diff,
+    });
     setStep(step, 'done');
   }
   setTenant(tenant.tenantId, { state: 'done', writes });
@@ -172,10 +185,16 @@ function describeFailure(step: PlanStep, err: unknown): { error: string; fix: st
   }
   const status = errorStatus(err);
   if (status === 401 || status === 403) {
-    return { error, fix: 'apply as a Grafana Server Admin user (basic auth or browser session); service-account tokens cannot create orgs or write in other orgs' };
+    return {
+      error,
+      fix: 'apply as a Grafana Server Admin user (basic auth or browser session); service-account tokens cannot create orgs or write in other orgs',
+    };
   }
   if (status === 429 || (status !== undefined && status >= 500)) {
-    return { error, fix: 'Grafana is overloaded or failing: check its logs, then apply again — the next plan resumes where this one stopped' };
+    return {
+      error,
+      fix: 'Grafana is overloaded or failing: check its logs, then apply again — the next plan resumes where this one stopped',
+    };
   }
   if (status === 409 || status === 412 || status === 400) {
     return { error, fix: 'someone changed Grafana meanwhile or the value is invalid: plan again and review the step' };

@@ -47,7 +47,10 @@ export async function runOp(api: TenancyApi, op: WriteOp, ctx: OpContext): Promi
       } catch (err) {
         if (errorStatus(err) === 400) {
           // Grafana refuses to delete the caller's active org (CONTRACT §4).
-          throw new ApplyStepError(`org ${orgId} is the active org of the applying user (${errorMessage(err)})`, 'switch your active org (Profile → Organizations) to another org and apply again');
+          throw new ApplyStepError(
+            `org ${orgId} is the active org of the applying user (${errorMessage(err)})`,
+            'switch your active org (Profile → Organizations) to another org and apply again'
+          );
         }
         throw err;
       }
@@ -80,7 +83,11 @@ export async function runOp(api: TenancyApi, op: WriteOp, ctx: OpContext): Promi
     }
     case 'addTeamMember': {
       const teamId = await teamIdOf(api, orgId, op.team, ctx);
-      const added = await ignoreStatus([400], () => call(() => api.addTeamMember(orgId, teamId, op.userId)), /already added/i);
+      const added = await ignoreStatus(
+        [400],
+        () => call(() => api.addTeamMember(orgId, teamId, op.userId)),
+        /already added/i
+      );
       // A fresh membership is a plain member (0); an existing one may hold another permission.
       if (op.permission !== 0 || !added) {
         await call(() => api.setTeamMemberPermission(orgId, teamId, op.userId, op.permission));
@@ -105,7 +112,10 @@ export async function runOp(api: TenancyApi, op: WriteOp, ctx: OpContext): Promi
         }
         const existing = await api.getDataSource(orgId, op.body.uid).catch(() => undefined);
         if (!existing || jsonDataMarkerTenant(existing.jsonData) !== ctx.tenantId) {
-          throw new ApplyStepError(`data source "${op.body.name}" / uid "${op.body.uid}" already exists and is not managed for tenant "${ctx.tenantId}" (${errorMessage(err)})`, 'rename or delete the other data source in Grafana, then apply again');
+          throw new ApplyStepError(
+            `data source "${op.body.name}" / uid "${op.body.uid}" already exists and is not managed for tenant "${ctx.tenantId}" (${errorMessage(err)})`,
+            'rename or delete the other data source in Grafana, then apply again'
+          );
         }
         await call(() => api.updateDataSource(orgId, op.body.uid, op.body));
       }
@@ -127,7 +137,11 @@ export async function runOp(api: TenancyApi, op: WriteOp, ctx: OpContext): Promi
     case 'setFolderPermissions': {
       const items: FolderPermissionItem[] = [];
       for (const item of op.items) {
-        items.push('role' in item ? { role: item.role, permission: item.permission } : { teamId: await teamIdOf(api, orgId, item.team, ctx), permission: item.permission });
+        items.push(
+          'role' in item
+            ? { role: item.role, permission: item.permission }
+            : { teamId: await teamIdOf(api, orgId, item.team, ctx), permission: item.permission }
+        );
       }
       return call(() => api.setFolderPermissions(orgId, op.uid, items));
     }
@@ -151,7 +165,10 @@ async function createOrAdoptOrg(api: TenancyApi, name: string, ctx: OpContext, c
     if (org && (await isOursOrEmpty(api, org.id, ctx))) {
       return org.id;
     }
-    throw new ApplyStepError(`org "${name}" was created by someone else meanwhile (${errorMessage(err)})`, 'plan again: the new plan shows whether the org can be adopted or conflicts');
+    throw new ApplyStepError(
+      `org "${name}" was created by someone else meanwhile (${errorMessage(err)})`,
+      'plan again: the new plan shows whether the org can be adopted or conflicts'
+    );
   }
 }
 
@@ -161,14 +178,31 @@ async function isOursOrEmpty(api: TenancyApi, orgId: number, ctx: OpContext): Pr
     if (jsonDataMarkerTenant(settings.jsonData) === ctx.tenantId) {
       return true;
     }
-    const [users, teams, datasources, hits] = await Promise.all([api.listOrgUsers(orgId), api.listTeams(orgId), api.listDataSources(orgId), api.search(orgId)]);
-    return settings.jsonData === null && !settings.enabled && users.every((u) => u.userId === ctx.selfId) && teams.length + datasources.length + hits.length === 0;
+    const [users, teams, datasources, hits] = await Promise.all([
+      api.listOrgUsers(orgId),
+      api.listTeams(orgId),
+      api.listDataSources(orgId),
+      api.search(orgId),
+    ]);
+    return (
+      settings.jsonData === null &&
+      !settings.enabled &&
+      users.every((u) => u.userId === ctx.selfId) &&
+      teams.length + datasources.length + hits.length === 0
+    );
   } catch {
     return false;
   }
 }
 
-async function createOrAdoptTeam(api: TenancyApi, orgId: number, name: string, email: string, ctx: OpContext, call: Call): Promise<number> {
+async function createOrAdoptTeam(
+  api: TenancyApi,
+  orgId: number,
+  name: string,
+  email: string,
+  ctx: OpContext,
+  call: Call
+): Promise<number> {
   try {
     return (await call(() => api.createTeam(orgId, name, email))).teamId;
   } catch (err) {
@@ -177,7 +211,10 @@ async function createOrAdoptTeam(api: TenancyApi, orgId: number, name: string, e
     }
     const team = (await api.listTeams(orgId)).find((t) => t.name.toLowerCase() === name.toLowerCase());
     if (!team || teamMarkerTenant(team.email) !== ctx.tenantId) {
-      throw new ApplyStepError(`team "${name}" already exists in org ${orgId} and is not managed by the tenancy app`, 'rename or delete that team in Grafana, or rename the team in the spec');
+      throw new ApplyStepError(
+        `team "${name}" already exists in org ${orgId} and is not managed by the tenancy app`,
+        'rename or delete that team in Grafana, or rename the team in the spec'
+      );
     }
     return team.id;
   }
@@ -190,7 +227,10 @@ async function teamIdOf(api: TenancyApi, orgId: number, ref: TeamRef, ctx: OpCon
   }
   const team = (await api.listTeams(orgId)).find((t) => t.name.toLowerCase() === ref.name.toLowerCase());
   if (!team) {
-    throw new ApplyStepError(`team "${ref.name}" does not exist in org ${orgId}`, 'apply again: the team step failed or was skipped');
+    throw new ApplyStepError(
+      `team "${ref.name}" does not exist in org ${orgId}`,
+      'apply again: the team step failed or was skipped'
+    );
   }
   ctx.teamIds.set(ref.name.toLowerCase(), team.id);
   return team.id;

@@ -43,7 +43,11 @@ export function readAuditLog(jsonData: Record<string, unknown> | null | undefine
 }
 
 /** Pure: the new jsonData with `entry` appended and the log cut to the newest `limit` entries. */
-export function appendAuditEntry(jsonData: Record<string, unknown> | null | undefined, entry: AuditEntry, limit = AUDIT_LIMIT): Record<string, unknown> {
+export function appendAuditEntry(
+  jsonData: Record<string, unknown> | null | undefined,
+  entry: AuditEntry,
+  limit = AUDIT_LIMIT
+): Record<string, unknown> {
   const changes = entry.changes.slice(0, AUDIT_CHANGES_LIMIT);
   const bounded = { ...entry, changes, changesOmitted: entry.changesOmitted + entry.changes.length - changes.length };
   return { ...(jsonData ?? {}), [AUDIT_KEY]: [...readAuditLog(jsonData), bounded].slice(-limit) };

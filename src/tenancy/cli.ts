@@ -25,7 +25,8 @@ export interface CliIo {
   env: Record<string, string | undefined>;
 }
 
-const USAGE = 'usage: tenancy plan|apply --spec <file> [--grafana-url <url>] [--user <login>] [--password <pw>] [--prune] [--rotate-secrets] [--audit-org <id>] [--json]';
+const USAGE =
+  'usage: tenancy plan|apply --spec <file> [--grafana-url <url>] [--user <login>] [--password <pw>] [--prune] [--rotate-secrets] [--audit-org <id>] [--json]';
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -38,7 +39,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const user = str(flags.user) ?? io.env.GRAFANA_USER ?? 'admin';
   const password = str(flags.password) ?? io.env.GRAFANA_PASSWORD;
   if (!url || password === undefined) {
-    io.err('missing --grafana-url/GRAFANA_URL or --password/GRAFANA_PASSWORD: the CLI needs a Grafana Server Admin user');
+    io.err(
+      'missing --grafana-url/GRAFANA_URL or --password/GRAFANA_PASSWORD: the CLI needs a Grafana Server Admin user'
+    );
     return 1;
   }
   let text: string;
@@ -50,7 +53,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   const parsed = parseTenantSpec(text);
   if (!parsed.ok) {
-    io.err(`spec ${flags.spec} is invalid:\n` + parsed.errors.map((e) => `  ${e.path}: ${e.message}\n    fix: ${e.fix}`).join('\n'));
+    io.err(
+      `spec ${flags.spec} is invalid:\n` +
+        parsed.errors.map((e) => `  ${e.path}: ${e.message}\n    fix: ${e.fix}`).join('\n')
+    );
     return 1;
   }
   const spec = resolvePasswordEnv(parsed.spec, io);
@@ -81,7 +87,9 @@ function resolvePasswordEnv(spec: TenantSpec, io: CliIo): TenantSpec | undefined
     if (auth?.passwordEnv) {
       const value = io.env[auth.passwordEnv];
       if (value === undefined || value === '') {
-        io.err(`tenant ${t.id}: environment variable ${auth.passwordEnv} (datasource.basicAuth.passwordEnv) is not set; export it or remove passwordEnv to keep the stored password`);
+        io.err(
+          `tenant ${t.id}: environment variable ${auth.passwordEnv} (datasource.basicAuth.passwordEnv) is not set; export it or remove passwordEnv to keep the stored password`
+        );
         return undefined;
       }
       t.datasource = { ...t.datasource, basicAuth: { ...auth, password: value } };
@@ -112,7 +120,9 @@ function parseFlags(args: string[]): Record<string, string | true> {
 const str = (v: string | true | undefined) => (typeof v === 'string' ? v : undefined);
 
 if (require.main === module) {
-  runCli(process.argv.slice(2), { out: (t) => console.log(t), err: (t) => console.error(t), env: process.env }).then((code) => {
-    process.exitCode = code;
-  });
+  runCli(process.argv.slice(2), { out: (t) => console.log(t), err: (t) => console.error(t), env: process.env }).then(
+    (code) => {
+      process.exitCode = code;
+    }
+  );
 }

@@ -2,7 +2,14 @@
  * Spec → the exact Grafana objects a tenant should have (pure). The planner compares these with
  * live state field by field, so everything here is in the shape Grafana returns it.
  */
-import { datasourceUid, defaultDatasourceName, defaultFolderTitle, folderUid, MANAGED_BY, teamMarkerEmail } from './naming';
+import {
+  datasourceUid,
+  defaultDatasourceName,
+  defaultFolderTitle,
+  folderUid,
+  MANAGED_BY,
+  teamMarkerEmail,
+} from './naming';
 import type { DataSourceBody } from './ports';
 import type { DatasourceSpec, FolderPermission, OrgRole, TenantSpec, TenantSpecEntry } from './spec';
 
@@ -51,7 +58,10 @@ export function desiredTenant(spec: TenantSpec, tenant: TenantSpecEntry): Desire
     teams: tenant.teams.map((team) => ({
       name: team.name,
       email: teamMarkerEmail(tenant.id),
-      members: team.members.map((m) => ({ key: (m.login ?? m.email)!, permission: TEAM_PERMISSION[m.role ?? 'Member'] })),
+      members: team.members.map((m) => ({
+        key: (m.login ?? m.email)!,
+        permission: TEAM_PERMISSION[m.role ?? 'Member'],
+      })),
       folderPermission: FOLDER_PERMISSION_LEVEL[team.folderPermission],
     })),
     datasource: desiredDatasource(spec, tenant),
@@ -103,7 +113,9 @@ export function desiredDatasource(spec: TenantSpec, tenant: TenantSpecEntry): De
     jsonData.managedSecretFingerprint = fingerprint(`${header.name}=${header.value}`);
   } else if (ds.mode === 'proxy' && ds.tenantVia === 'query-param') {
     const param = ds.paramName ?? spec.label;
-    jsonData.customQueryParameters = tenant.labelValues.map((v) => `${encodeURIComponent(param)}=${encodeURIComponent(v)}`).join('&');
+    jsonData.customQueryParameters = tenant.labelValues
+      .map((v) => `${encodeURIComponent(param)}=${encodeURIComponent(v)}`)
+      .join('&');
   }
   if (ds.basicAuth) {
     if (ds.basicAuth.password !== undefined) {

@@ -2,7 +2,13 @@
 import type { ApplyResult } from './apply';
 import type { Plan, PlanStep } from './planTypes';
 
-const SIGN: Record<PlanStep['action'], string> = { create: '+', update: '~', unchanged: ' ', orphaned: '-', conflict: '!' };
+const SIGN: Record<PlanStep['action'], string> = {
+  create: '+',
+  update: '~',
+  unchanged: ' ',
+  orphaned: '-',
+  conflict: '!',
+};
 
 export function formatPlan(plan: Plan, options: { showUnchanged?: boolean } = {}): string {
   const lines: string[] = [];
@@ -29,7 +35,9 @@ export function formatPlan(plan: Plan, options: { showUnchanged?: boolean } = {}
     }
   }
   const s = plan.summary;
-  lines.push(`Plan: ${s.create} to create, ${s.update} to update, ${s.orphaned} orphaned (deleted only with prune), ${s.conflict} conflict(s), ${s.unchanged} unchanged.`);
+  lines.push(
+    `Plan: ${s.create} to create, ${s.update} to update, ${s.orphaned} orphaned (deleted only with prune), ${s.conflict} conflict(s), ${s.unchanged} unchanged.`
+  );
   return lines.join('\n');
 }
 

@@ -21,24 +21,43 @@ export function tenancyApiFromGrafana(api: GrafanaApi): TenancyApi {
     renameOrg: (orgId, name) => api.updateOrg(orgId, name),
     deleteOrg: (orgId) => api.deleteOrg(orgId),
 
-    listOrgUsers: async (orgId) => (await api.listOrgUsers(orgId)).map((u) => ({ userId: u.userId, login: u.login, email: u.email, role: u.role })),
+    listOrgUsers: async (orgId) =>
+      (await api.listOrgUsers(orgId)).map((u) => ({ userId: u.userId, login: u.login, email: u.email, role: u.role })),
     addOrgUser: async (orgId, loginOrEmail, role) => {
       await api.addOrgUser(orgId, loginOrEmail, role);
     },
     updateOrgUserRole: (orgId, userId, role) => api.updateOrgUserRole(orgId, userId, role),
 
-    listTeams: async (orgId) => (await api.searchTeams(orgId)).map((t) => ({ id: t.id, name: t.name, email: t.email ?? '' })),
+    listTeams: async (orgId) =>
+      (await api.searchTeams(orgId)).map((t) => ({ id: t.id, name: t.name, email: t.email ?? '' })),
     createTeam: async (orgId, name, email) => ({ teamId: (await api.createTeam(orgId, { name, email })).teamId }),
     updateTeam: (orgId, teamId, name, email) => api.updateTeam(orgId, teamId, { name, email }),
     deleteTeam: (orgId, teamId) => api.deleteTeam(orgId, teamId),
     listTeamMembers: async (orgId, teamId) =>
-      (await api.listTeamMembers(orgId, teamId)).map((m) => ({ userId: m.userId, login: m.login, email: m.email, permission: m.permission })),
+      (await api.listTeamMembers(orgId, teamId)).map((m) => ({
+        userId: m.userId,
+        login: m.login,
+        email: m.email,
+        permission: m.permission,
+      })),
     addTeamMember: (orgId, teamId, userId) => api.addTeamMember(orgId, teamId, userId),
-    setTeamMemberPermission: (orgId, teamId, userId, permission) => api.setTeamMemberPermission(orgId, teamId, userId, permission === 4 ? 4 : 0, NO_CLIENT_WRITE_RETRY),
+    setTeamMemberPermission: (orgId, teamId, userId, permission) =>
+      api.setTeamMemberPermission(orgId, teamId, userId, permission === 4 ? 4 : 0, NO_CLIENT_WRITE_RETRY),
     removeTeamMember: (orgId, teamId, userId) => api.removeTeamMember(orgId, teamId, userId),
 
     listDataSources: async (orgId) =>
-      (await api.listDataSources(orgId)).map((d) => ({ id: d.id, uid: d.uid, name: d.name, type: d.type, url: d.url, access: d.access, isDefault: d.isDefault, basicAuth: d.basicAuth, readOnly: d.readOnly, jsonData: d.jsonData ?? {} })),
+      (await api.listDataSources(orgId)).map((d) => ({
+        id: d.id,
+        uid: d.uid,
+        name: d.name,
+        type: d.type,
+        url: d.url,
+        access: d.access,
+        isDefault: d.isDefault,
+        basicAuth: d.basicAuth,
+        readOnly: d.readOnly,
+        jsonData: d.jsonData ?? {},
+      })),
     getDataSource: async (orgId, uid) => {
       const d = await api.getDataSource(orgId, uid);
       return { ...d, jsonData: d.jsonData ?? {}, secureJsonFields: d.secureJsonFields ?? {} };
@@ -51,7 +70,14 @@ export function tenancyApiFromGrafana(api: GrafanaApi): TenancyApi {
     },
     deleteDataSource: (orgId, uid) => api.deleteDataSource(orgId, uid),
 
-    search: async (orgId) => (await api.searchDashboards(orgId)).map((h) => ({ uid: h.uid, title: h.title, type: h.type, folderUid: h.folderUid, tags: h.tags })),
+    search: async (orgId) =>
+      (await api.searchDashboards(orgId)).map((h) => ({
+        uid: h.uid,
+        title: h.title,
+        type: h.type,
+        folderUid: h.folderUid,
+        tags: h.tags,
+      })),
     createFolder: async (orgId, uid, title) => {
       await api.createFolder(orgId, { uid, title });
     },
@@ -60,18 +86,33 @@ export function tenancyApiFromGrafana(api: GrafanaApi): TenancyApi {
     },
     deleteFolder: (orgId, uid) => api.deleteFolder(orgId, uid),
     getFolderPermissions: async (orgId, uid) =>
-      (await api.getFolderPermissions(orgId, uid)).map((p) => ({ role: p.role || undefined, teamId: p.teamId || undefined, userId: p.userId || undefined, permission: p.permission, inherited: p.inherited })),
+      (await api.getFolderPermissions(orgId, uid)).map((p) => ({
+        role: p.role || undefined,
+        teamId: p.teamId || undefined,
+        userId: p.userId || undefined,
+        permission: p.permission,
+        inherited: p.inherited,
+      })),
     setFolderPermissions: (orgId, uid, items) =>
       api.setFolderPermissions(
         orgId,
         uid,
-        items.map((i) => ({ ...(i.role ? { role: i.role as 'Viewer' | 'Editor' } : {}), ...(i.teamId ? { teamId: i.teamId } : {}), ...(i.userId ? { userId: i.userId } : {}), permission: i.permission as 1 | 2 | 4 })),
+        items.map((i) => ({
+          ...(i.role ? { role: i.role as 'Viewer' | 'Editor' } : {}),
+          ...(i.teamId ? { teamId: i.teamId } : {}),
+          ...(i.userId ? { userId: i.userId } : {}),
+          permission: i.permission as 1 | 2 | 4,
+        })),
         NO_CLIENT_WRITE_RETRY
       ),
 
     getAppSettings: async (orgId, pluginId) => {
       const s = await api.getPluginSettings(orgId, pluginId);
-      return { enabled: s.enabled, pinned: s.pinned, jsonData: (s.jsonData as Record<string, unknown> | null | undefined) ?? null };
+      return {
+        enabled: s.enabled,
+        pinned: s.pinned,
+        jsonData: (s.jsonData as Record<string, unknown> | null | undefined) ?? null,
+      };
     },
     setAppSettings: (orgId, pluginId, body) => api.updatePluginSettings(orgId, pluginId, body, NO_CLIENT_WRITE_RETRY),
   };

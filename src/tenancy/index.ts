@@ -1,12 +1,42 @@
 /** Public API of the tenancy module (spec → live state → plan → apply), for the admin page and the CLI. */
-export { parseTenantSpec, validateTenantSpec, stripSpecSecrets, tenantSpecSchema, ORG_ROLES, TEAM_ROLES, FOLDER_PERMISSIONS } from './spec';
-export type { TenantSpec, TenantSpecEntry, TeamSpec, TeamMemberSpec, DatasourceSpec, SsoGroupSpec, SpecError, ParseSpecResult, OrgRole, TeamRole, FolderPermission } from './spec';
+export {
+  parseTenantSpec,
+  validateTenantSpec,
+  stripSpecSecrets,
+  tenantSpecSchema,
+  ORG_ROLES,
+  TEAM_ROLES,
+  FOLDER_PERMISSIONS,
+} from './spec';
+export type {
+  TenantSpec,
+  TenantSpecEntry,
+  TeamSpec,
+  TeamMemberSpec,
+  DatasourceSpec,
+  SsoGroupSpec,
+  SpecError,
+  ParseSpecResult,
+  OrgRole,
+  TeamRole,
+  FolderPermission,
+} from './spec';
 export { readLiveState } from './observe';
 export type { LiveState, LiveOrg, LiveTeam, ReadOptions } from './observe';
 export { planTenants } from './plan';
 export type { PlanOptions } from './plan';
 export { redactPlan, summarise } from './planTypes';
-export type { Plan, TenantPlan, PlanStep, PlanSummary, StepAction, StepKind, FieldDiff, WriteOp, TeamRef } from './planTypes';
+export type {
+  Plan,
+  TenantPlan,
+  PlanStep,
+  PlanSummary,
+  StepAction,
+  StepKind,
+  FieldDiff,
+  WriteOp,
+  TeamRef,
+} from './planTypes';
 export { applyPlan } from './apply';
 export type { ApplyOptions, ApplyProgress, ApplyResult, TenantStatus, StepStatus } from './apply';
 export { renderOAuthOrgMapping } from './oauth';

@@ -42,21 +42,33 @@ const escapePart = (part: string) => part.replace(/:/g, '\\:');
 export function renderOAuthOrgMapping(spec: TenantSpec, options: OAuthOptions = {}): OAuthMapping {
   const warnings: string[] = [];
   const entries: OrgMappingEntry[] = spec.tenants.flatMap((t) =>
-    t.sso.map((g) => ({ tenantId: t.id, group: g.group, org: options.orgIds?.[t.id] !== undefined ? String(options.orgIds[t.id]) : t.orgName, role: g.role }))
+    t.sso.map((g) => ({
+      tenantId: t.id,
+      group: g.group,
+      org: options.orgIds?.[t.id] !== undefined ? String(options.orgIds[t.id]) : t.orgName,
+      role: g.role,
+    }))
   );
   const raw = entries.map((e) => `${escapePart(e.group)}:${escapePart(e.org)}:${e.role}`);
-  const needsJson = entries.some((e) => /[\s,]/.test(e.group) || /[\s,]/.test(e.org)) || raw.some((r) => r.startsWith('['));
+  const needsJson =
+    entries.some((e) => /[\s,]/.test(e.group) || /[\s,]/.test(e.org)) || raw.some((r) => r.startsWith('['));
   const orgMapping = raw.length === 0 ? '' : needsJson ? JSON.stringify(raw) : raw.join(' ');
   for (const e of entries) {
     if (/[#;]/.test(e.group) || /[#;]/.test(e.org)) {
-      warnings.push(`group "${e.group}" / org "${e.org}" contains # or ;, which an ini file may read as a comment: set the value through the environment variable instead`);
+      warnings.push(
+        `group "${e.group}" / org "${e.org}" contains # or ;, which an ini file may read as a comment: set the value through the environment variable instead`
+      );
     }
     if (e.group === '*') {
-      warnings.push(`tenant "${e.tenantId}": group "*" maps every SSO user into this tenant's org — that gives all users access to this tenant`);
+      warnings.push(
+        `tenant "${e.tenantId}": group "*" maps every SSO user into this tenant's org — that gives all users access to this tenant`
+      );
     }
   }
   if (entries.length === 0) {
-    warnings.push('no tenant declares `sso` groups: add `sso: [{ group: <IdP group>, role: Viewer }]` to the tenants that log in through SSO');
+    warnings.push(
+      'no tenant declares `sso` groups: add `sso: [{ group: <IdP group>, role: Viewer }]` to the tenants that log in through SSO'
+    );
   }
   const path = options.orgAttributePath ?? 'groups';
   const iniSnippet = [
@@ -71,7 +83,9 @@ export function renderOAuthOrgMapping(spec: TenantSpec, options: OAuthOptions = 
 }
 
 function teamSyncNote(spec: TenantSpec): string {
-  const synced = spec.tenants.flatMap((t) => t.teams.filter((team) => team.externalGroup).map((team) => `  ${t.orgName} / ${team.name} ← ${team.externalGroup}`));
+  const synced = spec.tenants.flatMap((t) =>
+    t.teams.filter((team) => team.externalGroup).map((team) => `  ${t.orgName} / ${team.name} ← ${team.externalGroup}`)
+  );
   const lines = [
     'Org names are resolved when a user logs in, so apply the spec before users sign in (role_attribute_strict rejects mappings to orgs that do not exist yet).',
     'Team sync (IdP group → Grafana team, `groups_attribute_path`) is a Grafana Enterprise / Cloud feature; in Grafana OSS the tenancy app provisions team members from the spec (teams[].members).',

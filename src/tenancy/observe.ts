@@ -69,11 +69,17 @@ export async function readLiveState(api: TenancyApi, spec: TenantSpec, options: 
   const wanted = new Set(spec.tenants.map((t) => t.id));
   const names = new Set(spec.tenants.map((t) => t.orgName.toLowerCase()));
   const toRead = orgStates.filter(
-    (s) => (s.markerTenant !== undefined && wanted.has(s.markerTenant)) || (names.has(s.org.name.toLowerCase()) && s.readError === undefined)
+    (s) =>
+      (s.markerTenant !== undefined && wanted.has(s.markerTenant)) ||
+      (names.has(s.org.name.toLowerCase()) && s.readError === undefined)
   );
   await mapLimit(toRead, concurrency, async (state) => {
     try {
-      state.contents = await readOrgContents(api, state.org.id, state.markerTenant ?? tenantForName(spec, state.org.name));
+      state.contents = await readOrgContents(
+        api,
+        state.org.id,
+        state.markerTenant ?? tenantForName(spec, state.org.name)
+      );
     } catch (err) {
       state.readError = readErrorText(state.org, err);
     }
@@ -94,7 +100,11 @@ function tenantForName(spec: TenantSpec, orgName: string): string {
   return spec.tenants.find((t) => t.orgName.toLowerCase() === orgName.toLowerCase())?.id ?? '';
 }
 
-async function readOrgContents(api: TenancyApi, orgId: number, tenantId: string): Promise<NonNullable<LiveOrg['contents']>> {
+async function readOrgContents(
+  api: TenancyApi,
+  orgId: number,
+  tenantId: string
+): Promise<NonNullable<LiveOrg['contents']>> {
   const [users, teamRecords, datasources, hits] = await Promise.all([
     api.listOrgUsers(orgId),
     api.listTeams(orgId),
@@ -110,9 +120,13 @@ async function readOrgContents(api: TenancyApi, orgId: number, tenantId: string)
     })
   );
   const dsUid = datasourceUid(tenantId);
-  const managedDatasource = datasources.some((d) => d.uid === dsUid) ? await api.getDataSource(orgId, dsUid) : undefined;
+  const managedDatasource = datasources.some((d) => d.uid === dsUid)
+    ? await api.getDataSource(orgId, dsUid)
+    : undefined;
   const fUid = folderUid(tenantId);
-  const folderPermissions = hits.some((h) => h.uid === fUid && h.type === 'dash-folder') ? await api.getFolderPermissions(orgId, fUid) : undefined;
+  const folderPermissions = hits.some((h) => h.uid === fUid && h.type === 'dash-folder')
+    ? await api.getFolderPermissions(orgId, fUid)
+    : undefined;
   return { users, teams, datasources, managedDatasource, hits, folderPermissions };
 }
 

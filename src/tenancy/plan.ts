@@ -13,7 +13,16 @@
 import { desiredTenant } from './desired';
 import { folderMarkerTenant, jsonDataMarkerTenant } from './naming';
 import type { LiveOrg, LiveState } from './observe';
-import { makeStep, planApp, planDatasource, planFolder, planTeams, planUsers, resolveUser, type StepContext } from './planSteps';
+import {
+  makeStep,
+  planApp,
+  planDatasource,
+  planFolder,
+  planTeams,
+  planUsers,
+  resolveUser,
+  type StepContext,
+} from './planSteps';
 import { summarise, type Plan, type PlanStep, type TenantPlan } from './planTypes';
 import type { TenantSpec, TenantSpecEntry } from './spec';
 
@@ -48,7 +57,8 @@ function planTenant(spec: TenantSpec, tenant: TenantSpecEntry, live: LiveState, 
     warnings,
   });
   const orgTarget = `org "${tenant.orgName}"`;
-  const conflict = (message: string, fix: string) => makeStep(tenant.id, 'org', 'conflict', orgTarget, [], null, { message, fix });
+  const conflict = (message: string, fix: string) =>
+    makeStep(tenant.id, 'org', 'conflict', orgTarget, [], null, { message, fix });
 
   if (tenant.datasource.mode === 'proxy' && tenant.datasource.tenantVia === 'query-param') {
     warnings.push(
@@ -61,60 +71,149 @@ function planTenant(spec: TenantSpec, tenant: TenantSpecEntry, live: LiveState, 
   if (byMarker) {
     org = byMarker;
     if (byMarker.readError || !byMarker.contents) {
-      return result(byMarker.org.id, [conflict(byMarker.readError ?? `org "${byMarker.org.name}" could not be read`, 'fix access and plan again')]);
+      return result(byMarker.org.id, [
+        conflict(byMarker.readError ?? `org "${byMarker.org.name}" could not be read`, 'fix access and plan again'),
+      ]);
     }
     if (byMarker.org.name === tenant.orgName) {
       orgSteps.push(makeStep(tenant.id, 'org', 'unchanged', orgTarget, [], null));
     } else if (byName && byName !== byMarker) {
-      return result(byMarker.org.id, [conflict(`cannot rename org "${byMarker.org.name}" to "${tenant.orgName}": another org already has that name`, 'rename or delete the other org, or keep the old orgName')]);
+      return result(byMarker.org.id, [
+        conflict(
+          `cannot rename org "${byMarker.org.name}" to "${tenant.orgName}": another org already has that name`,
+          'rename or delete the other org, or keep the old orgName'
+        ),
+      ]);
     } else {
-      orgSteps.push(makeStep(tenant.id, 'org', 'update', orgTarget, [{ field: 'name', before: byMarker.org.name, after: tenant.orgName }], { type: 'renameOrg', name: tenant.orgName }));
+      orgSteps.push(
+        makeStep(
+          tenant.id,
+          'org',
+          'update',
+          orgTarget,
+          [{ field: 'name', before: byMarker.org.name, after: tenant.orgName }],
+          { type: 'renameOrg', name: tenant.orgName }
+        )
+      );
     }
   } else if (byName) {
     if (byName.readError || !byName.contents) {
-      return result(byName.org.id, [conflict(byName.readError ?? `org "${byName.org.name}" could not be read`, 'fix access, or choose another orgName')]);
+      return result(byName.org.id, [
+        conflict(
+          byName.readError ?? `org "${byName.org.name}" could not be read`,
+          'fix access, or choose another orgName'
+        ),
+      ]);
     }
     if (byName.markerTenant !== undefined) {
-      return result(byName.org.id, [conflict(`org "${byName.org.name}" belongs to tenant "${byName.markerTenant}"`, 'use another orgName for this tenant')]);
+      return result(byName.org.id, [
+        conflict(
+          `org "${byName.org.name}" belongs to tenant "${byName.markerTenant}"`,
+          'use another orgName for this tenant'
+        ),
+      ]);
     }
-    const foreign = foreignObjects(byName, tenant.id, desired.users.map((u) => resolveUser(live.users, u.key)?.id), live.self.id);
+    const foreign = foreignObjects(
+      byName,
+      tenant.id,
+      desired.users.map((u) => resolveUser(live.users, u.key)?.id),
+      live.self.id
+    );
     if (foreign.length > 0) {
       return result(byName.org.id, [
-        conflict(`org "${byName.org.name}" already exists and was not created by the tenancy app (it holds ${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''})`, 'choose another orgName, or delete/rename the existing org in Grafana'),
+        conflict(
+          `org "${byName.org.name}" already exists and was not created by the tenancy app (it holds ${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''})`,
+          'choose another orgName, or delete/rename the existing org in Grafana'
+        ),
       ]);
     }
     org = byName;
     orgSteps.push(
-      makeStep(tenant.id, 'org', 'update', orgTarget, [{ field: 'ownership', before: '(none)', after: `tenant ${tenant.id}` }], null, {
-        message: 'adopting: the org holds only this tenant’s managed objects (left by an interrupted apply); the marker is written by the app-settings step',
-      })
+      makeStep(
+        tenant.id,
+        'org',
+        'update',
+        orgTarget,
+        [{ field: 'ownership', before: '(none)', after: `tenant ${tenant.id}` }],
+        null,
+        {
+          message:
+            'adopting: the org holds only this tenant’s managed objects (left by an interrupted apply); the marker is written by the app-settings step',
+        }
+      )
     );
   } else {
-    orgSteps.push(makeStep(tenant.id, 'org', 'create', orgTarget, [{ field: 'name', before: null, after: tenant.orgName }], { type: 'createOrg', name: tenant.orgName }));
+    orgSteps.push(
+      makeStep(tenant.id, 'org', 'create', orgTarget, [{ field: 'name', before: null, after: tenant.orgName }], {
+        type: 'createOrg',
+        name: tenant.orgName,
+      })
+    );
   }
 
-  const ctx: StepContext = { tenantId: tenant.id, self: live.self, users: live.users, org, rotateSecrets: options.rotateSecrets ?? false, warnings };
-  const steps = [...orgSteps, ...planUsers(desired, ctx), ...planTeams(desired, ctx), ...planDatasource(desired, ctx), ...planFolder(desired, ctx), ...planApp(desired, ctx)];
+  const ctx: StepContext = {
+    tenantId: tenant.id,
+    self: live.self,
+    users: live.users,
+    org,
+    rotateSecrets: options.rotateSecrets ?? false,
+    warnings,
+  };
+  const steps = [
+    ...orgSteps,
+    ...planUsers(desired, ctx),
+    ...planTeams(desired, ctx),
+    ...planDatasource(desired, ctx),
+    ...planFolder(desired, ctx),
+    ...planApp(desired, ctx),
+  ];
   return result(org?.org.id, steps);
 }
 
 /** Objects in an unmarked org that the tenancy app did not create for this tenant. */
-function foreignObjects(state: LiveOrg, tenantId: string, declaredUserIds: Array<number | undefined>, selfId: number): string[] {
+function foreignObjects(
+  state: LiveOrg,
+  tenantId: string,
+  declaredUserIds: Array<number | undefined>,
+  selfId: number
+): string[] {
   const c = state.contents!;
   const allowedUsers = new Set([selfId, ...declaredUserIds.filter((x): x is number => x !== undefined)]);
   return [
     ...c.users.filter((u) => !allowedUsers.has(u.userId)).map((u) => `user ${u.login}`),
     ...c.teams.filter((t) => t.markerTenant !== tenantId).map((t) => `team ${t.name}`),
     ...c.datasources.filter((d) => jsonDataMarkerTenant(d.jsonData) !== tenantId).map((d) => `data source ${d.name}`),
-    ...c.hits.filter((h) => (h.type === 'dash-folder' ? folderMarkerTenant(h.uid) !== tenantId : h.folderUid === undefined || folderMarkerTenant(h.folderUid) !== tenantId)).map((h) => `${h.type === 'dash-folder' ? 'folder' : 'dashboard'} ${h.title}`),
+    ...c.hits
+      .filter((h) =>
+        h.type === 'dash-folder'
+          ? folderMarkerTenant(h.uid) !== tenantId
+          : h.folderUid === undefined || folderMarkerTenant(h.folderUid) !== tenantId
+      )
+      .map((h) => `${h.type === 'dash-folder' ? 'folder' : 'dashboard'} ${h.title}`),
     ...(state.appSettings?.enabled ? ['the app enabled without ownership marker'] : []),
   ];
 }
 
 function orphanedTenant(state: LiveOrg, tenantId: string): TenantPlan {
-  const step = makeStep(tenantId, 'org', 'orphaned', `org "${state.org.name}"`, [{ field: 'name', before: state.org.name, after: null }], { type: 'deleteOrg' }, {
-    requiresPrune: true,
-    message: `tenant "${tenantId}" is no longer in the spec; pruning deletes the org with its teams, data sources, folders and dashboards`,
-  });
-  return { tenantId, orgName: state.org.name, orgId: state.org.id, inSpec: false, blocked: false, steps: [step], warnings: [] };
+  const step = makeStep(
+    tenantId,
+    'org',
+    'orphaned',
+    `org "${state.org.name}"`,
+    [{ field: 'name', before: state.org.name, after: null }],
+    { type: 'deleteOrg' },
+    {
+      requiresPrune: true,
+      message: `tenant "${tenantId}" is no longer in the spec; pruning deletes the org with its teams, data sources, folders and dashboards`,
+    }
+  );
+  return {
+    tenantId,
+    orgName: state.org.name,
+    orgId: state.org.id,
+    inSpec: false,
+    blocked: false,
+    steps: [step],
+    warnings: [],
+  };
 }

@@ -35,7 +35,8 @@ export function resolveUser(users: UserRef[], key: string): UserRef | undefined 
   return users.find((u) => u.login.toLowerCase() === k) ?? users.find((u) => u.email.toLowerCase() === k);
 }
 
-const show = (v: unknown): string => (v === undefined || v === null ? '(none)' : typeof v === 'string' ? v : JSON.stringify(v));
+const show = (v: unknown): string =>
+  v === undefined || v === null ? '(none)' : typeof v === 'string' ? v : JSON.stringify(v);
 
 export function planUsers(d: DesiredTenant, ctx: StepContext): PlanStep[] {
   const steps: PlanStep[] = [];
@@ -54,19 +55,36 @@ export function planUsers(d: DesiredTenant, ctx: StepContext): PlanStep[] {
     }
     if (user.id === ctx.self.id) {
       if (u.role !== 'Admin') {
-        ctx.warnings.push(`"${u.key}" is the provisioning user: it stays Admin of the org (role ${u.role} ignored) so later applies can still write`);
+        ctx.warnings.push(
+          `"${u.key}" is the provisioning user: it stays Admin of the org (role ${u.role} ignored) so later applies can still write`
+        );
       }
       continue;
     }
     if (u.role === 'Admin') {
       // Org Admins may edit data sources (CONTRACT §7: datasources:write), i.e. the tenant header/URL.
-      ctx.warnings.push(`"${u.key}" is org Admin: it can edit the tenant data source (URL, tenant header) — unless the proxy authenticates Grafana per tenant (basicAuth), that can reach other tenants' data`);
+      ctx.warnings.push(
+        `"${u.key}" is org Admin: it can edit the tenant data source (URL, tenant header) — unless the proxy authenticates Grafana per tenant (basicAuth), that can reach other tenants' data`
+      );
     }
     const member = live.find((m) => m.userId === user.id);
     if (!member) {
-      steps.push(makeStep(ctx.tenantId, 'org-user', 'create', target, [{ field: 'role', before: null, after: u.role }], { type: 'addOrgUser', loginOrEmail: user.login, userId: user.id, role: u.role }));
+      steps.push(
+        makeStep(ctx.tenantId, 'org-user', 'create', target, [{ field: 'role', before: null, after: u.role }], {
+          type: 'addOrgUser',
+          loginOrEmail: user.login,
+          userId: user.id,
+          role: u.role,
+        })
+      );
     } else if (member.role !== u.role) {
-      steps.push(makeStep(ctx.tenantId, 'org-user', 'update', target, [{ field: 'role', before: member.role, after: u.role }], { type: 'updateOrgUserRole', userId: user.id, role: u.role }));
+      steps.push(
+        makeStep(ctx.tenantId, 'org-user', 'update', target, [{ field: 'role', before: member.role, after: u.role }], {
+          type: 'updateOrgUserRole',
+          userId: user.id,
+          role: u.role,
+        })
+      );
     } else {
       steps.push(makeStep(ctx.tenantId, 'org-user', 'unchanged', target, [], null));
     }
@@ -117,9 +135,27 @@ export function planTeams(d: DesiredTenant, ctx: StepContext): PlanStep[] {
       const lm = liveMembers.find((x) => x.userId === m.user.id);
       const role = (p: number) => (p === 4 ? 'Admin' : 'Member');
       if (!lm) {
-        steps.push(makeStep(ctx.tenantId, 'team-member', 'create', mt, [{ field: 'role', before: null, after: role(m.permission) }], { type: 'addTeamMember', team: ref, userId: m.user.id, permission: m.permission }));
+        steps.push(
+          makeStep(
+            ctx.tenantId,
+            'team-member',
+            'create',
+            mt,
+            [{ field: 'role', before: null, after: role(m.permission) }],
+            { type: 'addTeamMember', team: ref, userId: m.user.id, permission: m.permission }
+          )
+        );
       } else if (lm.permission !== m.permission) {
-        steps.push(makeStep(ctx.tenantId, 'team-member', 'update', mt, [{ field: 'role', before: role(lm.permission), after: role(m.permission) }], { type: 'setTeamMemberPermission', team: ref, userId: m.user.id, permission: m.permission }));
+        steps.push(
+          makeStep(
+            ctx.tenantId,
+            'team-member',
+            'update',
+            mt,
+            [{ field: 'role', before: role(lm.permission), after: role(m.permission) }],
+            { type: 'setTeamMemberPermission', team: ref, userId: m.user.id, permission: m.permission }
+          )
+        );
       } else {
         steps.push(makeStep(ctx.tenantId, 'team-member', 'unchanged', mt, [], null));
       }
@@ -132,19 +168,36 @@ export function planTeams(d: DesiredTenant, ctx: StepContext): PlanStep[] {
       const op: WriteOp = { type: 'removeTeamMember', team: ref, userId: lm.userId };
       const diff = [{ field: 'member', before: lm.login, after: null }];
       if (lm.userId === ctx.self.id) {
-        steps.push(makeStep(ctx.tenantId, 'team-member', 'update', mt, diff, op, { message: 'membership Grafana added for the team creator; not in the spec' }));
+        steps.push(
+          makeStep(ctx.tenantId, 'team-member', 'update', mt, diff, op, {
+            message: 'membership Grafana added for the team creator; not in the spec',
+          })
+        );
       } else {
-        steps.push(makeStep(ctx.tenantId, 'team-member', 'orphaned', mt, diff, op, { requiresPrune: true, message: 'member not in the spec' }));
+        steps.push(
+          makeStep(ctx.tenantId, 'team-member', 'orphaned', mt, diff, op, {
+            requiresPrune: true,
+            message: 'member not in the spec',
+          })
+        );
       }
     }
   }
   for (const live of liveTeams) {
     if (live.markerTenant === ctx.tenantId && !d.teams.some((t) => t.name.toLowerCase() === live.name.toLowerCase())) {
       steps.push(
-        makeStep(ctx.tenantId, 'team', 'orphaned', `team "${live.name}"`, [{ field: 'name', before: live.name, after: null }], { type: 'deleteTeam', team: { name: live.name, id: live.id } }, {
-          requiresPrune: true,
-          message: 'managed team no longer in the spec',
-        })
+        makeStep(
+          ctx.tenantId,
+          'team',
+          'orphaned',
+          `team "${live.name}"`,
+          [{ field: 'name', before: live.name, after: null }],
+          { type: 'deleteTeam', team: { name: live.name, id: live.id } },
+          {
+            requiresPrune: true,
+            message: 'managed team no longer in the spec',
+          }
+        )
       );
     }
   }
@@ -158,22 +211,50 @@ export function planDatasource(d: DesiredTenant, ctx: StepContext): PlanStep[] {
   const byUid = list.find((x) => x.uid === want.body.uid);
   const byName = list.find((x) => x.name === want.body.name && x.uid !== want.body.uid);
   const steps: PlanStep[] = [];
-  const conflict = (message: string, fix: string) => makeStep(ctx.tenantId, 'datasource', 'conflict', target, [], null, { message, fix });
+  const conflict = (message: string, fix: string) =>
+    makeStep(ctx.tenantId, 'datasource', 'conflict', target, [], null, { message, fix });
 
   if (byUid && jsonDataMarkerTenant(byUid.jsonData) !== ctx.tenantId) {
-    return [conflict(`a data source with uid "${byUid.uid}" exists and is not managed for tenant "${ctx.tenantId}"`, 'delete or re-uid that data source in Grafana; the tenancy app never changes objects without its marker')];
+    return [
+      conflict(
+        `a data source with uid "${byUid.uid}" exists and is not managed for tenant "${ctx.tenantId}"`,
+        'delete or re-uid that data source in Grafana; the tenancy app never changes objects without its marker'
+      ),
+    ];
   }
   if (byName) {
-    return [conflict(`a data source named "${byName.name}" (uid ${byName.uid}) already exists in this org`, 'rename it in Grafana, or set `datasource.name` in the spec to another name')];
+    return [
+      conflict(
+        `a data source named "${byName.name}" (uid ${byName.uid}) already exists in this org`,
+        'rename it in Grafana, or set `datasource.name` in the spec to another name'
+      ),
+    ];
   }
   if (byUid?.readOnly) {
-    return [conflict(`data source "${byUid.name}" is provisioned (read-only)`, 'remove it from Grafana provisioning files; the tenancy app manages it')];
+    return [
+      conflict(
+        `data source "${byUid.name}" is provisioned (read-only)`,
+        'remove it from Grafana provisioning files; the tenancy app manages it'
+      ),
+    ];
   }
   for (const other of list) {
     if (other.uid !== want.body.uid && jsonDataMarkerTenant(other.jsonData) === ctx.tenantId) {
-      steps.push(makeStep(ctx.tenantId, 'datasource', 'orphaned', `data source "${other.name}"`, [{ field: 'uid', before: other.uid, after: null }], { type: 'deleteDataSource', uid: other.uid }, { requiresPrune: true }));
+      steps.push(
+        makeStep(
+          ctx.tenantId,
+          'datasource',
+          'orphaned',
+          `data source "${other.name}"`,
+          [{ field: 'uid', before: other.uid, after: null }],
+          { type: 'deleteDataSource', uid: other.uid },
+          { requiresPrune: true }
+        )
+      );
     } else if (other.uid !== want.body.uid && other.isDefault) {
-      ctx.warnings.push(`data source "${other.name}" is the org default; Grafana makes it non-default when the tenant data source becomes default`);
+      ctx.warnings.push(
+        `data source "${other.name}" is the org default; Grafana makes it non-default when the tenant data source becomes default`
+      );
     }
   }
 
@@ -181,12 +262,26 @@ export function planDatasource(d: DesiredTenant, ctx: StepContext): PlanStep[] {
   const stored = detail?.secureJsonFields ?? {};
   const missingKept = want.secretsKeptAsStored.filter((k) => !stored[k]);
   if (missingKept.length > 0) {
-    return [...steps, conflict(`secret(s) ${missingKept.join(', ')} are not stored on the data source and the spec carries no value`, 'set `datasource.basicAuth.password` (or `passwordEnv` for the CLI) and plan again')];
+    return [
+      ...steps,
+      conflict(
+        `secret(s) ${missingKept.join(', ')} are not stored on the data source and the spec carries no value`,
+        'set `datasource.basicAuth.password` (or `passwordEnv` for the CLI) and plan again'
+      ),
+    ];
   }
   const secureJsonData = Object.keys(want.secrets).length > 0 ? want.secrets : undefined;
   if (!byUid) {
-    const diff = datasourceFields(undefined, want.body).concat(Object.keys(want.secrets).map((k) => ({ field: `secureJsonData.${k}`, before: null, after: '(set)' })));
-    return [...steps, makeStep(ctx.tenantId, 'datasource', 'create', target, diff, { type: 'createDataSource', body: { ...want.body, secureJsonData } })];
+    const diff = datasourceFields(undefined, want.body).concat(
+      Object.keys(want.secrets).map((k) => ({ field: `secureJsonData.${k}`, before: null, after: '(set)' }))
+    );
+    return [
+      ...steps,
+      makeStep(ctx.tenantId, 'datasource', 'create', target, diff, {
+        type: 'createDataSource',
+        body: { ...want.body, secureJsonData },
+      }),
+    ];
   }
   const diff = datasourceFields(detail, want.body);
   for (const key of Object.keys(want.secrets)) {
@@ -199,7 +294,18 @@ export function planDatasource(d: DesiredTenant, ctx: StepContext): PlanStep[] {
   if (diff.length === 0) {
     return [...steps, makeStep(ctx.tenantId, 'datasource', 'unchanged', target, [], null)];
   }
-  return [...steps, makeStep(ctx.tenantId, 'datasource', 'update', target, diff, { type: 'updateDataSource', body: { ...want.body, secureJsonData } }, { message: 'repairs drift: the data source differs from the spec' })];
+  return [
+    ...steps,
+    makeStep(
+      ctx.tenantId,
+      'datasource',
+      'update',
+      target,
+      diff,
+      { type: 'updateDataSource', body: { ...want.body, secureJsonData } },
+      { message: 'repairs drift: the data source differs from the spec' }
+    ),
+  ];
 }
 
 function datasourceFields(live: Record<string, any> | undefined, want: Record<string, any>): FieldDiff[] {
@@ -213,7 +319,11 @@ function datasourceFields(live: Record<string, any> | undefined, want: Record<st
   const keys = new Set([...Object.keys(liveJson), ...Object.keys(want.jsonData)]);
   for (const key of [...keys].sort()) {
     if (JSON.stringify(liveJson[key]) !== JSON.stringify(want.jsonData[key])) {
-      diff.push({ field: `jsonData.${key}`, before: live && key in liveJson ? show(liveJson[key]) : null, after: key in want.jsonData ? show(want.jsonData[key]) : null });
+      diff.push({
+        field: `jsonData.${key}`,
+        before: live && key in liveJson ? show(liveJson[key]) : null,
+        after: key in want.jsonData ? show(want.jsonData[key]) : null,
+      });
     }
   }
   return diff;
@@ -225,17 +335,42 @@ export function planFolder(d: DesiredTenant, ctx: StepContext): PlanStep[] {
   const target = `folder "${d.folder.title}"`;
   const steps: PlanStep[] = [];
   if (!live) {
-    steps.push(makeStep(ctx.tenantId, 'folder', 'create', target, [{ field: 'title', before: null, after: d.folder.title }], { type: 'createFolder', uid: d.folder.uid, title: d.folder.title }));
+    steps.push(
+      makeStep(ctx.tenantId, 'folder', 'create', target, [{ field: 'title', before: null, after: d.folder.title }], {
+        type: 'createFolder',
+        uid: d.folder.uid,
+        title: d.folder.title,
+      })
+    );
   } else if (live.title !== d.folder.title) {
-    steps.push(makeStep(ctx.tenantId, 'folder', 'update', target, [{ field: 'title', before: live.title, after: d.folder.title }], { type: 'updateFolderTitle', uid: d.folder.uid, title: d.folder.title }));
+    steps.push(
+      makeStep(
+        ctx.tenantId,
+        'folder',
+        'update',
+        target,
+        [{ field: 'title', before: live.title, after: d.folder.title }],
+        { type: 'updateFolderTitle', uid: d.folder.uid, title: d.folder.title }
+      )
+    );
   } else {
     steps.push(makeStep(ctx.tenantId, 'folder', 'unchanged', target, [], null));
   }
 
   const teamIds = new Map((ctx.org?.contents?.teams ?? []).map((t) => [t.name.toLowerCase(), t.id]));
-  const items: FolderPermissionTarget[] = [...d.folderRoles, ...d.teams.map((t) => ({ team: { name: t.name, id: teamIds.get(t.name.toLowerCase()) }, permission: t.folderPermission }))];
-  const wanted = new Map(items.map((i) => ('role' in i ? [`role ${i.role}`, i.permission] : [`team ${i.team.name}`, i.permission])));
-  const liveItems = new Map(describeAcl(ctx.org?.contents?.folderPermissions ?? [], ctx).map((x) => [x.key, x.permission]));
+  const items: FolderPermissionTarget[] = [
+    ...d.folderRoles,
+    ...d.teams.map((t) => ({
+      team: { name: t.name, id: teamIds.get(t.name.toLowerCase()) },
+      permission: t.folderPermission,
+    })),
+  ];
+  const wanted = new Map(
+    items.map((i) => ('role' in i ? [`role ${i.role}`, i.permission] : [`team ${i.team.name}`, i.permission]))
+  );
+  const liveItems = new Map(
+    describeAcl(ctx.org?.contents?.folderPermissions ?? [], ctx).map((x) => [x.key, x.permission])
+  );
   const diff: FieldDiff[] = [];
   for (const key of new Set([...wanted.keys(), ...liveItems.keys()])) {
     if (wanted.get(key) !== liveItems.get(key)) {
@@ -244,7 +379,11 @@ export function planFolder(d: DesiredTenant, ctx: StepContext): PlanStep[] {
   }
   const pt = `folder "${d.folder.title}" permissions`;
   const op: WriteOp = { type: 'setFolderPermissions', uid: d.folder.uid, items };
-  steps.push(diff.length === 0 ? makeStep(ctx.tenantId, 'folder-permissions', 'unchanged', pt, [], null) : makeStep(ctx.tenantId, 'folder-permissions', live ? 'update' : 'create', pt, diff, op));
+  steps.push(
+    diff.length === 0
+      ? makeStep(ctx.tenantId, 'folder-permissions', 'unchanged', pt, [], null)
+      : makeStep(ctx.tenantId, 'folder-permissions', live ? 'update' : 'create', pt, diff, op)
+  );
   return steps;
 }
 
@@ -258,7 +397,10 @@ function describeAcl(items: FolderPermissionItem[], ctx: StepContext): Array<{ k
         return { key: `role ${i.role}`, permission: i.permission };
       }
       if (i.teamId !== undefined && i.teamId > 0) {
-        return { key: `team ${teams.find((t) => t.id === i.teamId)?.name ?? `#${i.teamId}`}`, permission: i.permission };
+        return {
+          key: `team ${teams.find((t) => t.id === i.teamId)?.name ?? `#${i.teamId}`}`,
+          permission: i.permission,
+        };
       }
       const user = ctx.users.find((u) => u.id === i.userId);
       return { key: `user ${user?.login ?? `#${i.userId}`}`, permission: i.permission };
@@ -266,14 +408,18 @@ function describeAcl(items: FolderPermissionItem[], ctx: StepContext): Array<{ k
 }
 
 function permissionName(p: number | undefined): string | null {
-  return p === undefined ? null : ({ 1: 'View', 2: 'Edit', 4: 'Admin' } as Record<number, string>)[p] ?? String(p);
+  return p === undefined ? null : (({ 1: 'View', 2: 'Edit', 4: 'Admin' } as Record<number, string>)[p] ?? String(p));
 }
 
 export function planApp(d: DesiredTenant, ctx: StepContext): PlanStep[] {
   const settings = ctx.org?.appSettings;
   const marked = ctx.org?.markerTenant === ctx.tenantId;
   const liveEnabled = settings?.enabled ?? false;
-  const body = { enabled: d.app.enabled, pinned: d.app.pinned, jsonData: { ...(settings?.jsonData ?? {}), ...d.app.marker } };
+  const body = {
+    enabled: d.app.enabled,
+    pinned: d.app.pinned,
+    jsonData: { ...(settings?.jsonData ?? {}), ...d.app.marker },
+  };
   const diff: FieldDiff[] = [];
   if (!marked) {
     diff.push({ field: 'jsonData.tenantId (ownership marker)', before: null, after: ctx.tenantId });
@@ -287,19 +433,40 @@ export function planApp(d: DesiredTenant, ctx: StepContext): PlanStep[] {
     steps.push(makeStep(ctx.tenantId, 'app-enable', 'unchanged', target, [], null));
   } else if (liveEnabled && !d.app.enabled) {
     steps.push(
-      makeStep(ctx.tenantId, 'app-enable', 'orphaned', target, diff, { type: 'writeAppSettings', body }, {
-        requiresPrune: true,
-        message: 'disabling the app makes Grafana delete its bundled dashboards in this org',
-      })
+      makeStep(
+        ctx.tenantId,
+        'app-enable',
+        'orphaned',
+        target,
+        diff,
+        { type: 'writeAppSettings', body },
+        {
+          requiresPrune: true,
+          message: 'disabling the app makes Grafana delete its bundled dashboards in this org',
+        }
+      )
     );
   } else {
-    steps.push(makeStep(ctx.tenantId, 'app-enable', settings?.jsonData || liveEnabled ? 'update' : 'create', target, diff, { type: 'writeAppSettings', body }));
+    steps.push(
+      makeStep(ctx.tenantId, 'app-enable', settings?.jsonData || liveEnabled ? 'update' : 'create', target, diff, {
+        type: 'writeAppSettings',
+        body,
+      })
+    );
   }
   const dashboards = (ctx.org?.contents?.hits ?? []).filter((h) => h.type === 'dash-db').length;
   if (d.app.enabled && !liveEnabled) {
-    steps.push(makeStep(ctx.tenantId, 'dashboard', 'create', 'bundled dashboards', [], null, { message: 'Grafana imports the bundled dashboards when the app is enabled in the org' }));
+    steps.push(
+      makeStep(ctx.tenantId, 'dashboard', 'create', 'bundled dashboards', [], null, {
+        message: 'Grafana imports the bundled dashboards when the app is enabled in the org',
+      })
+    );
   } else if (d.app.enabled) {
-    steps.push(makeStep(ctx.tenantId, 'dashboard', 'unchanged', 'bundled dashboards', [], null, { message: `${dashboards} dashboard(s) in the org` }));
+    steps.push(
+      makeStep(ctx.tenantId, 'dashboard', 'unchanged', 'bundled dashboards', [], null, {
+        message: `${dashboards} dashboard(s) in the org`,
+      })
+    );
   }
   return steps;
 }

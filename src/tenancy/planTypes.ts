@@ -7,7 +7,16 @@ import type { AppSettingsBody, DataSourceBody } from './ports';
 import type { OrgRole } from './spec';
 
 export type StepAction = 'create' | 'update' | 'unchanged' | 'orphaned' | 'conflict';
-export type StepKind = 'org' | 'org-user' | 'team' | 'team-member' | 'datasource' | 'app-enable' | 'folder' | 'folder-permissions' | 'dashboard';
+export type StepKind =
+  | 'org'
+  | 'org-user'
+  | 'team'
+  | 'team-member'
+  | 'datasource'
+  | 'app-enable'
+  | 'folder'
+  | 'folder-permissions'
+  | 'dashboard';
 
 /** One field that differs; values are display strings, secrets appear as "(set)" / "(not set)". */
 export interface FieldDiff {

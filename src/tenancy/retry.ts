@@ -18,7 +18,9 @@ export function isTransient(err: unknown): boolean {
   const status = errorStatus(err);
   if (status === undefined) {
     // No HTTP status: a network failure (connection reset, timeout), worth another try.
-    return !(err instanceof TypeError && /abort/i.test(err.message)) && !(err instanceof Error && err.name === 'AbortError');
+    return (
+      !(err instanceof TypeError && /abort/i.test(err.message)) && !(err instanceof Error && err.name === 'AbortError')
+    );
   }
   return status === 429 || (status >= 500 && status !== 501);
 }

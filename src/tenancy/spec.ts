@@ -14,7 +14,6 @@ export type TeamRole = (typeof TEAM_ROLES)[number];
 export const FOLDER_PERMISSIONS = ['View', 'Edit', 'Admin'] as const;
 export type FolderPermission = (typeof FOLDER_PERMISSIONS)[number];
 
-
 const nonEmpty = z.string().trim().min(1);
 
 const memberSchema = z
@@ -142,7 +141,16 @@ export function parseTenantSpec(text: string): ParseSpecResult {
     data = parseYaml(text);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    return { ok: false, errors: [{ path: '(document)', message: `not valid YAML/JSON: ${message}`, fix: 'fix the syntax at the position named in the message' }] };
+    return {
+      ok: false,
+      errors: [
+        {
+          path: '(document)',
+          message: `not valid YAML/JSON: ${message}`,
+          fix: 'fix the syntax at the position named in the message',
+        },
+      ],
+    };
   }
   return validateTenantSpec(data);
 }
@@ -150,7 +158,16 @@ export function parseTenantSpec(text: string): ParseSpecResult {
 /** Validates an already-parsed object (e.g. the form's state). */
 export function validateTenantSpec(data: unknown): ParseSpecResult {
   if (data === null || data === undefined || typeof data !== 'object') {
-    return { ok: false, errors: [{ path: '(document)', message: 'the spec is empty or not an object', fix: 'start from `version: 1` and a `tenants:` list' }] };
+    return {
+      ok: false,
+      errors: [
+        {
+          path: '(document)',
+          message: 'the spec is empty or not an object',
+          fix: 'start from `version: 1` and a `tenants:` list',
+        },
+      ],
+    };
   }
   const parsed = tenantSpecSchema.safeParse(data);
   if (!parsed.success) {
@@ -199,7 +216,10 @@ function normalise(raw: RawSpec): TenantSpec {
       id: t.id,
       labelValues: t.labelValues,
       orgName: t.orgName,
-      teams: t.teams.map((team) => ({ ...team, folderPermission: team.folderPermission ?? defaults.teamFolderPermission })),
+      teams: t.teams.map((team) => ({
+        ...team,
+        folderPermission: team.folderPermission ?? defaults.teamFolderPermission,
+      })),
       orgRoles: t.orgRoles ?? {},
       // Checked by missingDatasourceErrors before the spec is returned.
       datasource: (t.datasource ?? raw.defaults?.datasource)!,
@@ -216,7 +236,13 @@ function missingDatasourceErrors(raw: RawSpec): SpecError[] {
   return raw.tenants.flatMap((t, i) =>
     t.datasource
       ? []
-      : [{ path: `tenants[${i}].datasource`, message: 'no data source given and no defaults.datasource', fix: 'add `datasource: { mode: proxy, tenantVia: header, headerName: X-Tenant, url: ... }` to the tenant or to `defaults`' }]
+      : [
+          {
+            path: `tenants[${i}].datasource`,
+            message: 'no data source given and no defaults.datasource',
+            fix: 'add `datasource: { mode: proxy, tenantVia: header, headerName: X-Tenant, url: ... }` to the tenant or to `defaults`',
+          },
+        ]
   );
 }
 
@@ -231,14 +257,18 @@ function formatPath(path: readonly PropertyKey[]): string {
 const FIX_BY_FIELD: Array<[RegExp, string]> = [
   [/^version$/, 'set `version: 1`'],
   [/labelValues$/, 'list at least one label value, e.g. `labelValues: [team-a]`'],
-  [/datasource(\.mode|\.tenantVia)?$/, 'use `mode: proxy` with `tenantVia: query-param` (optional paramName) or `tenantVia: header` (headerName), or `mode: mimir`'],
+  [
+    /datasource(\.mode|\.tenantVia)?$/,
+    'use `mode: proxy` with `tenantVia: query-param` (optional paramName) or `tenantVia: header` (headerName), or `mode: mimir`',
+  ],
   [/headerName$/, 'mimir always uses `X-Scope-OrgID`; proxy header mode needs the header your proxy reads'],
   [/role$|orgRoles\.[^.]+$/, 'use one of Viewer, Editor, Admin (org) or Member, Admin (team)'],
   [/folderPermission$/, 'use one of View, Edit, Admin'],
 ];
 
 /** A union branch whose discriminator (mode / tenantVia) does not match is not what the user meant. */
-const wrongBranch = (issues: z.core.$ZodIssue[]) => issues.some((i) => i.code === 'invalid_value' && ['mode', 'tenantVia'].includes(String(i.path[i.path.length - 1])));
+const wrongBranch = (issues: z.core.$ZodIssue[]) =>
+  issues.some((i) => i.code === 'invalid_value' && ['mode', 'tenantVia'].includes(String(i.path[i.path.length - 1])));
 
 function issueToErrors(issue: z.core.$ZodIssue, prefix: PropertyKey[]): SpecError[] {
   const full = [...prefix, ...issue.path];
@@ -255,12 +285,23 @@ function issueToErrors(issue: z.core.$ZodIssue, prefix: PropertyKey[]): SpecErro
 function issueToError(issue: z.core.$ZodIssue): SpecError {
   const path = formatPath(issue.path);
   if (issue.code === 'unrecognized_keys') {
-    return { path, message: `unknown field(s) ${issue.keys.join(', ')}`, fix: 'remove them or check the spelling against the documented fields' };
+    return {
+      path,
+      message: `unknown field(s) ${issue.keys.join(', ')}`,
+      fix: 'remove them or check the spelling against the documented fields',
+    };
   }
   if (issue.code === 'invalid_union') {
     return { path, message: 'does not match any data source mode', fix: FIX_BY_FIELD[2][1] };
   }
-  const fix = FIX_BY_FIELD.find(([re]) => re.test(path))?.[1] ?? (issue.code === 'invalid_type' ? `give a value of the expected type (${issue.expected})` : 'correct the value as the message says');
-  const message = issue.code === 'invalid_type' && /received undefined/.test(issue.message) ? `required field is missing (expected ${issue.expected})` : issue.message;
+  const fix =
+    FIX_BY_FIELD.find(([re]) => re.test(path))?.[1] ??
+    (issue.code === 'invalid_type'
+      ? `give a value of the expected type (${issue.expected})`
+      : 'correct the value as the message says');
+  const message =
+    issue.code === 'invalid_type' && /received undefined/.test(issue.message)
+      ? `required field is missing (expected ${issue.expected})`
+      : issue.message;
   return { path, message, fix };
 }

@@ -16,17 +16,31 @@ export function checkCrossFieldRules(spec: TenantSpec): SpecError[] {
   spec.tenants.forEach((tenant, i) => {
     const at = `tenants[${i}]`;
     if (!TENANT_ID_PATTERN.test(tenant.id)) {
-      push(`${at}.id`, `"${tenant.id}" is not a slug of 1-30 lower-case letters, digits and inner dashes`, 'use e.g. `team-a`: it becomes part of Grafana uids (max 40 chars)');
+      push(
+        `${at}.id`,
+        `"${tenant.id}" is not a slug of 1-30 lower-case letters, digits and inner dashes`,
+        'use e.g. `team-a`: it becomes part of Grafana uids (max 40 chars)'
+      );
     }
-    firstSeen(idOwner, tenant.id, i, (j) => push(`${at}.id`, `tenant id "${tenant.id}" is also used by tenants[${j}]`, 'give every tenant a unique id'));
+    firstSeen(idOwner, tenant.id, i, (j) =>
+      push(`${at}.id`, `tenant id "${tenant.id}" is also used by tenants[${j}]`, 'give every tenant a unique id')
+    );
 
     // Grafana org names are unique server-wide; compare case-insensitively because the database may.
     firstSeen(orgOwner, tenant.orgName.toLowerCase(), i, (j) =>
-      push(`${at}.orgName`, `org name "${tenant.orgName}" is also used by tenants[${j}]`, 'one org per tenant: choose a different orgName')
+      push(
+        `${at}.orgName`,
+        `org name "${tenant.orgName}" is also used by tenants[${j}]`,
+        'one org per tenant: choose a different orgName'
+      )
     );
     if (/^\d+$/.test(tenant.orgName)) {
       // org_mapping reads an all-digit org as an org id (pkg/login/social/connectors/org_role_mapper.go).
-      push(`${at}.orgName`, `org name "${tenant.orgName}" is all digits; SSO org_mapping would read it as an org id`, 'add a letter, e.g. `tenant ' + tenant.orgName + '`');
+      push(
+        `${at}.orgName`,
+        `org name "${tenant.orgName}" is all digits; SSO org_mapping would read it as an org id`,
+        'add a letter, e.g. `tenant ' + tenant.orgName + '`'
+      );
     }
 
     const seenValues = new Set<string>();
@@ -36,7 +50,11 @@ export function checkCrossFieldRules(spec: TenantSpec): SpecError[] {
       }
       seenValues.add(value);
       firstSeen(valueOwner, value, i, (j) =>
-        push(`${at}.labelValues`, `label value "${value}" also belongs to tenants[${j}]: both tenants would see each other's series`, 'give each label value to exactly one tenant')
+        push(
+          `${at}.labelValues`,
+          `label value "${value}" also belongs to tenants[${j}]: both tenants would see each other's series`,
+          'give each label value to exactly one tenant'
+        )
       );
     });
 
@@ -51,7 +69,11 @@ export function checkCrossFieldRules(spec: TenantSpec): SpecError[] {
     const groups = new Set<string>();
     tenant.sso.forEach((g, k) => {
       if (groups.has(g.group)) {
-        push(`${at}.sso[${k}].group`, `group "${g.group}" is mapped twice in this tenant`, 'keep one entry per group (the highest role wins in Grafana anyway)');
+        push(
+          `${at}.sso[${k}].group`,
+          `group "${g.group}" is mapped twice in this tenant`,
+          'keep one entry per group (the highest role wins in Grafana anyway)'
+        );
       }
       groups.add(g.group);
     });
@@ -75,32 +97,56 @@ function checkDatasource(tenant: TenantSpec['tenants'][number], at: string, push
   }
   if (ds.mode === 'proxy' && ds.tenantVia === 'header') {
     if (!HEADER_NAME_PATTERN.test(ds.headerName)) {
-      push(`${path}.headerName`, `"${ds.headerName}" is not a valid HTTP header name`, 'use letters, digits and dashes, e.g. `X-Tenant`');
+      push(
+        `${path}.headerName`,
+        `"${ds.headerName}" is not a valid HTTP header name`,
+        'use letters, digits and dashes, e.g. `X-Tenant`'
+      );
     }
     if (/^(authorization|cookie|host|content-length)$/i.test(ds.headerName)) {
-      push(`${path}.headerName`, `"${ds.headerName}" is reserved by HTTP/Grafana`, 'use a dedicated header such as `X-Tenant`');
+      push(
+        `${path}.headerName`,
+        `"${ds.headerName}" is reserved by HTTP/Grafana`,
+        'use a dedicated header such as `X-Tenant`'
+      );
     }
     // prom-label-proxy -header-uses-list-syntax splits one header line on ','.
     tenant.labelValues.forEach((v, k) => {
       if (v.includes(',')) {
-        push(`${at}.labelValues[${k}]`, `"${v}" contains ',' which separates values in the tenant header`, 'remove the comma from the label value');
+        push(
+          `${at}.labelValues[${k}]`,
+          `"${v}" contains ',' which separates values in the tenant header`,
+          'remove the comma from the label value'
+        );
       }
     });
   }
   if (ds.mode === 'proxy' && ds.tenantVia === 'query-param') {
     const param = ds.paramName ?? 'tenant';
     if (!/^[A-Za-z0-9_.-]+$/.test(param)) {
-      push(`${path}.paramName`, `"${param}" is not a plain query parameter name`, 'use letters, digits, `_`, `.` or `-`');
+      push(
+        `${path}.paramName`,
+        `"${param}" is not a plain query parameter name`,
+        'use letters, digits, `_`, `.` or `-`'
+      );
     }
     if (url && url.searchParams.has(param)) {
-      push(`${path}.url`, `the URL already carries "${param}=": the tenant would be fixed by the URL, not the spec`, `remove ?${param}=... from the URL`);
+      push(
+        `${path}.url`,
+        `the URL already carries "${param}=": the tenant would be fixed by the URL, not the spec`,
+        `remove ?${param}=... from the URL`
+      );
     }
   }
   if (ds.mode === 'mimir') {
     // Mimir tenant federation joins several tenant ids with '|'.
     tenant.labelValues.forEach((v, k) => {
       if (v.includes('|')) {
-        push(`${at}.labelValues[${k}]`, `"${v}" contains '|' which separates tenants in X-Scope-OrgID`, 'remove the | from the tenant id');
+        push(
+          `${at}.labelValues[${k}]`,
+          `"${v}" contains '|' which separates tenants in X-Scope-OrgID`,
+          'remove the | from the tenant id'
+        );
       }
     });
   }
@@ -113,12 +159,22 @@ function checkTeams(tenant: TenantSpec['tenants'][number], at: string, push: Pus
   const names = new Map<string, number>();
   tenant.teams.forEach((team, t) => {
     const tp = `${at}.teams[${t}]`;
-    firstSeen(names, team.name.toLowerCase(), t, (j) => push(`${tp}.name`, `team "${team.name}" is also defined as teams[${j}]`, 'team names are unique per org: merge the two teams or rename one'));
+    firstSeen(names, team.name.toLowerCase(), t, (j) =>
+      push(
+        `${tp}.name`,
+        `team "${team.name}" is also defined as teams[${j}]`,
+        'team names are unique per org: merge the two teams or rename one'
+      )
+    );
     const members = new Set<string>();
     team.members.forEach((m, k) => {
       const mp = `${tp}.members[${k}]`;
       if ((m.login === undefined) === (m.email === undefined)) {
-        push(mp, 'a member needs exactly one of login or email', 'write `{ login: alice }` or `{ email: alice@example.com }`');
+        push(
+          mp,
+          'a member needs exactly one of login or email',
+          'write `{ login: alice }` or `{ email: alice@example.com }`'
+        );
         return;
       }
       const key = (m.login ?? m.email ?? '').toLowerCase();

@@ -25,7 +25,9 @@ describe('app plugin.json', () => {
     expect(includes).toContainEqual(
       expect.objectContaining({ type: 'page', path: '/a/%PLUGIN_ID%/tenants', role: 'Admin', defaultNav: true })
     );
-    expect(includes).toContainEqual(expect.objectContaining({ type: 'page', path: '/plugins/%PLUGIN_ID%', role: 'Admin' }));
+    expect(includes).toContainEqual(
+      expect.objectContaining({ type: 'page', path: '/plugins/%PLUGIN_ID%', role: 'Admin' })
+    );
   });
 
   test('grafanaDependency admits the pinned @grafana/* packages and starts at their minor version', () => {

@@ -1,7 +1,6 @@
 /** A Transport over the fake that checks every response against the OpenAPI subset. */
 import type { Transport } from '../../src/grafana-api';
-import type { FakeGrafana } from '../fakes/grafana-api';
-import { fakeTransport, FakeAuth } from '../fakes/grafana-api';
+import { type FakeGrafana, fakeTransport, FakeAuth } from '../fakes/grafana-api';
 import { contractProblems } from './schema';
 
 export interface CheckedTransport {

@@ -188,7 +188,6 @@ describe('differential: enforced query on mixed tenants == original on tenant a 
         path.join(REPORT_DIR, FULL ? 'full.json' : 'sample.json'),
         JSON.stringify({ summary, rows: rows.filter((r) => r.verdict !== 'equal') }, null, 2)
       );
-      // eslint-disable-next-line no-console
       console.log(`differential ${JSON.stringify(summary)}`);
 
       expect(summary.queries).toBe(corpus.length);

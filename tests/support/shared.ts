@@ -11,7 +11,9 @@ export const SHARED_DIR = process.env.TENANCY_SHARED_DIR ?? path.resolve(__dirna
 export function sharedPath(...parts: string[]): string {
   const full = path.join(SHARED_DIR, ...parts);
   if (!existsSync(full)) {
-    throw new Error(`Shared test material not found at ${full}: clone the repository next to ../shared or set TENANCY_SHARED_DIR.`);
+    throw new Error(
+      `Shared test material not found at ${full}: clone the repository next to ../shared or set TENANCY_SHARED_DIR.`
+    );
   }
   return full;
 }

@@ -12,7 +12,11 @@ describe('applyPlan against the fake Grafana', () => {
     const env = newEnv();
     const events: ApplyProgress[] = [];
     const { result } = await planAndApply(env, spec, { onProgress: (e) => events.push(e) });
-    expect(result.tenants).toEqual({ a: { state: 'done', writes: expect.any(Number) }, b: { state: 'done', writes: expect.any(Number) }, c: { state: 'done', writes: expect.any(Number) } });
+    expect(result.tenants).toEqual({
+      a: { state: 'done', writes: expect.any(Number) },
+      b: { state: 'done', writes: expect.any(Number) },
+      c: { state: 'done', writes: expect.any(Number) },
+    });
 
     const c = env.client;
     const orgs = await c.listOrgs();
@@ -27,10 +31,18 @@ describe('applyPlan against the fake Grafana', () => {
     expect(teamsA.map((t) => t.name).sort()).toEqual(['dev', 'ops']);
     const ops = teamsA.find((t) => t.name === 'ops')!;
     // The provisioning admin Grafana adds as team creator is removed (not in the spec).
-    expect((await c.listTeamMembers(orgA.id, ops.id)).map((m) => `${m.login}:${m.permission}`).sort()).toEqual(['alice:0', 'bob:4']);
+    expect((await c.listTeamMembers(orgA.id, ops.id)).map((m) => `${m.login}:${m.permission}`).sort()).toEqual([
+      'alice:0',
+      'bob:4',
+    ]);
 
     const dsA = await c.getDataSource(orgA.id, datasourceUid('a'));
-    expect(dsA).toMatchObject({ type: 'prometheus', url: 'http://proxy:9090', isDefault: true, jsonData: { managedBy: 'mtlabs-tenancy-app', tenantId: 'a', httpHeaderName1: 'X-Tenant' } });
+    expect(dsA).toMatchObject({
+      type: 'prometheus',
+      url: 'http://proxy:9090',
+      isDefault: true,
+      jsonData: { managedBy: 'mtlabs-tenancy-app', tenantId: 'a', httpHeaderName1: 'X-Tenant' },
+    });
     expect(dsA.secureJsonFields).toEqual({ httpHeaderValue1: true });
     expect(JSON.stringify(dsA)).not.toContain('"a,'); // the secret value is never echoed
     expect(storedSecrets(env, 'Tenant A', datasourceUid('a'))).toEqual({ httpHeaderValue1: 'a' });
@@ -38,9 +50,16 @@ describe('applyPlan against the fake Grafana', () => {
 
     const dsC = await c.getDataSource(orgC.id, datasourceUid('c'));
     expect(dsC.jsonData.customQueryParameters).toBe('tenant=c');
-    expect(dsC).toMatchObject({ basicAuth: true, basicAuthUser: 'grafana', secureJsonFields: { basicAuthPassword: true } });
+    expect(dsC).toMatchObject({
+      basicAuth: true,
+      basicAuthUser: 'grafana',
+      secureJsonFields: { basicAuthPassword: true },
+    });
 
-    const acl = (await c.getFolderPermissions(orgA.id, folderUid('a'))).filter((p) => !p.inherited).map((p) => `${p.role ?? p.team}:${p.permission}`).sort();
+    const acl = (await c.getFolderPermissions(orgA.id, folderUid('a')))
+      .filter((p) => !p.inherited)
+      .map((p) => `${p.role ?? p.team}:${p.permission}`)
+      .sort();
     expect(acl).toEqual(['Editor:2', 'Viewer:1', 'dev:2', 'ops:1']);
 
     const appA = await c.getPluginSettings(orgA.id, 'mtlabs-tenancy-app');
@@ -50,7 +69,14 @@ describe('applyPlan against the fake Grafana', () => {
     expect(appC).toMatchObject({ enabled: false, jsonData: { tenantId: 'c' } });
     expect(await c.searchDashboards(orgC.id, { type: 'dash-db' })).toEqual([]);
 
-    expect(events.filter((e) => e.type === 'tenant').map((e) => `${e.tenantId}:${(e as any).status.state}`)).toEqual(['a:applying', 'a:done', 'b:applying', 'b:done', 'c:applying', 'c:done']);
+    expect(events.filter((e) => e.type === 'tenant').map((e) => `${e.tenantId}:${(e as any).status.state}`)).toEqual([
+      'a:applying',
+      'a:done',
+      'b:applying',
+      'b:done',
+      'c:applying',
+      'c:done',
+    ]);
   });
 
   it('every org-scoped write names its tenant org explicitly; nothing is written to the admin org', async () => {
@@ -101,7 +127,11 @@ describe('applyPlan against the fake Grafana', () => {
         }
       },
     });
-    expect(Object.fromEntries(Object.entries(result.tenants).map(([id, s]) => [id, s.state]))).toEqual({ a: 'done', b: 'pending', c: 'pending' });
+    expect(Object.fromEntries(Object.entries(result.tenants).map(([id, s]) => [id, s.state]))).toEqual({
+      a: 'done',
+      b: 'pending',
+      c: 'pending',
+    });
     // The next run finishes the job (resumable).
     const rest = await planAndApply(env, spec);
     expect(rest.plan.tenants.find((t) => t.tenantId === 'a')!.steps.every((s) => s.action === 'unchanged')).toBe(true);

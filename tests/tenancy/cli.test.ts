@@ -9,10 +9,17 @@ import { SPEC_YAML } from './harness';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function cli(
+  args: string[],
+  env: Record<string, string> = {}
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'src', 'tenancy', 'cli.ts'), ...args], { cwd: ROOT, env: { ...process.env, ...env }, timeout: 60_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr })
+    execFile(
+      path.join(ROOT, 'node_modules', '.bin', 'tsx'),
+      [path.join(ROOT, 'src', 'tenancy', 'cli.ts'), ...args],
+      { cwd: ROOT, env: { ...process.env, ...env }, timeout: 60_000 },
+      (err, stdout, stderr) =>
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr })
     );
   });
 }
@@ -57,7 +64,10 @@ describe('tenancy CLI', () => {
 
   it('reports spec errors with the field and the fix (exit 1)', async () => {
     const bad = specFile.replace('tenants.yaml', 'bad.yaml');
-    writeFileSync(bad, 'version: 1\ntenants:\n  - id: a\n    labelValues: []\n    orgName: A\n    datasource: { mode: mimir, url: "http://m" }\n');
+    writeFileSync(
+      bad,
+      'version: 1\ntenants:\n  - id: a\n    labelValues: []\n    orgName: A\n    datasource: { mode: mimir, url: "http://m" }\n'
+    );
     const r = await cli(['plan', '--spec', bad, '--grafana-url', server.url], { GRAFANA_PASSWORD: 'admin' });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('tenants[0].labelValues');

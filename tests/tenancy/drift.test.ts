@@ -6,7 +6,16 @@ import { tenancyApiFromGrafana } from '../../src/tenancy/grafanaAdapter';
 import { readLiveState } from '../../src/tenancy/observe';
 import { fakeTransport } from '../fakes/grafana-api';
 import { datasourceUid } from '../../src/tenancy/naming';
-import { managedStateFingerprint, newEnv, plan, planAndApply, SPEC_YAML, specFrom, storedSecrets, type Env } from './harness';
+import {
+  managedStateFingerprint,
+  newEnv,
+  plan,
+  planAndApply,
+  SPEC_YAML,
+  specFrom,
+  storedSecrets,
+  type Env,
+} from './harness';
 
 const spec = specFrom(SPEC_YAML);
 
@@ -18,7 +27,8 @@ async function orgId(env: Env, name: string): Promise<number> {
   return org.id;
 }
 
-const stepsOf = (p: Awaited<ReturnType<typeof plan>>, tenantId: string) => p.tenants.find((t) => t.tenantId === tenantId)!.steps.filter((s) => s.action !== 'unchanged');
+const stepsOf = (p: Awaited<ReturnType<typeof plan>>, tenantId: string) =>
+  p.tenants.find((t) => t.tenantId === tenantId)!.steps.filter((s) => s.action !== 'unchanged');
 
 describe('drift detection and repair', () => {
   it('repairs a managed data source whose URL and header were edited in Grafana', async () => {
@@ -27,7 +37,12 @@ describe('drift detection and repair', () => {
     const clean = await managedStateFingerprint(env);
     const a = await orgId(env, 'Tenant A');
     const ds = await env.client.getDataSource(a, datasourceUid('a'));
-    await env.client.updateDataSource(a, ds.uid, { ...ds, access: 'proxy', url: 'http://evil:9090', jsonData: { ...ds.jsonData, httpHeaderName1: 'X-Other', timeInterval: '5s' } });
+    await env.client.updateDataSource(a, ds.uid, {
+      ...ds,
+      access: 'proxy',
+      url: 'http://evil:9090',
+      jsonData: { ...ds.jsonData, httpHeaderName1: 'X-Other', timeInterval: '5s' },
+    });
 
     const p = await plan(env, spec);
     const changed = stepsOf(p, 'a');
@@ -61,7 +76,9 @@ describe('drift detection and repair', () => {
 
     expect(stepsOf(await plan(env, spec), 'c')).toEqual([]);
     const rotate = stepsOf(await plan(env, spec, { rotateSecrets: true }), 'c');
-    expect(rotate.map((s) => s.diff)).toEqual([[{ field: 'secureJsonData.basicAuthPassword', before: '(set)', after: '(re-sent)' }]]);
+    expect(rotate.map((s) => s.diff)).toEqual([
+      [{ field: 'secureJsonData.basicAuthPassword', before: '(set)', after: '(re-sent)' }],
+    ]);
   });
 
   it('changing label values in the spec re-sends the tenant header (fingerprint in jsonData)', async () => {
@@ -142,7 +159,12 @@ describe('spec changes', () => {
   it('a team removed from the spec is deleted with prune, and its folder permission goes with it', async () => {
     const env = newEnv();
     await planAndApply(env, spec);
-    const noDev = specFrom(SPEC_YAML.replace(/      - name: dev\n        folderPermission: Edit\n        members: \[\{ login: carol \}\]\n/, ''));
+    const noDev = specFrom(
+      SPEC_YAML.replace(
+        /      - name: dev\n        folderPermission: Edit\n        members: \[\{ login: carol \}\]\n/,
+        ''
+      )
+    );
     const a = await orgId(env, 'Tenant A');
     const { plan: p } = await planAndApply(env, noDev, { prune: true });
     expect(stepsOf(p, 'a').map((s) => `${s.kind}:${s.action}:${s.target}`)).toEqual([
@@ -164,20 +186,37 @@ describe('ownership conflicts', () => {
     const { plan: p, result } = await planAndApply(env, spec);
     const a = p.tenants.find((t) => t.tenantId === 'a')!;
     expect(a.blocked).toBe(true);
-    expect(a.steps).toEqual([expect.objectContaining({ kind: 'org', action: 'conflict', message: expect.stringContaining('not created by the tenancy app'), fix: expect.stringContaining('another orgName') })]);
+    expect(a.steps).toEqual([
+      expect.objectContaining({
+        kind: 'org',
+        action: 'conflict',
+        message: expect.stringContaining('not created by the tenancy app'),
+        fix: expect.stringContaining('another orgName'),
+      }),
+    ]);
     expect(result.tenants.a).toMatchObject({ state: 'failed', error: expect.stringContaining('conflict') });
     expect(result.tenants.b.state).toBe('done');
     const after = JSON.parse(await managedStateFingerprint(env)) as Array<{ org: string }>;
-    expect(after.find((o) => o.org === 'Tenant A')).toEqual((JSON.parse(before) as Array<{ org: string }>).find((o) => o.org === 'Tenant A'));
+    expect(after.find((o) => o.org === 'Tenant A')).toEqual(
+      (JSON.parse(before) as Array<{ org: string }>).find((o) => o.org === 'Tenant A')
+    );
   });
 
   it('an org with the tenant name that the provisioning admin cannot read is a conflict naming the fix', async () => {
     const env = newEnv();
     env.fake.createUser({ login: 'root2', isGrafanaAdmin: true, password: 'root2' });
-    const other = new GrafanaApi(fakeTransport(env.fake, { auth: { basic: { user: 'root2', password: 'root2' } } }), NO_DELAY_RETRY_POLICY);
+    const other = new GrafanaApi(
+      fakeTransport(env.fake, { auth: { basic: { user: 'root2', password: 'root2' } } }),
+      NO_DELAY_RETRY_POLICY
+    );
     await other.createOrg('Tenant C');
     const { plan: p, result } = await planAndApply(env, spec);
-    expect(p.tenants.find((t) => t.tenantId === 'c')!.steps).toEqual([expect.objectContaining({ action: 'conflict', message: expect.stringContaining('Add the provisioning user as Admin') })]);
+    expect(p.tenants.find((t) => t.tenantId === 'c')!.steps).toEqual([
+      expect.objectContaining({
+        action: 'conflict',
+        message: expect.stringContaining('Add the provisioning user as Admin'),
+      }),
+    ]);
     expect(result.tenants.c.state).toBe('failed');
     expect(result.tenants.a.state).toBe('done');
   });
@@ -185,7 +224,9 @@ describe('ownership conflicts', () => {
   it('a service-account token cannot provision: reading live state fails with the fix', async () => {
     const env = newEnv();
     const token = env.fake.serviceAccountToken(1, 'ci');
-    const saApi = tenancyApiFromGrafana(new GrafanaApi(fakeTransport(env.fake, { auth: { bearer: token } }), NO_DELAY_RETRY_POLICY));
+    const saApi = tenancyApiFromGrafana(
+      new GrafanaApi(fakeTransport(env.fake, { auth: { bearer: token } }), NO_DELAY_RETRY_POLICY)
+    );
     await expect(readLiveState(saApi, spec)).rejects.toThrow(/server admin/i);
   });
 
@@ -193,7 +234,11 @@ describe('ownership conflicts', () => {
     const env = newEnv();
     await env.client.createOrg('Tenant B');
     const { plan: p, result } = await planAndApply(env, spec);
-    expect(p.tenants.find((t) => t.tenantId === 'b')!.steps[0]).toMatchObject({ kind: 'org', action: 'update', diff: [{ field: 'ownership', before: '(none)', after: 'tenant b' }] });
+    expect(p.tenants.find((t) => t.tenantId === 'b')!.steps[0]).toMatchObject({
+      kind: 'org',
+      action: 'update',
+      diff: [{ field: 'ownership', before: '(none)', after: 'tenant b' }],
+    });
     expect(result.tenants.b.state).toBe('done');
   });
 
@@ -204,7 +249,11 @@ describe('ownership conflicts', () => {
     const ops = (await env.client.searchTeams(a)).find((t) => t.name === 'ops')!;
     await env.client.updateTeam(a, ops.id, { name: 'ops', email: 'someone@example.com' });
     const p = await plan(env, spec);
-    expect(stepsOf(p, 'a').filter((s) => s.action === 'conflict').map((s) => s.target)).toEqual(['team "ops"']);
+    expect(
+      stepsOf(p, 'a')
+        .filter((s) => s.action === 'conflict')
+        .map((s) => s.target)
+    ).toEqual(['team "ops"']);
     env.fake.resetLog();
     await applyPlan(env.api, p, { retry: false });
     expect(env.fake.log.filter((e) => e.write && e.orgId === a)).toEqual([]);
@@ -214,6 +263,10 @@ describe('ownership conflicts', () => {
     const env = newEnv();
     const p = await plan(env, specFrom(SPEC_YAML.replace('{ login: carol }', '{ login: zoe }')));
     const conflict = p.tenants[0].steps.find((s) => s.action === 'conflict');
-    expect(conflict).toMatchObject({ kind: 'org-user', target: 'user "zoe"', fix: expect.stringContaining('create the user') });
+    expect(conflict).toMatchObject({
+      kind: 'org-user',
+      target: 'user "zoe"',
+      fix: expect.stringContaining('create the user'),
+    });
   });
 });

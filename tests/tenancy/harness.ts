@@ -59,7 +59,9 @@ export interface Env {
 
 export function newEnv(): Env {
   const fake = new FakeGrafana();
-  fake.setBundledDashboards('mtlabs-tenancy-app', [{ path: 'dashboards/overview.json', json: { uid: 'mt-overview', title: 'Tenant overview' }, revision: 1 }]);
+  fake.setBundledDashboards('mtlabs-tenancy-app', [
+    { path: 'dashboards/overview.json', json: { uid: 'mt-overview', title: 'Tenant overview' }, revision: 1 },
+  ]);
   for (const login of ['alice', 'bob', 'carol', 'dave']) {
     fake.createUser({ login, email: `${login}@example.com` });
   }
@@ -71,7 +73,11 @@ export async function plan(env: Env, spec: TenantSpec, options?: PlanOptions): P
   return planTenants(spec, await readLiveState(env.api, spec), options);
 }
 
-export async function planAndApply(env: Env, spec: TenantSpec, options: ApplyOptions = {}): Promise<{ plan: Plan; result: ApplyResult }> {
+export async function planAndApply(
+  env: Env,
+  spec: TenantSpec,
+  options: ApplyOptions = {}
+): Promise<{ plan: Plan; result: ApplyResult }> {
   const p = await plan(env, spec);
   const result = await applyPlan(env.api, p, { retry: false, ...options });
   return { plan: p, result };
@@ -95,16 +101,38 @@ export async function managedStateFingerprint(env: Env): Promise<string> {
     const datasources = [];
     for (const d of await c.listDataSources(org.id)) {
       const full = await c.getDataSource(org.id, d.uid);
-      datasources.push({ uid: full.uid, name: full.name, url: full.url, isDefault: full.isDefault, basicAuth: full.basicAuth, basicAuthUser: full.basicAuthUser, jsonData: full.jsonData, secureJsonFields: full.secureJsonFields });
+      datasources.push({
+        uid: full.uid,
+        name: full.name,
+        url: full.url,
+        isDefault: full.isDefault,
+        basicAuth: full.basicAuth,
+        basicAuthUser: full.basicAuthUser,
+        jsonData: full.jsonData,
+        secureJsonFields: full.secureJsonFields,
+      });
     }
     const hits = (await c.searchDashboards(org.id)).map((h) => `${h.type}:${h.uid}:${h.title}`).sort();
     const folderAcls = [];
-    for (const h of (await c.searchDashboards(org.id, { type: 'dash-folder' })).sort((x, y) => x.uid.localeCompare(y.uid))) {
-      const acl = (await c.getFolderPermissions(org.id, h.uid)).filter((p) => !p.inherited).map((p) => `${p.role ?? ''}${p.team ?? ''}${p.userLogin ?? ''}:${p.permission}`).sort();
+    for (const h of (await c.searchDashboards(org.id, { type: 'dash-folder' })).sort((x, y) =>
+      x.uid.localeCompare(y.uid)
+    )) {
+      const acl = (await c.getFolderPermissions(org.id, h.uid))
+        .filter((p) => !p.inherited)
+        .map((p) => `${p.role ?? ''}${p.team ?? ''}${p.userLogin ?? ''}:${p.permission}`)
+        .sort();
       folderAcls.push({ uid: h.uid, acl });
     }
     const settings = await c.getPluginSettings(org.id, 'mtlabs-tenancy-app');
-    out.push({ org: org.name, users, teams, datasources, hits, folderAcls, app: { enabled: settings.enabled, jsonData: settings.jsonData ?? null } });
+    out.push({
+      org: org.name,
+      users,
+      teams,
+      datasources,
+      hits,
+      folderAcls,
+      app: { enabled: settings.enabled, jsonData: settings.jsonData ?? null },
+    });
   }
   return JSON.stringify(out, null, 1);
 }

@@ -7,9 +7,21 @@ const ds = 'datasource: { mode: mimir, url: "http://m:8080" }';
 
 describe('renderOAuthOrgMapping', () => {
   const cases: Array<[string, string, string]> = [
-    ['names without spaces → space-separated list', `    orgName: TenantA\n    sso: [{ group: team-a, role: Viewer }, { group: team-a-admins, role: Admin }]`, 'team-a:TenantA:Viewer team-a-admins:TenantA:Admin'],
-    ['org name with a space → JSON array form', `    orgName: Tenant A\n    sso: [{ group: team-a, role: Editor }]`, '["team-a:Tenant A:Editor"]'],
-    ['colon in a group is escaped', `    orgName: TenantA\n    sso: [{ group: "cn=a:b", role: Viewer }]`, 'cn=a\\:b:TenantA:Viewer'],
+    [
+      'names without spaces → space-separated list',
+      `    orgName: TenantA\n    sso: [{ group: team-a, role: Viewer }, { group: team-a-admins, role: Admin }]`,
+      'team-a:TenantA:Viewer team-a-admins:TenantA:Admin',
+    ],
+    [
+      'org name with a space → JSON array form',
+      `    orgName: Tenant A\n    sso: [{ group: team-a, role: Editor }]`,
+      '["team-a:Tenant A:Editor"]',
+    ],
+    [
+      'colon in a group is escaped',
+      `    orgName: TenantA\n    sso: [{ group: "cn=a:b", role: Viewer }]`,
+      'cn=a\\:b:TenantA:Viewer',
+    ],
   ];
   it.each(cases)('%s', (_name, tenantYaml, expected) => {
     const spec = specFrom(`version: 1\ntenants:\n  - id: a\n    labelValues: [a]\n    ${ds}\n${tenantYaml}\n`);
@@ -20,7 +32,9 @@ describe('renderOAuthOrgMapping', () => {
   });
 
   it('uses org ids when given, and notes team sync and missing sso groups', () => {
-    const spec = specFrom(`version: 1\ntenants:\n  - id: a\n    labelValues: [a]\n    orgName: Tenant A\n    ${ds}\n    sso: [{ group: g, role: Viewer }]\n    teams: [{ name: ops, externalGroup: g-ops }]\n  - id: b\n    labelValues: [b]\n    orgName: B\n    ${ds}\n`);
+    const spec = specFrom(
+      `version: 1\ntenants:\n  - id: a\n    labelValues: [a]\n    orgName: Tenant A\n    ${ds}\n    sso: [{ group: g, role: Viewer }]\n    teams: [{ name: ops, externalGroup: g-ops }]\n  - id: b\n    labelValues: [b]\n    orgName: B\n    ${ds}\n`
+    );
     const m = renderOAuthOrgMapping(spec, { orgIds: { a: 7 } });
     expect(m.orgMapping).toBe('g:7:Viewer');
     expect(m.teamSyncNote).toMatch(/Enterprise/);
@@ -35,7 +49,15 @@ describe('renderOAuthOrgMapping', () => {
 });
 
 describe('audit log', () => {
-  const entry = (i: number): AuditEntry => ({ at: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(), who: 'admin', prune: false, writes: i, tenants: [], changes: [], changesOmitted: 0 });
+  const entry = (i: number): AuditEntry => ({
+    at: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(),
+    who: 'admin',
+    prune: false,
+    writes: i,
+    tenants: [],
+    changes: [],
+    changesOmitted: 0,
+  });
 
   it('keeps the newest AUDIT_LIMIT entries and other jsonData keys', () => {
     let jsonData: Record<string, unknown> = { spec: 'keep me' };
@@ -50,7 +72,16 @@ describe('audit log', () => {
   });
 
   it('bounds the changes of one entry', () => {
-    const big = { ...entry(1), changes: Array.from({ length: 250 }, (_, i) => ({ tenantId: 'a', kind: 'team' as const, action: 'create' as const, target: `t${i}`, diff: [] })) };
+    const big = {
+      ...entry(1),
+      changes: Array.from({ length: 250 }, (_, i) => ({
+        tenantId: 'a',
+        kind: 'team' as const,
+        action: 'create' as const,
+        target: `t${i}`,
+        diff: [],
+      })),
+    };
     const [stored] = readAuditLog(appendAuditEntry(null, big));
     expect(stored.changes).toHaveLength(200);
     expect(stored.changesOmitted).toBe(50);

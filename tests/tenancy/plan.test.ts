@@ -33,9 +33,21 @@ type Row = [string, (live: LiveState) => void, string[]];
 
 const rows: Row[] = [
   ['converged live state', () => {}, []],
-  ['data source URL edited', (l) => (dsOf(l, 'Tenant A', 'a').url = 'http://evil'), ['datasource:update:data source "Prometheus (a)"']],
-  ['second header added to the data source', (l) => Object.assign(dsOf(l, 'Tenant A', 'a').jsonData, { httpHeaderName2: 'X-Tenant' }), ['datasource:update:data source "Prometheus (a)"']],
-  ['data source made non-default', (l) => (dsOf(l, 'Tenant A', 'a').isDefault = false), ['datasource:update:data source "Prometheus (a)"']],
+  [
+    'data source URL edited',
+    (l) => (dsOf(l, 'Tenant A', 'a').url = 'http://evil'),
+    ['datasource:update:data source "Prometheus (a)"'],
+  ],
+  [
+    'second header added to the data source',
+    (l) => Object.assign(dsOf(l, 'Tenant A', 'a').jsonData, { httpHeaderName2: 'X-Tenant' }),
+    ['datasource:update:data source "Prometheus (a)"'],
+  ],
+  [
+    'data source made non-default',
+    (l) => (dsOf(l, 'Tenant A', 'a').isDefault = false),
+    ['datasource:update:data source "Prometheus (a)"'],
+  ],
   [
     'our uid without our marker',
     (l) => {
@@ -46,39 +58,83 @@ const rows: Row[] = [
   ],
   [
     'another data source of this tenant',
-    (l) => orgOf(l, 'Tenant A').contents!.datasources.push({ id: 999, uid: 'old', name: 'Old', type: 'prometheus', url: 'http://x', isDefault: false, jsonData: { managedBy: 'mtlabs-tenancy-app', tenantId: 'a' } }),
+    (l) =>
+      orgOf(l, 'Tenant A').contents!.datasources.push({
+        id: 999,
+        uid: 'old',
+        name: 'Old',
+        type: 'prometheus',
+        url: 'http://x',
+        isDefault: false,
+        jsonData: { managedBy: 'mtlabs-tenancy-app', tenantId: 'a' },
+      }),
     ['datasource:orphaned:data source "Old" (prune)'],
   ],
-  ['team marker removed', (l) => (orgOf(l, 'Tenant A').contents!.teams.find((t) => t.name === 'dev')!.markerTenant = undefined), ['team:conflict:team "dev"']],
+  [
+    'team marker removed',
+    (l) => (orgOf(l, 'Tenant A').contents!.teams.find((t) => t.name === 'dev')!.markerTenant = undefined),
+    ['team:conflict:team "dev"'],
+  ],
   [
     'managed team not in the spec',
-    (l) => orgOf(l, 'Tenant A').contents!.teams.push({ id: 998, name: 'old-team', email: 'mtlabs-tenancy+a@managed.invalid', markerTenant: 'a', members: [] }),
+    (l) =>
+      orgOf(l, 'Tenant A').contents!.teams.push({
+        id: 998,
+        name: 'old-team',
+        email: 'mtlabs-tenancy+a@managed.invalid',
+        markerTenant: 'a',
+        members: [],
+      }),
     ['team:orphaned:team "old-team" (prune)'],
   ],
   [
     'creator still in a team',
-    (l) => orgOf(l, 'Tenant A').contents!.teams.find((t) => t.name === 'dev')!.members!.push({ userId: l.self.id, login: 'admin', email: 'admin@localhost', permission: 4 }),
+    (l) =>
+      orgOf(l, 'Tenant A')
+        .contents!.teams.find((t) => t.name === 'dev')!
+        .members!.push({ userId: l.self.id, login: 'admin', email: 'admin@localhost', permission: 4 }),
     ['team-member:update:team "dev" member "admin"'],
   ],
   [
     'team admin demoted in Grafana',
-    (l) => (orgOf(l, 'Tenant A').contents!.teams.find((t) => t.name === 'ops')!.members!.find((m) => m.login === 'bob')!.permission = 0),
+    (l) =>
+      (orgOf(l, 'Tenant A')
+        .contents!.teams.find((t) => t.name === 'ops')!
+        .members!.find((m) => m.login === 'bob')!.permission = 0),
     ['team-member:update:team "ops" member "bob@example.com"'],
   ],
-  ['org role changed', (l) => (orgOf(l, 'Tenant A').contents!.users.find((u) => u.login === 'alice')!.role = 'Viewer'), ['org-user:update:user "alice"']],
-  ['user left the org', (l) => (orgOf(l, 'Tenant A').contents!.users = orgOf(l, 'Tenant A').contents!.users.filter((u) => u.login !== 'carol')), ['org-user:create:user "carol"']],
-  ['folder renamed', (l) => (orgOf(l, 'Tenant A').contents!.hits.find((h) => h.uid === folderUid('a'))!.title = 'x'), ['folder:update:folder "Tenant A dashboards"']],
-  ['team lost its folder permission', (l) => orgOf(l, 'Tenant A').contents!.folderPermissions!.splice(0, 4, ...orgOf(l, 'Tenant A').contents!.folderPermissions!.filter((p) => !p.teamId)), ['folder-permissions:update:folder "Tenant A dashboards" permissions']],
+  [
+    'org role changed',
+    (l) => (orgOf(l, 'Tenant A').contents!.users.find((u) => u.login === 'alice')!.role = 'Viewer'),
+    ['org-user:update:user "alice"'],
+  ],
+  [
+    'user left the org',
+    (l) =>
+      (orgOf(l, 'Tenant A').contents!.users = orgOf(l, 'Tenant A').contents!.users.filter((u) => u.login !== 'carol')),
+    ['org-user:create:user "carol"'],
+  ],
+  [
+    'folder renamed',
+    (l) => (orgOf(l, 'Tenant A').contents!.hits.find((h) => h.uid === folderUid('a'))!.title = 'x'),
+    ['folder:update:folder "Tenant A dashboards"'],
+  ],
+  [
+    'team lost its folder permission',
+    (l) =>
+      orgOf(l, 'Tenant A').contents!.folderPermissions!.splice(
+        0,
+        4,
+        ...orgOf(l, 'Tenant A').contents!.folderPermissions!.filter((p) => !p.teamId)
+      ),
+    ['folder-permissions:update:folder "Tenant A dashboards" permissions'],
+  ],
   [
     'app disabled in the org',
     (l) => (orgOf(l, 'Tenant A').appSettings!.enabled = false),
     ['app-enable:update:app settings', 'dashboard:create:bundled dashboards'],
   ],
-  [
-    'org renamed in Grafana',
-    (l) => (orgOf(l, 'Tenant A').org.name = 'Renamed'),
-    ['org:update:org "Tenant A"'],
-  ],
+  ['org renamed in Grafana', (l) => (orgOf(l, 'Tenant A').org.name = 'Renamed'), ['org:update:org "Tenant A"']],
   [
     'org name held by another tenant’s org',
     (l) => {
@@ -108,7 +164,17 @@ describe('planTenants (pure)', () => {
     const empty: LiveState = { ...structuredClone(converged), orgStates: [orgOf(converged, 'Main Org.')] };
     const p = planTenants(spec, empty);
     const kinds = [...new Set(p.tenants[0].steps.map((s) => s.kind))];
-    expect(kinds).toEqual(['org', 'org-user', 'team', 'team-member', 'datasource', 'folder', 'folder-permissions', 'app-enable', 'dashboard']);
+    expect(kinds).toEqual([
+      'org',
+      'org-user',
+      'team',
+      'team-member',
+      'datasource',
+      'folder',
+      'folder-permissions',
+      'app-enable',
+      'dashboard',
+    ]);
     expect(p.tenants[0].steps.every((s) => s.action === 'create')).toBe(true);
     expect(p.summary.conflict).toBe(0);
   });

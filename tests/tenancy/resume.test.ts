@@ -13,11 +13,25 @@ async function seedUnmanaged(env: Env): Promise<() => Promise<string>> {
   const c = env.client;
   const team = await c.createTeam(1, { name: 'ops', email: 'ops@example.com' });
   await c.addTeamMember(1, team.teamId, (await c.lookupUser('alice'))!.id);
-  await c.createDataSource(1, { name: 'Shared Prometheus', type: 'prometheus', uid: 'shared-prom', access: 'proxy', url: 'http://prom:9090', jsonData: { httpHeaderName1: 'X-Tenant' }, secureJsonData: { httpHeaderValue1: 'all' } });
+  await c.createDataSource(1, {
+    name: 'Shared Prometheus',
+    type: 'prometheus',
+    uid: 'shared-prom',
+    access: 'proxy',
+    url: 'http://prom:9090',
+    jsonData: { httpHeaderName1: 'X-Tenant' },
+    secureJsonData: { httpHeaderValue1: 'all' },
+  });
   await c.saveDashboard(1, { dashboard: { uid: 'shared-dash', title: 'Shared', panels: [] }, overwrite: false });
   const other = await c.createOrg('Other Org');
   const otherTeam = await c.createTeam(other.orgId, { name: 'dev', email: '' });
-  await c.createDataSource(other.orgId, { name: 'Prometheus (a)', type: 'prometheus', uid: 'mtt-a-prom-lookalike', access: 'proxy', url: 'http://other:9090' });
+  await c.createDataSource(other.orgId, {
+    name: 'Prometheus (a)',
+    type: 'prometheus',
+    uid: 'mtt-a-prom-lookalike',
+    access: 'proxy',
+    url: 'http://other:9090',
+  });
   return async () =>
     JSON.stringify({
       team: await c.getTeam(1, team.teamId),
@@ -129,9 +143,16 @@ describe('resume after a failure at any write', () => {
 
   it('a failing tenant does not stop the others, and its error names the fix', async () => {
     const env = newEnv();
-    env.fake.failOn((t) => t.method === 'POST' && t.path === '/api/teams' && JSON.stringify(t.body).includes('"dev"'), { status: 500, times: 1 });
+    env.fake.failOn((t) => t.method === 'POST' && t.path === '/api/teams' && JSON.stringify(t.body).includes('"dev"'), {
+      status: 500,
+      times: 1,
+    });
     const { result } = await planAndApply(env, spec);
-    expect(result.tenants.a).toMatchObject({ state: 'failed', error: expect.stringContaining('team "dev"'), fix: expect.stringContaining('apply again') });
+    expect(result.tenants.a).toMatchObject({
+      state: 'failed',
+      error: expect.stringContaining('team "dev"'),
+      fix: expect.stringContaining('apply again'),
+    });
     expect(result.tenants.b.state).toBe('done');
     expect(result.tenants.c.state).toBe('done');
   });

@@ -2,8 +2,10 @@
 import { parseTenantSpec } from '../../src/tenancy/spec';
 import { SPEC_YAML } from './harness';
 
-const base = (tenants: string, extra = '') => `version: 1\n${extra}defaults:\n  datasource: { mode: proxy, tenantVia: header, headerName: X-Tenant, url: "http://proxy:9090" }\ntenants:\n${tenants}`;
-const tenant = (id: string, values: string, org: string, more = '') => `  - id: ${id}\n    labelValues: ${values}\n    orgName: ${org}\n${more}`;
+const base = (tenants: string, extra = '') =>
+  `version: 1\n${extra}defaults:\n  datasource: { mode: proxy, tenantVia: header, headerName: X-Tenant, url: "http://proxy:9090" }\ntenants:\n${tenants}`;
+const tenant = (id: string, values: string, org: string, more = '') =>
+  `  - id: ${id}\n    labelValues: ${values}\n    orgName: ${org}\n${more}`;
 
 describe('parseTenantSpec', () => {
   it('accepts the example spec (YAML) and fills defaults', () => {
@@ -21,7 +23,10 @@ describe('parseTenantSpec', () => {
   });
 
   it('accepts JSON', () => {
-    const json = JSON.stringify({ version: 1, tenants: [{ id: 'x', labelValues: ['x'], orgName: 'X', datasource: { mode: 'mimir', url: 'http://m:8080' } }] });
+    const json = JSON.stringify({
+      version: 1,
+      tenants: [{ id: 'x', labelValues: ['x'], orgName: 'X', datasource: { mode: 'mimir', url: 'http://m:8080' } }],
+    });
     expect(parseTenantSpec(json)).toMatchObject({ ok: true });
   });
 
@@ -32,25 +37,100 @@ describe('parseTenantSpec', () => {
     ['empty labelValues', base(tenant('a', '[]', 'A')), 'tenants[0].labelValues', /./],
     ['bad tenant id', base(tenant('Team_A', '[a]', 'A')), 'tenants[0].id', /slug/],
     ['duplicate tenant id', base(tenant('a', '[a]', 'A') + tenant('a', '[b]', 'B')), 'tenants[1].id', /also used/],
-    ['duplicate org name (case-insensitive)', base(tenant('a', '[a]', 'Org') + tenant('b', '[b]', 'org')), 'tenants[1].orgName', /also used/],
+    [
+      'duplicate org name (case-insensitive)',
+      base(tenant('a', '[a]', 'Org') + tenant('b', '[b]', 'org')),
+      'tenants[1].orgName',
+      /also used/,
+    ],
     ['numeric org name', base(tenant('a', '[a]', '"42"')), 'tenants[0].orgName', /org id/],
-    ['label value shared by two tenants', base(tenant('a', '[a, shared]', 'A') + tenant('b', '[shared]', 'B')), 'tenants[1].labelValues', /see each other/],
+    [
+      'label value shared by two tenants',
+      base(tenant('a', '[a, shared]', 'A') + tenant('b', '[shared]', 'B')),
+      'tenants[1].labelValues',
+      /see each other/,
+    ],
     ['duplicate label value', base(tenant('a', '[a, a]', 'A')), 'tenants[0].labelValues[1]', /twice/],
-    ['duplicate team', base(tenant('a', '[a]', 'A', '    teams: [{ name: ops }, { name: OPS }]\n')), 'tenants[0].teams[1].name', /unique per org|also defined/],
-    ['member with login and email', base(tenant('a', '[a]', 'A', '    teams: [{ name: ops, members: [{ login: x, email: x@y.z }] }]\n')), 'tenants[0].teams[0].members[0]', /exactly one/],
-    ['invalid url', `version: 1\ntenants:\n${tenant('a', '[a]', 'A', '    datasource: { mode: mimir, url: "not a url" }\n')}`, 'tenants[0].datasource.url', /absolute URL/],
-    ['ftp url', `version: 1\ntenants:\n${tenant('a', '[a]', 'A', '    datasource: { mode: mimir, url: "ftp://x" }\n')}`, 'tenants[0].datasource.url', /scheme/],
-    ['bad header name', `version: 1\ntenants:\n${tenant('a', '[a]', 'A', '    datasource: { mode: proxy, tenantVia: header, headerName: "X Tenant", url: "http://p" }\n')}`, 'tenants[0].datasource.headerName', /header name/],
-    ['reserved header', `version: 1\ntenants:\n${tenant('a', '[a]', 'A', '    datasource: { mode: proxy, tenantVia: header, headerName: Authorization, url: "http://p" }\n')}`, 'tenants[0].datasource.headerName', /reserved/],
+    [
+      'duplicate team',
+      base(tenant('a', '[a]', 'A', '    teams: [{ name: ops }, { name: OPS }]\n')),
+      'tenants[0].teams[1].name',
+      /unique per org|also defined/,
+    ],
+    [
+      'member with login and email',
+      base(tenant('a', '[a]', 'A', '    teams: [{ name: ops, members: [{ login: x, email: x@y.z }] }]\n')),
+      'tenants[0].teams[0].members[0]',
+      /exactly one/,
+    ],
+    [
+      'invalid url',
+      `version: 1\ntenants:\n${tenant('a', '[a]', 'A', '    datasource: { mode: mimir, url: "not a url" }\n')}`,
+      'tenants[0].datasource.url',
+      /absolute URL/,
+    ],
+    [
+      'ftp url',
+      `version: 1\ntenants:\n${tenant('a', '[a]', 'A', '    datasource: { mode: mimir, url: "ftp://x" }\n')}`,
+      'tenants[0].datasource.url',
+      /scheme/,
+    ],
+    [
+      'bad header name',
+      `version: 1\ntenants:\n${tenant('a', '[a]', 'A', '    datasource: { mode: proxy, tenantVia: header, headerName: "X Tenant", url: "http://p" }\n')}`,
+      'tenants[0].datasource.headerName',
+      /header name/,
+    ],
+    [
+      'reserved header',
+      `version: 1\ntenants:\n${tenant('a', '[a]', 'A', '    datasource: { mode: proxy, tenantVia: header, headerName: Authorization, url: "http://p" }\n')}`,
+      'tenants[0].datasource.headerName',
+      /reserved/,
+    ],
     ['comma in header value', base(tenant('a', '["a,b"]', 'A')), 'tenants[0].labelValues[0]', /','/],
-    ['tenant fixed in URL', `version: 1\ntenants:\n${tenant('a', '[a]', 'A', '    datasource: { mode: proxy, tenantVia: query-param, url: "http://p/?tenant=b" }\n')}`, 'tenants[0].datasource.url', /already carries/],
-    ['no data source at all', `version: 1\ntenants:\n${tenant('a', '[a]', 'A')}`, 'tenants[0].datasource', /no data source/],
-    ['unknown mode', `version: 1\ntenants:\n${tenant('a', '[a]', 'A', '    datasource: { mode: thanos, url: "http://p" }\n')}`, 'tenants[0].datasource', /mode/],
-    ['mimir with other header', `version: 1\ntenants:\n${tenant('a', '[a]', 'A', '    datasource: { mode: mimir, headerName: X-Org, url: "http://p" }\n')}`, 'tenants[0].datasource.headerName', /./],
-    ['header mode without headerName', `version: 1\ntenants:\n${tenant('a', '[a]', 'A', '    datasource: { mode: proxy, tenantVia: header, url: "http://p" }\n')}`, 'tenants[0].datasource.headerName', /./],
-    ['typo inside the chosen mode', `version: 1\ntenants:\n${tenant('a', '[a]', 'A', '    datasource: { mode: mimir, url: "http://p", headr: x }\n')}`, 'tenants[0].datasource', /unknown field.*headr/],
+    [
+      'tenant fixed in URL',
+      `version: 1\ntenants:\n${tenant('a', '[a]', 'A', '    datasource: { mode: proxy, tenantVia: query-param, url: "http://p/?tenant=b" }\n')}`,
+      'tenants[0].datasource.url',
+      /already carries/,
+    ],
+    [
+      'no data source at all',
+      `version: 1\ntenants:\n${tenant('a', '[a]', 'A')}`,
+      'tenants[0].datasource',
+      /no data source/,
+    ],
+    [
+      'unknown mode',
+      `version: 1\ntenants:\n${tenant('a', '[a]', 'A', '    datasource: { mode: thanos, url: "http://p" }\n')}`,
+      'tenants[0].datasource',
+      /mode/,
+    ],
+    [
+      'mimir with other header',
+      `version: 1\ntenants:\n${tenant('a', '[a]', 'A', '    datasource: { mode: mimir, headerName: X-Org, url: "http://p" }\n')}`,
+      'tenants[0].datasource.headerName',
+      /./,
+    ],
+    [
+      'header mode without headerName',
+      `version: 1\ntenants:\n${tenant('a', '[a]', 'A', '    datasource: { mode: proxy, tenantVia: header, url: "http://p" }\n')}`,
+      'tenants[0].datasource.headerName',
+      /./,
+    ],
+    [
+      'typo inside the chosen mode',
+      `version: 1\ntenants:\n${tenant('a', '[a]', 'A', '    datasource: { mode: mimir, url: "http://p", headr: x }\n')}`,
+      'tenants[0].datasource',
+      /unknown field.*headr/,
+    ],
     ['unknown field', base(tenant('a', '[a]', 'A', '    labelvalue: [x]\n')), 'tenants[0]', /unknown field/],
-    ['bad org role', base(tenant('a', '[a]', 'A', '    orgRoles: { alice: Owner }\n')), 'tenants[0].orgRoles.alice', /./],
+    [
+      'bad org role',
+      base(tenant('a', '[a]', 'A', '    orgRoles: { alice: Owner }\n')),
+      'tenants[0].orgRoles.alice',
+      /./,
+    ],
   ];
 
   it.each(cases)('%s → error at the field, with a fix', (_name, text, path, message) => {
@@ -58,7 +138,10 @@ describe('parseTenantSpec', () => {
     expect(r.ok).toBe(false);
     if (!r.ok) {
       const hit = r.errors.find((e) => e.path === path);
-      expect({ path, hit }).toEqual({ path, hit: expect.objectContaining({ message: expect.stringMatching(message), fix: expect.any(String) }) });
+      expect({ path, hit }).toEqual({
+        path,
+        hit: expect.objectContaining({ message: expect.stringMatching(message), fix: expect.any(String) }),
+      });
       expect(hit!.fix.length).toBeGreaterThan(5);
     }
   });
