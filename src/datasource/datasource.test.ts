@@ -155,12 +155,57 @@ describe('query(): panel, Explore and annotation queries', () => {
     expect(target.exprs).toEqual(['changes(build_info{tenant="a"}[5m]) > 0']);
   });
 
-  it('a 30-panel dashboard costs ONE team lookup (cache + single flight)', async () => {
-    const { wrapper, backend, target } = setup();
+  it('a 30-panel dashboard costs ONE team lookup and ONE target lookup (prefetch + single flight)', async () => {
+    const { wrapper, backend, target, dataSources } = setup();
+    // Started by the constructor, before any query.
+    expect(backend.to(USER_TEAMS_PATH)).toHaveLength(1);
     await Promise.all(Array.from({ length: 30 }, (_, i) => lastValueFrom(wrapper.query(panelRequest([{ expr: `up{panel="${i}"}` }])))));
     await lastValueFrom(wrapper.query(panelRequest([{ expr: 'up' }])));
     expect(backend.to(USER_TEAMS_PATH)).toHaveLength(1);
+    expect(dataSources.lookups).toEqual(['prom']);
     expect(target.queries).toHaveLength(31);
+    expect(target.exprs.every((e) => tenantProblems(e, 'tenant', ['a']).length === 0)).toBe(true);
+  });
+
+  it('a failed prefetch is retried at query time, not kept as "no tenant"', async () => {
+    let calls = 0;
+    const { wrapper, backend, target } = setup({
+      teams: () => {
+        if (calls++ === 0) {
+          throw new Error('connection reset');
+        }
+        return ['team-a'];
+      },
+    });
+    const res = await lastValueFrom(wrapper.query(panelRequest([{ expr: 'up' }])));
+    expect(res.errors ?? []).toEqual([]);
+    expect(target.exprs).toEqual(['up{tenant="a"}']);
+    expect(backend.to(USER_TEAMS_PATH)).toHaveLength(2);
+  });
+
+  it('prefetch and retry both failing → error in every panel, nothing leaves', async () => {
+    const { wrapper, backend, target } = setup({ teamLookupFails: true });
+    const all = await Promise.all(Array.from({ length: 5 }, () => lastValueFrom(wrapper.query(panelRequest([{ expr: 'up' }])))));
+    for (const res of all) {
+      expect(res.state).toBe('Error');
+      expect(res.errors?.[0].message).toContain('Queries stay blocked until your teams are known');
+    }
+    expect(target.queries).toEqual([]);
+    // The prefetch plus ONE shared retry, not one per panel.
+    expect(backend.to(USER_TEAMS_PATH)).toHaveLength(2);
+  });
+
+  it('a target that appears after a failed lookup is found at query time (failure not kept)', async () => {
+    const late = new RecordingTarget('late');
+    const { wrapper, target, dataSources } = setup({ jsonData: { ...DEFAULT_JSON, targetUid: 'late' } });
+    await new Promise((r) => setTimeout(r, 0)); // the constructor's lookup has failed by now
+    const first = await lastValueFrom(wrapper.query(panelRequest([{ expr: 'up' }])));
+    expect(first.errors?.[0].message).toContain('The target data source (uid "late") of "Tenant data" was not found');
+    dataSources.add(late);
+    const second = await lastValueFrom(wrapper.query(panelRequest([{ expr: 'up' }])));
+    expect(second.errors ?? []).toEqual([]);
+    expect(late.exprs).toEqual(['up{tenant="a"}']);
+    expect(target.queries).toEqual([]);
   });
 });
 

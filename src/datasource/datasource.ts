@@ -60,6 +60,11 @@ export class TenantWrapperDataSource extends DataSourceApi<WrapperQuery, Wrapper
         return json;
       },
     };
+    // Grafana builds the instance when a dashboard / Explore first needs it: start both lookups
+    // now so that they overlap whatever runs before the first query. Failures are not kept:
+    // query time retries them and fails closed if they fail again.
+    this.resolver.prefetch();
+    this.target().catch(() => undefined);
   }
 
   getDefaultQuery(): Partial<WrapperQuery> {
@@ -81,6 +86,8 @@ export class TenantWrapperDataSource extends DataSourceApi<WrapperQuery, Wrapper
 
   private enforcerMemo?: { tenant: ResolvedTenant; enforcer: Enforcer };
   private targetInstance?: DataSourceApi;
+  /** The lookup in flight, shared by concurrent callers; cleared when it settles (no failure kept). */
+  private targetLookup?: Promise<DataSourceApi>;
 
   private enforcerOf(tenant: ResolvedTenant): Enforcer {
     if (this.enforcerMemo?.tenant !== tenant) {
@@ -89,8 +96,25 @@ export class TenantWrapperDataSource extends DataSourceApi<WrapperQuery, Wrapper
     return this.enforcerMemo.enforcer;
   }
 
-  /** The target Prometheus data source, loaded through Grafana's data source service. */
-  async target(): Promise<DataSourceApi> {
+  /**
+   * The target Prometheus data source, loaded through Grafana's data source service; one lookup in
+   * flight at a time (30 panels starting at once share it).
+   */
+  target(): Promise<DataSourceApi> {
+    if (!this.targetLookup) {
+      const lookup = this.loadTarget();
+      this.targetLookup = lookup;
+      const done = () => {
+        if (this.targetLookup === lookup) {
+          this.targetLookup = undefined;
+        }
+      };
+      lookup.then(done, done);
+    }
+    return this.targetLookup;
+  }
+
+  private async loadTarget(): Promise<DataSourceApi> {
     const uid = this.settings.targetUid;
     const fix = `ask an admin to pick an existing Prometheus data source as the target in the settings of data source "${this.name}"`;
     if (!uid) {
@@ -143,10 +167,12 @@ export class TenantWrapperDataSource extends DataSourceApi<WrapperQuery, Wrapper
   }
 
   private async prepare(request: DataQueryRequest<WrapperQuery>): Promise<Prepared> {
-    // Tenant first: a user in no mapped team gets the error and nothing leaves.
+    // Both lookups run at once (neither sends anything to Prometheus); the tenant is awaited
+    // first, so a user in no mapped team gets that error, and nothing leaves without a tenant.
+    const target = this.target();
+    target.catch(() => undefined); // reported below, after the tenant
     const enforcer = await this.enforcer();
-    const target = await this.target();
-    return this.build(request, enforcer, target);
+    return this.build(request, enforcer, await target);
   }
 
   private build(request: DataQueryRequest<WrapperQuery>, enforcer: Enforcer, target: DataSourceApi): Prepared {

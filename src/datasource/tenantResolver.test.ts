@@ -98,6 +98,66 @@ describe('TeamDirectory (GET /api/user/teams through getBackendSrv)', () => {
     expect(srv.requests).toHaveLength(2);
   });
 
+  it('prefetch: one request, used by the callers that come later; nothing new while cached', async () => {
+    const dir = new TeamDirectory({ sessionKey: () => 'k' });
+    dir.prefetch();
+    expect(srv.requests).toHaveLength(1);
+    dir.prefetch(); // in flight → no second request
+    const results = await Promise.all(Array.from({ length: 30 }, () => dir.teams()));
+    expect(results.every((r) => r[0].name === 'alpha-ops')).toBe(true);
+    dir.prefetch(); // cached → no request
+    expect(srv.requests).toHaveLength(1);
+  });
+
+  it.each([
+    ['the retry succeeds → every waiting caller gets the teams', [false, true], 'fulfilled'],
+    ['the retry fails too → every waiting caller gets the team-lookup error', [false, false], 'rejected'],
+  ])('prefetch fails while callers wait on it: ONE shared retry; %s', async (_n, answers, outcome) => {
+    let open!: () => void;
+    const slow = new Promise<void>((r) => (open = r));
+    let calls = 0;
+    const dir = new TeamDirectory({
+      sessionKey: () => 'k',
+      fetchTeams: async () => {
+        const ok = answers[calls++];
+        await slow;
+        if (!ok) {
+          throw fetchError(502, { message: 'bad gateway' });
+        }
+        return [team('alpha-ops')];
+      },
+    });
+    dir.prefetch();
+    const settled = Promise.allSettled(Array.from({ length: 5 }, () => dir.teams()));
+    open();
+    const results = await settled;
+    expect(results.map((r) => r.status)).toEqual(Array(5).fill(outcome));
+    if (outcome === 'rejected') {
+      expect((results[0] as PromiseRejectedResult).reason).toMatchObject({ kind: 'team-lookup' });
+    }
+    expect(calls).toBe(2);
+  });
+
+  it('a failed prefetch nobody waited for is not kept: the next caller asks again', async () => {
+    fail = fetchError(500, { message: 'boom' });
+    const dir = new TeamDirectory({ sessionKey: () => 'k' });
+    dir.prefetch();
+    await new Promise((r) => setTimeout(r, 0));
+    fail = undefined;
+    await expect(dir.teams()).resolves.toEqual([expect.objectContaining({ name: 'alpha-ops' })]);
+    expect(srv.requests).toHaveLength(2);
+  });
+
+  it('a synchronous throw of the transport is a team-lookup error', async () => {
+    const dir = new TeamDirectory({
+      sessionKey: () => 'k',
+      fetchTeams: () => {
+        throw new TypeError("Cannot read properties of undefined (reading 'get')");
+      },
+    });
+    await expect(dir.teams()).rejects.toMatchObject({ kind: 'team-lookup' });
+  });
+
   it.each([
     ['a non-list body', { teams: [] }],
     ['null', null],

@@ -32,6 +32,13 @@ function bootSessionKey(): string {
   return user ? `${user.id ?? ''}@${user.orgId ?? ''}` : '';
 }
 
+interface Flight {
+  key: string;
+  promise: Promise<UserTeam[]>;
+  /** Started by prefetch(), before anyone asked: its failure is retried, not handed out. */
+  prefetch: boolean;
+}
+
 interface CacheEntry {
   key: string;
   teams: UserTeam[];
@@ -49,7 +56,8 @@ export interface TeamDirectoryOptions {
  * The signed-in user's teams, fetched at most once per TTL and with at most one request in
  * flight: a 30-panel dashboard asks for the teams 30 times at once and all callers share one
  * HTTP call. Failures are not cached (the next caller retries) but are shared by the callers
- * that were waiting on the failed request.
+ * that were waiting on the failed request — except a failed prefetch (see prefetch()), which the
+ * callers waiting on it retry once with a request of their own.
  */
 export class TeamDirectory {
   private readonly fetchTeams: FetchTeams;
@@ -57,7 +65,7 @@ export class TeamDirectory {
   private readonly now: () => number;
   private readonly sessionKey: () => string;
   private cache?: CacheEntry;
-  private inFlight?: { key: string; promise: Promise<UserTeam[]> };
+  private inFlight?: Flight;
 
   constructor(opts: TeamDirectoryOptions = {}) {
     this.fetchTeams = opts.fetchTeams ?? fetchUserTeams;
@@ -72,12 +80,44 @@ export class TeamDirectory {
     if (cached && cached.key === key && this.now() - cached.fetchedAt < this.ttlMs) {
       return Promise.resolve(cached.teams);
     }
-    if (this.inFlight && this.inFlight.key === key) {
-      return this.inFlight.promise;
+    const flight = this.inFlight;
+    if (flight && flight.key === key) {
+      // A prefetch may have been started long before anyone needed the answer (and may have met
+      // a transient error): its callers retry once with a query-time request of their own
+      // (shared between them) instead of all failing on it.
+      return flight.prefetch ? flight.promise.catch(() => this.teams()) : flight.promise;
     }
-    const promise = this.load(key);
-    this.inFlight = { key, promise };
-    return promise;
+    return this.start(key, false);
+  }
+
+  /**
+   * Starts the lookup before the first query needs it (the data source constructor calls this:
+   * Grafana builds the instance as the dashboard loads, so the round trip overlaps whatever runs
+   * before the first query). Never throws, never caches a failure: a failed prefetch is retried
+   * at query time, so it cannot turn into "no tenant" nor into "all tenants".
+   */
+  prefetch(): void {
+    const key = this.sessionKey();
+    if (this.peek() || this.inFlight?.key === key) {
+      return;
+    }
+    this.start(key, true).catch(() => undefined);
+  }
+
+  private start(key: string, prefetch: boolean): Promise<UserTeam[]> {
+    const flight: Flight = { key, prefetch, promise: this.load(key) };
+    this.inFlight = flight;
+    flight.promise.then(
+      () => this.settled(flight),
+      () => this.settled(flight)
+    );
+    return flight.promise;
+  }
+
+  private settled(flight: Flight): void {
+    if (this.inFlight === flight) {
+      this.inFlight = undefined;
+    }
   }
 
   /** The cached list if it is fresh, without waiting (lets callers skip async hops per query). */
@@ -92,15 +132,16 @@ export class TeamDirectory {
   }
 
   private async load(key: string): Promise<UserTeam[]> {
+    let body: unknown;
     try {
-      const teams = parseTeams(await this.fetchTeams().catch((e: unknown) => Promise.reject(lookupFailed(e))));
-      this.cache = { key, teams, fetchedAt: this.now() };
-      return teams;
-    } finally {
-      if (this.inFlight?.key === key) {
-        this.inFlight = undefined;
-      }
+      body = await this.fetchTeams();
+    } catch (e) {
+      // Also a synchronous throw (no backendSrv yet): every failure is a team-lookup error.
+      throw lookupFailed(e);
     }
+    const teams = parseTeams(body);
+    this.cache = { key, teams, fetchedAt: this.now() };
+    return teams;
   }
 }
 
@@ -193,6 +234,11 @@ export class TenantResolver {
 
   async resolve(): Promise<ResolvedTenant> {
     return this.fromTeams(await this.directory.teams());
+  }
+
+  /** Starts the team lookup early; see TeamDirectory.prefetch (failures are retried, not kept). */
+  prefetch(): void {
+    this.directory.prefetch();
   }
 
   /** The tenant from the cached team list, or undefined when the list must be fetched first. */

@@ -74,6 +74,11 @@ export class FakeDataSourceSrv implements DataSourceSrv {
   readonly lookups: string[] = [];
   constructor(private readonly instances: Array<DataSourceApi<any>>) {}
 
+  /** A data source created after the page loaded (e.g. an admin adds the target later). */
+  add(ds: DataSourceApi<any>): void {
+    this.instances.push(ds);
+  }
+
   async get(ref?: string | DataSourceRef | null): Promise<DataSourceApi> {
     const uid = typeof ref === 'string' ? ref : ref?.uid;
     this.lookups.push(String(uid));

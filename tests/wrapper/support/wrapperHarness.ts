@@ -54,7 +54,8 @@ export function wrapperHarness(opts: HarnessOptions) {
     throw fetchError(404, { message: 'Not found' });
   });
   setBackendSrv(backend);
-  setDataSourceSrv(new FakeDataSourceSrv(opts.targets));
+  const dataSources = new FakeDataSourceSrv(opts.targets);
+  setDataSourceSrv(dataSources);
   const templates = new FakeTemplateSrv(opts.variables ?? {});
   setTemplateSrv(templates);
   const directory = new TeamDirectory({ sessionKey: () => 'test-session' });
@@ -62,7 +63,7 @@ export function wrapperHarness(opts: HarnessOptions) {
     instanceSettings('wrapper', WRAPPER_PLUGIN_ID, 'Tenant data', opts.jsonData ?? DEFAULT_JSON) as never,
     directory
   );
-  return { backend, templates, directory, wrapper };
+  return { backend, templates, directory, wrapper, dataSources };
 }
 
 const FROM = dateTime(1_704_067_200_000);
