@@ -5,13 +5,15 @@
  * regexes, string escapes, feature flags) — and (2) records every vector selector with the text
  * positions the splicer needs. Nothing is re-printed.
  */
-import { Tree, TreeCursor } from '@lezer/common';
+import { TreeCursor } from '@lezer/common';
 import { parser } from '@prometheus-io/lezer-promql';
 import { durationRange } from './checkDurations';
 import { modifier } from './checkModifiers';
 import { aggregate, binary, call } from './checkOperators';
+import { rejectTextAfterCarriageReturn } from './commentEnds';
+import { rejectErrorNodes } from './errorNodes';
 import { parseNumberLiteral } from './durations';
-import { queryError } from './errors';
+import { asEnforceError, queryError } from './errors';
 import { ValueType } from './functions';
 import { MatchOp } from './matchers';
 import { unquotePromQLString } from './promqlString';
@@ -71,24 +73,19 @@ export function analyseQuery(text: string, features: ParserFeatures = ALL_FEATUR
   if (typeof text !== 'string') {
     throw queryError('', 0, 0, 'the query is not a string');
   }
-  const tree = parser.parse(text);
-  // lezer recovers from syntax errors by inserting error nodes anywhere in the tree: find them all
-  // before anything relies on the shape of the tree (fast buffer scan, then a cursor for the spot).
-  if (hasErrorNode(tree)) {
-    const cursor = tree.cursor();
-    do {
-      if (cursor.type.isError) {
-        const at = cursor.from;
-        const found = text.slice(at, Math.max(cursor.to, at + 1));
-        throw queryError(
-          text,
-          at,
-          Math.max(cursor.to, at + 1),
-          found ? `unexpected ${JSON.stringify(found)}` : 'unexpected end of query'
-        );
-      }
-    } while (cursor.next());
+  try {
+    return analyseText(text, features);
+  } catch (err) {
+    // lezer's tree building and the walk recurse per nesting level: a deep query overflows the
+    // stack (RangeError). Whatever escapes, the caller gets an EnforceError and runs nothing.
+    throw asEnforceError(err, text);
   }
+}
+
+function analyseText(text: string, features: ParserFeatures): ParsedQuery {
+  const tree = parser.parse(text);
+  rejectErrorNodes(tree, text);
+  rejectTextAfterCarriageReturn(tree, text);
   const walker = new Walker(text, { ...ALL_FEATURES, ...features });
   const top = tree.cursor();
   if (!top.firstChild()) {
@@ -348,31 +345,6 @@ class Walker implements WalkContext {
     }
     return out;
   }
-}
-
-/**
- * Whether the tree has an error node. Scans the packed node buffers (4 numbers per node, type id
- * first) instead of walking a cursor over every node: several times faster on the hot path.
- */
-function hasErrorNode(tree: Tree): boolean {
-  if (tree.type.isError) {
-    return true;
-  }
-  for (const child of tree.children) {
-    // Duck-typed: a second copy of @lezer/common in a bundle would defeat `instanceof`.
-    if ('buffer' in child) {
-      const buf = child.buffer;
-      const types = child.set.types;
-      for (let i = 0; i < buf.length; i += 4) {
-        if (types[buf[i]].isError) {
-          return true;
-        }
-      }
-    } else if (hasErrorNode(child)) {
-      return true;
-    }
-  }
-  return false;
 }
 
 /** Whether a matcher accepts the empty string (Prometheus: a selector needs one that does not). */

@@ -9,6 +9,7 @@ import {
   EnforceError,
   tenantSelector,
 } from './index';
+import { asEnforceError } from './errors';
 
 const one = createEnforcer({ label: 'tenant', values: ['a'] });
 const two = createEnforcer({ label: 'tenant', values: ['b', 'a|x'] });
@@ -24,6 +25,10 @@ describe('enforceQuery keeps formatting and enforces every selector', () => {
     ['{"my.metric", "a.b"="c"}', '{"my.metric", "a.b"="c",tenant="a"}'],
     ['x{tenant="b", job="j"}', 'x{tenant="a", job="j"}'],
     ['x{tenant=~"b.*",tenant!="c",j="k"}', 'x{tenant="a",j="k"}'],
+    // A `\r` that Prometheus and lezer both read as a line end (only white space up to `\n`).
+    ['up # c\r\n+ x', 'up{tenant="a"} # c\r\n+ x{tenant="a"}'],
+    ['up # c\r \t\n', 'up{tenant="a"} # c\r \t\n'],
+    ['up\r+ x', 'up{tenant="a"}\r+ x{tenant="a"}'],
   ])('%s', (input, want) => {
     expect(enforceQuery(input, one)).toBe(want);
   });
@@ -48,6 +53,28 @@ describe('fails closed', () => {
       'illegal-label-matcher',
     ],
     [() => enforceSeriesSelector('rate(up[5m])', one), 'parse'],
+    // Prometheus ends a comment at \r (lex.go isEndOfLine), lezer at \n: the rest would run unchecked.
+    [() => enforceQuery('up # x\r or secret', one), 'parse'],
+    [() => enforceQuery('sum(up) # x\r + sum(secret)', one), 'parse'],
+    [() => enforceQuery('up{job="x", # c\rtenant="b"}', one), 'parse'],
+    [() => enforceSeriesSelector('secret # x\r or up', one), 'parse'],
+    [() => enforceGrafanaQuery('up # x\r or $metric', one), 'parse'],
+    // Deep nesting: EnforceError, never a RangeError (lezer gives up with an error node here; with a
+    // small stack it overflows instead: tests/security/engineRobustness.test.ts runs that case).
+    [() => enforceQuery('('.repeat(5000) + 'up' + ')'.repeat(5000), one), 'parse'],
+    [() => enforceQuery('-'.repeat(5000) + 'up', one), 'parse'],
+    // Invalid RE2 (Prometheus compiles label regexes with Go's regexp).
+    [() => enforceQuery('x{job=~"(?=a)"}', one), 'parse'],
+    [() => enforceQuery('x{job=~"(a)\\\\1"}', one), 'parse'],
+    // error-on-replace with a backtracking-hostile regex: RE2 answers in linear time.
+    [
+      () =>
+        enforceQuery(
+          'x{tenant=~"((.|.)*)*X"}',
+          createEnforcer({ label: 'tenant', values: ['acme-production'], errorOnReplace: true })
+        ),
+      'illegal-label-matcher',
+    ],
   ])('case %#', (fn, kind) => {
     let thrown: unknown;
     try {
@@ -57,6 +84,24 @@ describe('fails closed', () => {
     }
     expect(thrown).toBeInstanceOf(EnforceError);
     expect((thrown as EnforceError).kind).toBe(kind);
+  });
+
+  it.each([
+    [new RangeError('Maximum call stack size exceeded'), 'parse', /query too deeply nested/],
+    [new RangeError('too much recursion'), 'parse', /query too deeply nested/],
+    [new TypeError('x is undefined'), 'unsupported', /unexpected TypeError: x is undefined; the query was refused/],
+    ['a string', 'unsupported', /a string/],
+  ])('anything thrown inside becomes an EnforceError naming the reason: %s', (thrown, kind, message) => {
+    const err = asEnforceError(thrown, 'up');
+    expect(err).toBeInstanceOf(EnforceError);
+    expect(err.kind).toBe(kind);
+    expect(err.message).toMatch(message);
+  });
+
+  it('error-on-replace keeps a compatible RE2 regex (inline flags scoped like RE2)', () => {
+    const strict = createEnforcer({ label: 'tenant', values: ['a'], errorOnReplace: true });
+    expect(enforceQuery('x{tenant=~"(?i:A)|b"}', strict)).toBe('x{tenant="a"}');
+    expect(() => enforceQuery('x{tenant=~"b(?i:A)"}', strict)).toThrow(EnforceError);
   });
 
   it('names the position of a syntax error', () => {
@@ -83,6 +128,31 @@ describe('enforceGrafanaQuery', () => {
     ['label_names()', 'label_names({tenant="a"})'],
     ['metrics(node_.*)', 'label_values({__name__=~".*(?:node_.*).*",tenant="a"}, __name__)'],
     ['query_result(topk(5, sum by (x) (y)))', 'query_result(topk(5, sum by (x) (y{tenant="a"})))'],
+    // A variable standing alone is a metric name first (fail closed: a number value then makes
+    // Prometheus refuse `3{tenant="a"}`), a number only where a metric is not valid.
+    ['$metric', '$metric{tenant="a"}'],
+    ['$metric + 1', '$metric{tenant="a"} + 1'],
+    ['-$metric', '-$metric{tenant="a"}'],
+    ['($metric)', '($metric{tenant="a"})'],
+    ['$a / $b', '$a{tenant="a"} / $b{tenant="a"}'],
+    ['query_result($m)', 'query_result($m{tenant="a"})'],
+    ['${m:raw}', '${m:raw}{tenant="a"}'],
+    ['[[m]]', '[[m]]{tenant="a"}'],
+    ['time() - $m', 'time() - $m{tenant="a"}'],
+    ['topk($k, $m)', 'topk($k, $m{tenant="a"})'],
+    ['clamp_min($m, $min)', 'clamp_min($m{tenant="a"}, $min)'],
+    [
+      'histogram_quantile($q, sum by (le) (rate(x[5m])))',
+      'histogram_quantile($q, sum by (le) (rate(x{tenant="a"}[5m])))',
+    ],
+    // Right of a comparison a number comes first (a threshold); a scalar left side needs a vector.
+    ['x > $threshold', 'x{tenant="a"} > $threshold'],
+    ['x >= bool $t', 'x{tenant="a"} >= bool $t'],
+    ['x > ($days * 24 * 3600)', 'x{tenant="a"} > ($days * 24 * 3600)'],
+    ['x > sum($m)', 'x{tenant="a"} > sum($m{tenant="a"})'],
+    ['$m == $n', '$m{tenant="a"} == $n'],
+    ['scalar(x) > $m', 'scalar(x{tenant="a"}) > $m{tenant="a"}'],
+    ['x > on(job) $m', 'x{tenant="a"} > on(job) $m{tenant="a"}'],
   ])('%s', (input, want) => {
     expect(enforceGrafanaQuery(input, one)).toBe(want);
   });

@@ -4,7 +4,7 @@
  * `{ label, values }`. Everything fails closed with EnforceError.
  */
 import { ALL_FEATURES, analyseQuery, ParsedQuery, ParserFeatures } from './analyse';
-import { EnforceError, queryError } from './errors';
+import { EnforceError, failClosed, queryError } from './errors';
 import { LabelMatcher, prepareMatcher, PreparedMatcher, tenantMatcher } from './matchers';
 import { rewriteSelector } from './rewrite';
 import { applyEdits, TextEdit } from './splice';
@@ -44,6 +44,10 @@ export function createMatcherEnforcer(
   matchers: readonly LabelMatcher[],
   opts: MatcherEnforcerOptions = {}
 ): MatcherEnforcer {
+  return failClosed(matchers, () => buildMatcherEnforcer(matchers, opts));
+}
+
+function buildMatcherEnforcer(matchers: readonly LabelMatcher[], opts: MatcherEnforcerOptions): MatcherEnforcer {
   if (!Array.isArray(matchers) || matchers.length === 0) {
     throw new EnforceError('empty-values', 'no matcher to enforce; pass at least one label matcher');
   }
@@ -64,6 +68,10 @@ export function createMatcherEnforcer(
 }
 
 export function createEnforcer(opts: EnforceOptions): Enforcer {
+  return failClosed(opts, () => buildEnforcer(opts));
+}
+
+function buildEnforcer(opts: EnforceOptions): Enforcer {
   if (!opts || typeof opts !== 'object') {
     throw new EnforceError('empty-label', 'createEnforcer needs { label, values }');
   }
@@ -91,12 +99,12 @@ export function enforceParsed(parsed: ParsedQuery, me: MatcherEnforcer, extraEdi
 }
 
 export function enforceWithMatchers(expr: string, me: MatcherEnforcer): string {
-  return enforceParsed(analyseQuery(expr, me.features), me);
+  return failClosed(expr, () => enforceParsed(analyseQuery(expr, me.features), me));
 }
 
 /** Plain (interpolated) PromQL → the same text with the tenant matcher in every selector. */
 export function enforceQuery(expr: string, e: Enforcer): string {
-  return enforceWithMatchers(expr, matcherEnforcerOf(e));
+  return failClosed(expr, () => enforceWithMatchers(expr, matcherEnforcerOf(e)));
 }
 
 export interface SeriesSelectorOptions {
@@ -109,6 +117,10 @@ export interface SeriesSelectorOptions {
 
 /** A `match[]` value (a bare vector selector, no functions or modifiers) with the tenant matcher added. */
 export function enforceSeriesSelector(selector: string, e: Enforcer, opts: SeriesSelectorOptions = {}): string {
+  return failClosed(selector, () => enforceOneSelector(selector, e, opts));
+}
+
+function enforceOneSelector(selector: string, e: Enforcer, opts: SeriesSelectorOptions): string {
   const me = matcherEnforcerOf(e);
   const parsed = analyseQuery(selector, me.features);
   if (parsed.selectors.length !== 1 || !isBareSelector(parsed)) {
@@ -143,7 +155,7 @@ function onlyTrivia(rest: string): boolean {
   let inComment = false;
   for (const ch of rest) {
     if (inComment) {
-      inComment = ch !== '\n';
+      inComment = ch !== '\n' && ch !== '\r'; // Prometheus ends a comment at either (lex.go isEndOfLine)
     } else if (ch === '#') {
       inComment = true;
     } else if (ch.trim() !== '') {
@@ -155,5 +167,5 @@ function onlyTrivia(rest: string): boolean {
 
 /** `{tenant="a"}` / `{tenant=~"a|b"}`: for APIs that take no match[]. */
 export function tenantSelector(e: Enforcer): string {
-  return `{${matcherEnforcerOf(e).joinedText}}`;
+  return failClosed(e, () => `{${matcherEnforcerOf(e).joinedText}}`);
 }

@@ -57,3 +57,40 @@ export function queryError(
     { from, to: end }
   );
 }
+
+/** A JavaScript engine's stack overflow: V8 "Maximum call stack size exceeded", Firefox "too much recursion". */
+function isStackOverflow(err: unknown): boolean {
+  return err instanceof RangeError && /call stack|recursion/i.test(err.message);
+}
+
+/**
+ * Any failure as an EnforceError, so that callers (proxy, wrapper, CLI) can map every refusal to
+ * a clear message and never see anything else: a stack overflow on a deeply nested query becomes a
+ * 'parse' error naming the reason; any other unexpected error an 'unsupported' one.
+ */
+export function asEnforceError(err: unknown, input: unknown): EnforceError {
+  if (err instanceof EnforceError) {
+    return err;
+  }
+  const size = typeof input === 'string' ? ` (${input.length} characters)` : '';
+  if (isStackOverflow(err)) {
+    return new EnforceError(
+      'parse',
+      `invalid PromQL: query too deeply nested to check${size}; reduce the nesting of parentheses, functions or operators`
+    );
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return new EnforceError(
+    'unsupported',
+    `cannot enforce the query${size}: unexpected ${err instanceof Error ? err.name : 'error'}: ${message}; the query was refused`
+  );
+}
+
+/** Runs `fn`, turning anything it throws into an EnforceError (the public functions' contract). */
+export function failClosed<R>(input: unknown, fn: () => R): R {
+  try {
+    return fn();
+  } catch (err) {
+    throw asEnforceError(err, input);
+  }
+}

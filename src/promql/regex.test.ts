@@ -20,23 +20,36 @@ describe('regexLiteralSet (Prometheus SetMatches)', () => {
   });
 });
 
-describe('compileLabelRegex (RE2 → JS, anchored, dot matches newline)', () => {
+describe('compileLabelRegex (RE2 semantics via re2js, anchored, dot matches newline)', () => {
   it.each([
     ['a.c', 'a\nc', true],
     ['abc', 'xabcx', false],
     ['(?i)abc', 'ABC', true],
     ['x(?i:abc)', 'xABC', true],
+    // RE2 scopes an inline flag to its group (the old RegExp translation widened it to the whole regex).
+    ['x(?i:abc)', 'XABC', false],
     ['[[:digit:]]+', '123', true],
+    ['[[:^digit:]]+', 'abc', true],
     ['(?P<n>a)b', 'ab', true],
+    ['\\Qa.b\\E', 'a.b', true],
+    ['\\Qa.b\\E', 'axb', false],
+    ['\\pL+', 'éa', true],
+    ['.', '\u{1F600}', true],
+    ['a|', '', true],
+    ['((.|.)*)*X', 'acme-production'.repeat(50), false],
+    ['(a+)+$', 'a'.repeat(5000) + 'b', false],
   ])('%s matches %j: %s', (re, value, want) => {
     const c = compileLabelRegex(re);
     expect(c).not.toBeInstanceOf(Error);
     expect((c as Exclude<typeof c, Error>).re.test(value)).toBe(want);
   });
 
-  it.each(['(', '[z-a]', '(?<name', '(?=x)'])('rejects %s', (re) => {
-    expect(compileLabelRegex(re)).toBeInstanceOf(Error);
-  });
+  it.each(['(', '[z-a]', '(?<name', '(?=x)', '(?!x)', '(a)\\1', 'a{1000}{1000}', 'a{1001}', '\\'])(
+    'rejects %s',
+    (re) => {
+      expect(compileLabelRegex(re)).toBeInstanceOf(Error);
+    }
+  );
 });
 
 describe('tenant matcher (prom-label-proxy routes.go)', () => {

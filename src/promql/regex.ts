@@ -1,156 +1,47 @@
 /**
- * Prometheus label regexes in JavaScript. Prometheus uses Go RE2, fully anchored with `.` matching
- * newlines (model/labels/regexp.go: `^(?s:` + v + `)$`). JavaScript's RegExp accepts nearly the
- * same syntax; the differences that occur in real dashboards are translated here: inline flag
- * groups `(?i)`/`(?i:…)` (Node 20 has no inline modifiers, so `i` applies to the whole regex — an
- * over-approximation used only for compatibility checks), `(?P<name>…)`, `\z`, `\A` and POSIX
- * classes `[[:alpha:]]`.
+ * Prometheus label regexes, evaluated with RE2 semantics. Prometheus compiles a label regex with Go's
+ * regexp (RE2: linear time, no look-around or back-references), fully anchored with `.` matching
+ * newlines (model/labels/regexp.go NewFastRegexMatcher: `^(?s:` + v + `)$`, matched with
+ * MatchString). re2js is a pure-JavaScript port of RE2 with the same syntax and linear-time
+ * guarantee, so a hostile regex such as `((.|.)*)*X` can neither block the event loop nor be read
+ * differently from Prometheus (JavaScript's backtracking RegExp could do both).
  */
+import { RE2JS } from 're2js';
 
 export interface CompiledLabelRegex {
-  /** Full-string matcher. */
-  readonly re: RegExp;
-  /** False when the JavaScript regex only approximates RE2 (case-insensitive sub-groups). */
-  readonly exact: boolean;
-  readonly caseInsensitive: boolean;
+  /** Prometheus' labels.Matcher reading: true when `value` matches the whole regex. */
+  readonly re: { test(value: string): boolean };
 }
 
-const POSIX_CLASSES: Record<string, string> = {
-  alnum: '0-9A-Za-z',
-  alpha: 'A-Za-z',
-  ascii: '\\x00-\\x7F',
-  blank: '\\t ',
-  cntrl: '\\x00-\\x1F\\x7F',
-  digit: '0-9',
-  graph: '!-~',
-  lower: 'a-z',
-  print: ' -~',
-  punct: '!-\\/:-@[-`{-~',
-  space: '\\t\\n\\v\\f\\r ',
-  upper: 'A-Z',
-  word: '0-9A-Za-z_',
-  xdigit: '0-9A-Fa-f',
-};
-
+/**
+ * Compiled regexes by source, least recently used first. Bounded so that a stream of distinct
+ * user regexes (one per query) cannot grow memory; compiling costs ~50 µs, a hit ~nothing.
+ */
+const CACHE_LIMIT = 2000;
 const cache = new Map<string, CompiledLabelRegex | Error>();
 
 /** Compiles a Prometheus label regex, or returns the Error that makes it invalid. */
 export function compileLabelRegex(source: string): CompiledLabelRegex | Error {
   const hit = cache.get(source);
-  if (hit) {
+  if (hit !== undefined) {
+    cache.delete(source);
+    cache.set(source, hit);
     return hit;
   }
   let result: CompiledLabelRegex | Error;
   try {
-    const { js, caseInsensitive, partialFlags } = translate(source);
-    result = {
-      re: new RegExp(`^(?:${js})$`, caseInsensitive ? 'si' : 's'),
-      exact: !partialFlags,
-      caseInsensitive,
-    };
+    const re2 = RE2JS.compile(`^(?s:${source})$`);
+    result = { re: { test: (value: string) => re2.test(value) } };
   } catch (err) {
-    result = err instanceof Error ? err : new Error(String(err));
+    // re2js prefixes Go's wording; the callers add their own context.
+    const message = err instanceof Error ? err.message : String(err);
+    result = new Error(message.replace(/^error parsing regexp: /, ''));
   }
-  if (cache.size > 10000) {
-    cache.clear();
+  if (cache.size >= CACHE_LIMIT) {
+    cache.delete(cache.keys().next().value as string);
   }
   cache.set(source, result);
   return result;
-}
-
-function translate(source: string): { js: string; caseInsensitive: boolean; partialFlags: boolean } {
-  let js = '';
-  let caseInsensitive = false;
-  let partialFlags = false;
-  let inClass = false;
-  for (let i = 0; i < source.length; i++) {
-    const ch = source[i];
-    if (ch === '\\') {
-      const next = source[i + 1];
-      if (next === undefined) {
-        throw new Error('trailing backslash at end of expression');
-      }
-      if (!inClass && next === 'z') {
-        js += '$';
-      } else if (!inClass && next === 'A') {
-        js += '^';
-      } else if (next === 'Q') {
-        const end = source.indexOf('\\E', i + 2);
-        const literal = source.slice(i + 2, end < 0 ? source.length : end);
-        js += literal.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
-        i = end < 0 ? source.length : end + 1;
-        continue;
-      } else {
-        js += ch + next;
-      }
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (ch === '[' && source[i + 1] === ':') {
-        const end = source.indexOf(':]', i + 2);
-        const name = end < 0 ? '' : source.slice(i + 2, end);
-        const negated = name.startsWith('^');
-        const cls = POSIX_CLASSES[negated ? name.slice(1) : name];
-        if (cls !== undefined && !negated) {
-          js += cls;
-          i = end + 1;
-          continue;
-        }
-        if (cls !== undefined) {
-          throw new Error(`negated POSIX class [:${name}:] is not supported`);
-        }
-      }
-      if (ch === ']') {
-        inClass = false;
-      }
-      js += ch;
-      continue;
-    }
-    if (ch === '[') {
-      inClass = true;
-      js += ch;
-      if (source[i + 1] === '^') {
-        js += '^';
-        i++;
-      }
-      if (source[i + 1] === ']') {
-        // RE2, like JS in non-unicode mode, treats a leading `]` as a literal.
-        js += '\\]';
-        i++;
-      }
-      continue;
-    }
-    if (ch === '(' && source[i + 1] === '?') {
-      const flagMatch = /^\(\?([imsU]*)(?:-([imsU]*))?([:)])/.exec(source.slice(i));
-      if (flagMatch && (flagMatch[1] || flagMatch[2] || flagMatch[3] === ':')) {
-        if (flagMatch[1].includes('i')) {
-          caseInsensitive = true;
-          if (i !== 0 || flagMatch[3] === ':') {
-            partialFlags = true;
-          }
-        }
-        js += flagMatch[3] === ':' ? '(?:' : '';
-        i += flagMatch[0].length - 1;
-        continue;
-      }
-      if (source.startsWith('(?P<', i)) {
-        js += '(?<';
-        i += 3;
-        continue;
-      }
-      if (
-        source.startsWith('(?=', i) ||
-        source.startsWith('(?!', i) ||
-        source.startsWith('(?<=', i) ||
-        source.startsWith('(?<!', i)
-      ) {
-        throw new Error('invalid or unsupported Perl syntax (look-around is not RE2)');
-      }
-    }
-    js += ch;
-  }
-  return { js, caseInsensitive, partialFlags };
 }
 
 const MAX_SET_MATCHES = 256;

@@ -136,9 +136,9 @@ test('token soup without \\r: lezer and Prometheus both see the tenant everywher
   expect(failures).toEqual([]);
 }, 120_000);
 
-// BUG: `# …\r` ends a comment for Prometheus (lex.go isEndOfLine) but not for lezer, so the engine
+// Fixed (the engine now refuses it): `# …\r` ends a comment for Prometheus (lex.go isEndOfLine) but not for lezer, so the engine
 // accepts and leaves unenforced whatever follows the \r.
-test.failing('token soup with \\r: every accepted output is enforced', () => {
+test('token soup with \\r: every accepted output is enforced', () => {
   const accepted = acceptedOutputs([...TOKENS, CR, CR], 20_000, 2);
   const failures = [...accepted].filter((out) => auditEnforced(out, EXPECTED).length > 0);
   expect(failures).toEqual([]);

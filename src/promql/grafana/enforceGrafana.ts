@@ -4,10 +4,8 @@
  */
 import { analyseQuery, ParsedQuery } from '../analyse';
 import { enforceParsed, Enforcer, matcherEnforcerOf, MatcherEnforcer } from '../enforcer';
-import { EnforceError } from '../errors';
-import { AmbiguityMode, protectVariables, Protected, restoreVariables } from './protect';
-
-const MODES: AmbiguityMode[] = ['number', 'identifier', 'operator'];
+import { EnforceError, failClosed } from '../errors';
+import { findVariables, Occurrence, PlaceholderKind, protectVariables, Protected, restoreVariables } from './protect';
 import { enforceVariableFunction } from './variableFunctions';
 
 export interface ProtectedParse {
@@ -15,31 +13,63 @@ export interface ProtectedParse {
   protectedText: Protected;
 }
 
+/** Re-readings tried after the first one; each switches a variable the checker refused. */
+const MAX_REREADINGS = 24;
+
 /**
- * Parses Grafana text with its variables protected. A variable standing where a number, a metric or
- * an operator could be (`x > $threshold`, `sum($metric)`, `a $op on(x) b`) is tried in that order.
+ * Parses Grafana text with its variables protected. A variable standing alone gets its preferred
+ * reading first (protect.ts Reading: a metric name, or a number right of a comparison); when the
+ * checker refuses the text at such a variable (`topk($k, x)`: a scalar is needed there), that
+ * variable alone moves on to its next reading, and the text is checked again. A variable is never
+ * read as a number where the metric-name reading is valid, so `$metric`, `$a / $b` or `-$m` all get
+ * the tenant matcher.
  */
 export function analyseGrafanaText(expr: string, me: MatcherEnforcer): ProtectedParse {
-  let firstError: EnforceError | undefined;
-  let firstProtected: Protected | undefined;
-  for (const mode of MODES) {
-    const p = protectVariables(expr, mode, me.joinedText);
+  const occurrences = findVariables(expr);
+  const choice = occurrences.map(() => 0);
+  const kindOf = (o: Occurrence, i: number): PlaceholderKind => (o.readings ? o.readings[choice[i]] : o.kind);
+  let first: { error: EnforceError; protectedText: Protected } | undefined;
+  for (let attempt = 0; attempt <= MAX_REREADINGS; attempt++) {
+    const p = protectVariables(expr, kindOf, me.joinedText, occurrences);
     try {
       return { parsed: analyseQuery(p.text, me.features), protectedText: p };
     } catch (err) {
       if (!(err instanceof EnforceError) || err.kind !== 'parse' || p.count === 0) {
         throw err;
       }
-      firstError ??= err;
-      firstProtected ??= p;
+      first ??= { error: err, protectedText: p };
+      if (!nextReading(err, p, occurrences, choice)) {
+        break;
+      }
     }
   }
   // The first reading's error is usually the most telling one.
+  const { error, protectedText } = first!;
   throw new EnforceError(
-    firstError!.kind,
-    `${restoreVariables(firstError!.message, firstProtected!)} (positions count Grafana variables as placeholders)`,
-    firstError!.position
+    error.kind,
+    `${restoreVariables(error.message, protectedText)} (positions count Grafana variables as placeholders)`,
+    error.position
   );
+}
+
+/**
+ * Moves the variables the error points at to their next reading: those whose placeholder is the
+ * refused node, else those inside it, else the nearest one before it (a parse error is reported
+ * where lezer got stuck, which is after an operator-position variable). False when none can move.
+ */
+function nextReading(err: EnforceError, p: Protected, occurrences: Occurrence[], choice: number[]): boolean {
+  const at = err.position ?? { from: 0, to: p.text.length };
+  const movable = (i: number) => {
+    const readings = occurrences[i].readings;
+    return readings !== undefined && choice[i] + 1 < readings.length;
+  };
+  const indices = occurrences.map((_o, i) => i).filter(movable);
+  const exact = indices.filter((i) => p.placed[i].from === at.from && p.placed[i].to === at.to);
+  const inside = indices.filter((i) => p.placed[i].from >= at.from && p.placed[i].to <= Math.max(at.to, at.from + 1));
+  const before = indices.filter((i) => p.placed[i].to <= at.from).slice(-1);
+  const pick = exact.length > 0 ? exact : inside.length > 0 ? inside : before;
+  pick.forEach((i) => choice[i]++);
+  return pick.length > 0;
 }
 
 export function enforceGrafanaText(expr: string, me: MatcherEnforcer): string {
@@ -50,10 +80,12 @@ export function enforceGrafanaText(expr: string, me: MatcherEnforcer): string {
 
 /** Raw Grafana query text (panel target or variable query) → enforced, variables intact. */
 export function enforceGrafanaQuery(expr: string, e: Enforcer): string {
-  const me = matcherEnforcerOf(e);
-  const viaFunction = enforceVariableFunction(expr, me);
-  if (viaFunction !== undefined) {
-    return viaFunction;
-  }
-  return enforceGrafanaText(expr, me);
+  return failClosed(expr, () => {
+    if (typeof expr !== 'string') {
+      throw new EnforceError('parse', 'the Grafana query is not a string');
+    }
+    const me = matcherEnforcerOf(e);
+    const viaFunction = enforceVariableFunction(expr, me);
+    return viaFunction !== undefined ? viaFunction : enforceGrafanaText(expr, me);
+  });
 }

@@ -11,10 +11,16 @@
 export type PlaceholderKind = 'identifier' | 'number' | 'duration' | 'string' | 'operator';
 
 /**
- * How to read a variable standing alone where an expression or an operator could be: 'number'
- * first (`x > $threshold`), then 'identifier' (`sum($metric)`), then 'operator' (`a $op b`).
+ * The readings a variable standing alone may have, most likely (and safest) first. A metric-name
+ * reading puts the tenant matcher on it (`$metric{tenant="a"}`): if the value later turns out to be
+ * a number, Prometheus refuses the query (fail closed), whereas a wrong number reading would leave
+ * an interpolated metric name unenforced. So the identifier comes first, except for the right
+ * operand of a comparison (`x > $threshold`): there a number is the usual meaning, and even a
+ * metric name there only filters the enforced left side — one-to-one matching on all labels pairs
+ * it with the series carrying the same tenant label. A `$op` between two operands may also be an
+ * operator (`a $op on(x) b`).
  */
-export type AmbiguityMode = 'number' | 'identifier' | 'operator';
+export type Reading = 'identifier' | 'number' | 'operator';
 
 export interface Protected {
   text: string;
@@ -27,22 +33,26 @@ export interface Protected {
    * [from, to) in the protected text.
    */
   positional: Array<{ from: number; to: number; original: string }>;
+  /** [from, to) of each occurrence's placeholder in `text`, in occurrence order. */
+  placed: Array<{ from: number; to: number }>;
 }
 
 // Grafana's own pattern (utils.ts variableRegex), used only to recognise a variable at an offset.
 const VARIABLE_AT = /\$(\w+)|\[\[(\w+?)(?::(\w+))?\]\]|\$\{(\w+)(?:\.([^:^}]+))?(?::([^}]+))?\}/y;
 
-interface Occurrence {
+export interface Occurrence {
   from: number;
   to: number;
   name: string;
   kind: PlaceholderKind;
+  /** For a variable standing alone: its possible readings, the preferred one first (= kind). */
+  readings?: Reading[];
 }
 
 const NUMBER_MACROS = /_(s|ms)$/;
 
 /** Finds Grafana variables outside comments, with the kind of placeholder their position needs. */
-export function findVariables(text: string, mode: AmbiguityMode = 'number'): Occurrence[] {
+export function findVariables(text: string): Occurrence[] {
   const out: Occurrence[] = [];
   const brackets: string[] = [];
   let quote = '';
@@ -58,7 +68,8 @@ export function findVariables(text: string, mode: AmbiguityMode = 'number'): Occ
         continue;
       }
     } else if (ch === '#') {
-      while (i < text.length && text[i] !== '\n') {
+      // Prometheus ends a comment at \r or \n (lex.go isEndOfLine).
+      while (i < text.length && text[i] !== '\n' && text[i] !== '\r') {
         i++;
       }
       continue;
@@ -73,12 +84,8 @@ export function findVariables(text: string, mode: AmbiguityMode = 'number'): Occ
       if (m && name !== undefined && !/^\d+$/.test(name)) {
         const from = i;
         const to = i + m[0].length;
-        out.push({
-          from,
-          to,
-          name,
-          kind: quote ? 'string' : kindAt(text, from, to, name, brackets, mode),
-        });
+        const at = quote ? 'string' : readingsAt(text, from, to, name, brackets);
+        out.push(typeof at === 'string' ? { from, to, name, kind: at } : { from, to, name, kind: at[0], readings: at });
         i = to - 1;
         continue;
       }
@@ -132,19 +139,17 @@ function nextChar(text: string, to: number): string | undefined {
 }
 
 /**
- * The placeholder kind a variable's position needs. A variable standing alone in an expression
- * position is a number first (`x > $threshold`, `topk($k, …)`) unless a selector part follows
- * (`$metric{…}`, `$metric[5m]`); analyseGrafanaText retries with identifiers when that fails to
- * parse (`sum($metric)`).
+ * The placeholder kind a variable's position needs, or its possible readings when it stands alone
+ * in an expression position (see Reading). A selector part after it (`$metric{…}`, `$metric[5m]`)
+ * or a name around it makes it an identifier.
  */
-function kindAt(
+function readingsAt(
   text: string,
   from: number,
   to: number,
   name: string,
-  brackets: string[],
-  mode: AmbiguityMode
-): PlaceholderKind {
+  brackets: string[]
+): PlaceholderKind | Reading[] {
   const word = previousWord(text, from);
   const top = brackets[brackets.length - 1];
   if (top === '[' || word.toLowerCase() === 'offset') {
@@ -163,22 +168,60 @@ function kindAt(
   if (after === '{' || after === '[') {
     return 'identifier';
   }
-  if (mode === 'operator' && /[)}\]]/.test(previousSignificant(text, from))) {
-    return 'operator';
+  const readings: Reading[] = afterComparison(text, from) ? ['number', 'identifier'] : ['identifier', 'number'];
+  if (endsOperand(previousSignificant(text, from))) {
+    readings.push('operator');
   }
-  return mode === 'identifier' ? 'identifier' : 'number';
+  return readings;
+}
+
+/**
+ * Whether `from` starts the right operand of a comparison (`==`, `!=`, `>`, `<`, `>=`, `<=`,
+ * optionally `bool`), possibly inside bare parentheses: `x > $t`, `x > bool $t`, `x > ($days * 86400)`.
+ * A matching clause in between (`x > on(job) $m`) does not count: there a metric could be paired
+ * across tenants, so the metric reading is kept first.
+ */
+function afterComparison(text: string, from: number): boolean {
+  const skipSpace = (j: number) => {
+    while (j >= 0 && /\s/.test(text[j])) {
+      j--;
+    }
+    return j;
+  };
+  let j = skipSpace(from - 1);
+  while (text[j] === '(') {
+    const k = skipSpace(j - 1);
+    if (isIdentChar(text[k])) {
+      return false; // a call or an aggregation: `sum(`, `rate(`, `by(`
+    }
+    j = k;
+  }
+  if (text.slice(Math.max(0, j - 3), j + 1).toLowerCase() === 'bool' && !isIdentChar(text[j - 4])) {
+    j = skipSpace(j - 4);
+  }
+  const ch = text[j];
+  return ch === '>' || ch === '<' || (ch === '=' && '=!<>'.includes(text[j - 1] ?? ' '));
+}
+
+/** Whether `ch` can end an operand, so that a binary operator may follow it. */
+function endsOperand(ch: string): boolean {
+  return ch !== '' && (isIdentChar(ch) || ')}]"\'`'.includes(ch));
 }
 
 /**
  * Replaces every variable by a unique placeholder. Placeholders are chosen so that they do not
  * occur in the text (or in `avoid`, e.g. the enforced matcher text).
  */
-export function protectVariables(text: string, mode: AmbiguityMode = 'number', avoid = ''): Protected {
-  const occurrences = findVariables(text, mode);
+export function protectVariables(
+  text: string,
+  choose: (o: Occurrence, index: number) => PlaceholderKind = (o) => o.kind,
+  avoid = '',
+  occurrences: Occurrence[] = findVariables(text)
+): Protected {
   const restore = new Map<string, string>();
   const positional: Protected['positional'] = [];
   if (occurrences.length === 0) {
-    return { text, restore, count: 0, positional };
+    return { text, restore, count: 0, positional, placed: [] };
   }
   let salt = 0;
   while (text.includes(`gv${salt}x`) || avoid.includes(`gv${salt}x`) || text.includes(`79${salt}000`)) {
@@ -186,10 +229,13 @@ export function protectVariables(text: string, mode: AmbiguityMode = 'number', a
   }
   let out = '';
   let at = 0;
+  const placed: Protected['placed'] = [];
   occurrences.forEach((o, index) => {
-    const placeholder = placeholderFor(o.kind, salt, index);
+    const kind = choose(o, index);
+    const placeholder = placeholderFor(kind, salt, index);
     out += text.slice(at, o.from);
-    if (o.kind === 'operator') {
+    placed.push({ from: out.length, to: out.length + placeholder.length });
+    if (kind === 'operator') {
       positional.push({ from: out.length, to: out.length + placeholder.length, original: text.slice(o.from, o.to) });
     } else {
       restore.set(placeholder, text.slice(o.from, o.to));
@@ -197,7 +243,7 @@ export function protectVariables(text: string, mode: AmbiguityMode = 'number', a
     out += placeholder;
     at = o.to;
   });
-  return { text: out + text.slice(at), restore, count: occurrences.length, positional };
+  return { text: out + text.slice(at), restore, count: occurrences.length, positional, placed };
 }
 
 function placeholderFor(kind: PlaceholderKind, salt: number, index: number): string {
