@@ -26,6 +26,8 @@ interface Service {
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
   ports?: string[];
+  privileged?: boolean;
+  devices?: string[];
 }
 interface Compose {
   services: Record<string, Service>;
@@ -38,11 +40,11 @@ const APP_ID: string = readJson('src/plugin.json').id;
 const WRAPPER_ID: string = readJson('src/datasource/plugin.json').id;
 const GRAFANA_DEPENDENCY: string = readJson('src/plugin.json').dependencies.grafanaDependency;
 
-/** `--name=value` flags of a command (compose list form). */
+/** `--name=value` flags of a command (compose list form; cAdvisor's flags use underscores). */
 function flags(svc: Service): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const arg of svc.command ?? []) {
-    const m = /^--([a-z.-]+)(?:=(.*))?$/.exec(arg);
+    const m = /^--([a-z._-]+)(?:=(.*))?$/.exec(arg);
     if (m) {
       out.set(m[1], [...(out.get(m[1]) ?? []), m[2] ?? 'true']);
     }
@@ -51,18 +53,33 @@ function flags(svc: Service): Map<string, string[]> {
 }
 const flag = (svc: Service, name: string) => flags(svc).get(name)?.[0];
 
-/** host → container path of bind mounts (host paths relative to the repo). */
+/** host → container path of bind mounts of repository files (host paths relative to the repo). */
 function bindMounts(svc: Service): Array<{ host: string; container: string }> {
   return (svc.volumes ?? [])
     .map((v) => v.split(':'))
-    .filter(([host]) => host.startsWith('.') || host.startsWith('/'))
+    .filter(([host]) => host.startsWith('.'))
     .map(([host, container]) => ({ host, container }));
+}
+
+/** Bind mounts of the Docker host's own paths (absolute), e.g. cAdvisor's `/sys:/sys:ro`. */
+function hostMounts(svc: Service): string[] {
+  return (svc.volumes ?? []).filter((v) => v.startsWith('/'));
 }
 
 const isPrometheus = (svc: Service) => svc.image?.startsWith('prom/prometheus:') ?? false;
 const isAgent = (svc: Service) => isPrometheus(svc) && flag(svc, 'enable-feature') === 'agent';
 const isReceiver = (svc: Service) => isPrometheus(svc) && flags(svc).has('web.enable-remote-write-receiver');
 const isProxy = (svc: Service) => svc.build?.dockerfile === 'proxy/Dockerfile';
+/** cAdvisor images: ghcr.io from v0.53.0 on, gcr.io before (cadvisor docs/running.md). */
+const isCadvisor = (svc: Service) => /^(ghcr\.io\/google\/cadvisor|gcr\.io\/cadvisor\/cadvisor):/.test(svc.image ?? '');
+
+/** Default listen ports of the exporters' images (node-exporter --web.listen-address, cAdvisor --port). */
+const IMAGE_PORTS: ReadonlyArray<[(svc: Service) => boolean, number]> = [
+  [isPrometheus, 9090],
+  [(svc) => svc.image?.startsWith('prom/node-exporter:') ?? false, 9100],
+  [(svc) => svc.image?.startsWith('grafana/grafana:') ?? false, 3000],
+  [isCadvisor, 8080],
+];
 
 /** The port a service listens on inside the compose network. */
 function listenPort(svc: Service): number {
@@ -70,14 +87,12 @@ function listenPort(svc: Service): number {
   if (address) {
     return Number(address.split(':').pop());
   }
-  if (isPrometheus(svc)) {
-    return 9090;
+  if (isCadvisor(svc) && flag(svc, 'port')) {
+    return Number(flag(svc, 'port'));
   }
-  if (svc.image?.startsWith('prom/node-exporter:')) {
-    return 9100;
-  }
-  if (svc.image?.startsWith('grafana/grafana:')) {
-    return 3000;
+  const known = IMAGE_PORTS.find(([matches]) => matches(svc));
+  if (known) {
+    return known[1];
   }
   throw new Error(`no known listen port for service image ${svc.image ?? svc.build?.dockerfile}`);
 }
@@ -142,6 +157,10 @@ describe('docker-compose.yaml', () => {
     for (const { host } of bindMounts(svc)) {
       expect(existsSync(path.resolve(ROOT, host)) ? host : `missing: ${host}`).toBe(host);
     }
+    // The Docker host's own paths (they exist there, not in the repository) are only ever read.
+    for (const mount of hostMounts(svc)) {
+      expect(mount).toMatch(/^\/[^:]*:\/[^:]*:ro$/);
+    }
     const named = (svc.volumes ?? [])
       .map((v) => v.split(':')[0])
       .filter((h) => !h.startsWith('.') && !h.startsWith('/'));
@@ -190,6 +209,34 @@ describe('docker-compose.yaml', () => {
       expect(url.pathname).toBe('/api/v1/write');
       expect(isReceiver(compose.services[expectReachable(url.host, name, `${name} remote_write`)])).toBe(true);
     }
+  });
+});
+
+describe('cAdvisor (the container panels of the resource overview)', () => {
+  const cadvisors = services.filter(([, s]) => isCadvisor(s));
+  const agents = services.filter(([, s]) => isAgent(s));
+
+  it('runs one cAdvisor that every agent scrapes', () => {
+    expect(cadvisors.map(([name]) => name)).toEqual(['cadvisor']);
+    for (const [name, svc] of agents) {
+      const targets = (mountedPrometheusConfig(name, svc).config.scrape_configs ?? []).flatMap(
+        (job) => job.static_configs?.flatMap((sc) => sc.targets) ?? []
+      );
+      // Reachability of every target is checked above; here: one of them is the cAdvisor service.
+      expect([name, targets.some((t) => isCadvisor(compose.services[t.split(':')[0]] ?? {}))]).toEqual([name, true]);
+    }
+  });
+
+  it('watches the host read-only and exports only Docker containers’ CPU and memory', () => {
+    const [, svc] = cadvisors[0];
+    expect(hostMounts(svc).length).toBeGreaterThan(0);
+    expect(hostMounts(svc).filter((m) => !m.endsWith(':ro'))).toEqual([]);
+    expect(flag(svc, 'docker_only')).toBe('true');
+    expect(flag(svc, 'housekeeping_interval')).toMatch(/^\d+s$/);
+    // --enable_metrics is an allow-list (it overrides --disable_metrics): cpu and memory groups only.
+    expect(flag(svc, 'enable_metrics')?.split(',').sort()).toEqual(['cpu', 'memory']);
+    // Otherwise every Docker label and env var of every container becomes a metric label.
+    expect(flag(svc, 'store_container_labels')).toBe('false');
   });
 });
 

@@ -1,18 +1,24 @@
 /** @jest-environment node */
-import http from 'http';
-import type { AddressInfo } from 'net';
-
 import { createProxy, parseProxyArgs, type Proxy } from '../../proxy';
 import { silentLogger } from '../../proxy/log';
 import { freePort, promApi, startPrometheus, type RunningPrometheus } from '../support/prometheus';
 import { REMOTE_STORAGE_METRIC_NAMES } from '../support/tenantFixture';
+import {
+  CADVISOR_CONTAINERS,
+  cadvisorContainerId,
+  cadvisorExposition,
+  startStandInExporter,
+  type StandInExporter,
+} from './exporterStandIns';
 import { loadPrometheusConfig, rewriteForTest, writeTempConfigs, type PrometheusConfig } from './prometheusConfigs';
 
 /**
  * Two real Prometheus 2.42 agents (provisioning/prometheus/agent-{a,b}.yml) remote-write to a real
- * central Prometheus (central.yml). Each agent scrapes itself and an in-process exporter that exposes
- * `go_*` metrics and series spoofing `tenant="evil"` / `cluster="evil-1"`. Then tenants read the
- * central Prometheus through our enforcing proxy (proxy/, prom-label-proxy's flags).
+ * central Prometheus (central.yml). Each agent scrapes itself, an in-process exporter at the
+ * node-exporter target that exposes `go_*` metrics and series spoofing `tenant="evil"` /
+ * `cluster="evil-1"`, and a cAdvisor stand-in at the cadvisor target (both agents the same one, as
+ * in docker-compose.yaml). Then tenants read the central Prometheus through our enforcing proxy
+ * (proxy/, prom-label-proxy's flags).
  */
 
 const EXPORTER_METRICS = [
@@ -54,26 +60,6 @@ async function eventually(prom: RunningPrometheus, expr: string, done: (r: Sampl
   throw new Error(`${expr} on ${prom.url} never satisfied the test within 30s; last result: ${JSON.stringify(last)}`);
 }
 
-function startExporter(): Promise<{ address: string; close: () => Promise<void> }> {
-  const server = http.createServer((req, res) => {
-    res.writeHead(req.url === '/metrics' ? 200 : 404, { 'Content-Type': 'text/plain; version=0.0.4' });
-    res.end(req.url === '/metrics' ? EXPORTER_METRICS : 'not found');
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({
-        address: `127.0.0.1:${port}`,
-        close: () =>
-          new Promise<void>((done) => {
-            server.closeAllConnections();
-            server.close(() => done());
-          }),
-      });
-    });
-  });
-}
-
 /** agent-a.yml without its forcing write_relabel rules: the control showing why they exist. */
 function withoutForcingRules(config: PrometheusConfig): PrometheusConfig {
   const copy = structuredClone(config);
@@ -107,18 +93,21 @@ describe('agents → central pipeline (real Prometheus 2.42, provisioning/promet
   const running: RunningPrometheus[] = [];
   let central: RunningPrometheus;
   let controlCentral: RunningPrometheus;
-  let exporter: Awaited<ReturnType<typeof startExporter>>;
+  let exporter: StandInExporter | undefined;
+  let cadvisor: StandInExporter | undefined;
   let removeConfigs = () => {};
 
   beforeAll(async () => {
-    exporter = await startExporter();
+    exporter = await startStandInExporter(() => EXPORTER_METRICS);
+    cadvisor = await startStandInExporter(() => cadvisorExposition());
     const [centralPort, controlPort, agentAPort, agentBPort, agentControlPort] = await Promise.all(
       Array.from({ length: 5 }, () => freePort())
     );
     const addr = (port: number) => `127.0.0.1:${port}`;
     const agentHosts = (self: number, centralAt: number) => ({
       'localhost:9090': addr(self),
-      'node-exporter:9100': exporter.address,
+      'node-exporter:9100': exporter!.address,
+      'cadvisor:8080': cadvisor!.address,
       'central:9090': addr(centralAt),
     });
     const agentA = loadPrometheusConfig('agent-a.yml');
@@ -158,8 +147,8 @@ describe('agents → central pipeline (real Prometheus 2.42, provisioning/promet
       throw failed.reason;
     }
     [central, controlCentral] = running;
-    // Both tenants' exporter scrapes and agent self-scrapes have arrived.
-    await eventually(central, 'count by (tenant, cluster, job) (up{tenant!=""})', (r) => r.length >= 4);
+    // Both tenants' exporter, cAdvisor and agent self-scrapes have arrived.
+    await eventually(central, 'count by (tenant, cluster, job) (up{tenant!=""})', (r) => r.length >= 6);
     await eventually(controlCentral, 'demo_requests_total', (r) => r.length >= 3);
   }, 60_000);
 
@@ -169,14 +158,17 @@ describe('agents → central pipeline (real Prometheus 2.42, provisioning/promet
     await Promise.all(running.filter((p) => !centrals.includes(p)).map((p) => p.stop()));
     await Promise.all(centrals.map((p) => p.stop()));
     await exporter?.close();
+    await cadvisor?.close();
     removeConfigs();
   }, 30_000);
 
   it('delivers both tenants with tenant and cluster labels', async () => {
     const up = await query(central, 'count by (tenant, cluster, job) (up{tenant!=""})');
     expect(up.map((s) => s.metric).sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)))).toEqual([
+      { tenant: 'a', cluster: 'a-1', job: 'cadvisor' },
       { tenant: 'a', cluster: 'a-1', job: 'node' },
       { tenant: 'a', cluster: 'a-1', job: 'prometheus-agent' },
+      { tenant: 'b', cluster: 'b-1', job: 'cadvisor' },
       { tenant: 'b', cluster: 'b-1', job: 'node' },
       { tenant: 'b', cluster: 'b-1', job: 'prometheus-agent' },
     ]);
@@ -209,6 +201,24 @@ describe('agents → central pipeline (real Prometheus 2.42, provisioning/promet
     expect(spoofed.map((s) => s.metric.tenant)).toEqual(['evil']);
     const plain = await query(controlCentral, 'demo_requests_total{path="/"}');
     expect(plain.map((s) => s.metric.tenant)).toEqual(['a']);
+  });
+
+  it('labels cAdvisor’s containers `container` from their name, one copy per tenant', async () => {
+    // Four cgroups (the root and three containers) per tenant: both agents scrape the one cAdvisor.
+    const memory = await eventually(central, 'container_memory_working_set_bytes', (r) => r.length >= 8);
+    const rows = memory
+      .map((s) => [s.metric.tenant, s.metric.cluster, s.metric.id, s.metric.container ?? '(none)'].join(' '))
+      .sort();
+    const expected = ['a a-1', 'b b-1'].flatMap((tc) => [
+      `${tc} / (none)`,
+      ...CADVISOR_CONTAINERS.map((c) => `${tc} ${cadvisorContainerId(c.name)} ${c.name}`),
+    ]);
+    expect(rows).toEqual(expected.sort());
+    // What the resource overview's CPU panel selects: containers only, cAdvisor's cpu="total" each.
+    const cpu = await query(central, 'container_cpu_usage_seconds_total{tenant="a", container!=""}');
+    expect(cpu.map((s) => [s.metric.container, s.metric.cpu]).sort()).toEqual(
+      CADVISOR_CONTAINERS.map((c) => [c.name, 'total']).sort()
+    );
   });
 
   it('carries the agents’ remote-write metrics that the fixture and dashboards use', async () => {

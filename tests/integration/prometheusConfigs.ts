@@ -31,7 +31,12 @@ export interface RemoteWriteConfig {
 }
 export interface PrometheusConfig {
   global?: { scrape_interval?: string; evaluation_interval?: string; external_labels?: Record<string, string> };
-  scrape_configs?: Array<{ job_name: string; static_configs?: StaticConfig[]; scrape_interval?: string }>;
+  scrape_configs?: Array<{
+    job_name: string;
+    static_configs?: StaticConfig[];
+    scrape_interval?: string;
+    metric_relabel_configs?: RelabelConfig[];
+  }>;
   remote_write?: RemoteWriteConfig[];
 }
 
