@@ -54,6 +54,8 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
     }
     return found;
   };
+  // The tenant header is never forwarded: the upstream must not see a client-chosen tenant.
+  const notForwarded = new Set(options.tenant.kind === 'header' ? [options.tenant.name.toLowerCase()] : []);
   let inFlight = 0;
   let drained: (() => void) | null = null;
 
@@ -103,28 +105,14 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
         'the request URL contains raw spaces, control or non-ASCII characters; percent-encode them'
       );
     }
-    const parsedUrl = new URL(rawUrl, 'http://proxy.invalid');
-    let path: string;
-    try {
-      path = decodeURIComponent(parsedUrl.pathname);
-    } catch {
-      throw new ProxyRejection(400, 'bad-request', 'the request path has an invalid %-escape');
-    }
-    // Dot segments or empty segments that survive URL normalisation (e.g. `..%2F`) could reach a
-    // different upstream route than the one matched here: refuse them instead of guessing.
-    if (/(^|\/)\.\.?(\/|$)|\/\//.test(path)) {
-      throw new ProxyRejection(
-        400,
-        'bad-request',
-        'the request path contains "..", "." or empty segments; send the canonical path'
-      );
-    }
+    const { path, search } = splitRequestTarget(rawUrl);
     if (path === '/healthz') {
       setRoute('healthz');
       return writeHealthz(res);
     }
     if (isPassthrough(path, options)) {
       setRoute('passthrough');
+      const parsedUrl = new URL(rawUrl, 'http://proxy.invalid');
       return forwardPassthrough(req, res, upstream, parsedUrl.pathname + parsedUrl.search);
     }
     const resolved = resolveRoute(path, options);
@@ -139,7 +127,7 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
     }
     setRoute(resolved.route.name);
 
-    const url = parseFormEncoded(parsedUrl.search.slice(1), 'URL query');
+    const url = parseFormEncoded(search.slice(1), 'URL query');
     let form: Params | null = null;
     if (req.method === 'POST') {
       const body = await readBoundedBody(req, options.maxBodyBytes);
@@ -193,7 +181,7 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
       form: method === 'POST' ? form : null,
       tenantValues: values,
       enforcement: () => (enforcement ??= enforcementFor(values)),
-      headers: forwardableHeaders(req.headers, options.tenant.kind === 'header' ? [options.tenant.name] : []),
+      headers: forwardableHeaders(req.headers, notForwarded),
       upstream,
       forward: async (request) => {
         const upstreamRes = await upstream.send(request, resolved.route.name, res);
@@ -256,6 +244,39 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
       return closing;
     },
   };
+}
+
+/** A plain path: no escapes, dots, backslashes or empty segments, so URL parsing would keep it as is. */
+const PLAIN_PATH = /^(?:\/[A-Za-z0-9_-]+)+$|^\/$/;
+
+/**
+ * The decoded path and the raw `?query` of a request target. A plain path (every request of the
+ * enforced APIs in practice) is split directly; anything else goes through the WHATWG URL parser,
+ * and a path that is still not canonical after it is refused.
+ */
+function splitRequestTarget(rawUrl: string): { path: string; search: string } {
+  const queryStart = rawUrl.indexOf('?');
+  const rawPath = queryStart < 0 ? rawUrl : rawUrl.slice(0, queryStart);
+  if (PLAIN_PATH.test(rawPath) && !rawUrl.includes('#')) {
+    return { path: rawPath, search: queryStart < 0 ? '' : rawUrl.slice(queryStart) };
+  }
+  const parsedUrl = new URL(rawUrl, 'http://proxy.invalid');
+  let path: string;
+  try {
+    path = decodeURIComponent(parsedUrl.pathname);
+  } catch {
+    throw new ProxyRejection(400, 'bad-request', 'the request path has an invalid %-escape');
+  }
+  // Dot segments or empty segments that survive URL normalisation (e.g. `..%2F`) could reach a
+  // different upstream route than the one matched here: refuse them instead of guessing.
+  if (/(^|\/)\.\.?(\/|$)|\/\//.test(path)) {
+    throw new ProxyRejection(
+      400,
+      'bad-request',
+      'the request path contains "..", "." or empty segments; send the canonical path'
+    );
+  }
+  return { path, search: parsedUrl.search };
 }
 
 function writeHealthz(res: ServerResponse): void {

@@ -41,14 +41,17 @@ const NOT_FORWARDED_RESPONSE = new Set([
   'upgrade',
 ]);
 
-/** Client headers that may travel upstream; `drop` names extra headers to remove (the tenant header). */
+/**
+ * Client headers that may travel upstream; `dropped` names extra headers to remove (the tenant
+ * header), lower case.
+ */
 export function forwardableHeaders(
   headers: IncomingHttpHeaders,
-  drop: readonly string[]
+  dropped: ReadonlySet<string>
 ): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
-  const dropped = new Set(drop.map((h) => h.toLowerCase()));
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
+    const value = headers[name];
     if (value === undefined || NOT_FORWARDED_REQUEST.has(name) || dropped.has(name)) {
       continue;
     }
@@ -60,6 +63,8 @@ export function forwardableHeaders(
 export class Upstream {
   private readonly agent: http.Agent;
   private readonly client: typeof http | typeof https;
+  /** The upstream URL's path prefix without a trailing slash, e.g. `/prometheus` or ''. */
+  private readonly basePath: string;
 
   constructor(
     readonly base: URL,
@@ -67,6 +72,7 @@ export class Upstream {
     private readonly observeLatency: (route: string, seconds: number) => void
   ) {
     this.client = base.protocol === 'https:' ? https : http;
+    this.basePath = base.pathname.replace(/\/+$/, '');
     // Idle pooled sockets are closed after 30 s, well before Prometheus drops idle connections
     // (--web.read-timeout, 5m by default), which keeps the reused-socket race rare.
     this.agent = new this.client.Agent({ keepAlive: true, maxSockets: 256, scheduling: 'lifo', timeout: 30_000 });
@@ -81,7 +87,6 @@ export class Upstream {
   send(req: UpstreamRequest, route: string, client?: ServerResponse): Promise<IncomingMessage> {
     const body = req.form ? encodeParams(req.form) : null;
     const search = encodeParams(req.query);
-    const basePath = this.base.pathname.replace(/\/+$/, '');
     const headers: Record<string, string | string[] | number> = { ...req.headers };
     if (body !== null) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
@@ -110,7 +115,7 @@ export class Upstream {
             hostname: this.base.hostname,
             port: this.base.port,
             method: req.method,
-            path: `${basePath}${req.path}${search ? `?${search}` : ''}`,
+            path: `${this.basePath}${req.path}${search ? `?${search}` : ''}`,
             headers,
             agent: this.agent,
             // Idle limit on the socket while this request owns it: cuts a body that stalls after
