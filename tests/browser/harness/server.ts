@@ -8,12 +8,15 @@
  *   `Authorization` header nor a `grafana_session` cookie;
  * - `/prom/*` : optional reverse proxy to a Prometheus (data source tests);
  * - `/public/build/img/icons/*` : @grafana/ui's icon SVGs (its Icon fetches them from Grafana's
- *   public path, `getIconRoot` in @grafana/ui Icon/utils).
+ *   public path, `getIconRoot` in @grafana/ui Icon/utils);
+ * - `/public/plugins/<plugin id>/*` : the built plugin (`dist/`, from `npm run build`), where
+ *   Grafana serves an installed plugin's files; the `dist-plugin` page loads it from there.
  */
 import { createReadStream, existsSync, statSync } from 'fs';
 import http from 'http';
 import type { AddressInfo } from 'net';
 import path from 'path';
+import pluginJson from '../../../src/plugin.json';
 import type { HarnessBootData } from './types';
 
 export interface HarnessServerOptions {
@@ -25,6 +28,8 @@ export interface HarnessServerOptions {
   prometheusUrl?: string;
   /** Defaults for `grafanaBootData.user` (query parameters still win). */
   user?: Partial<HarnessBootData['user']>;
+  /** The built plugin served under `/public/plugins/<plugin id>/`; default `<repo>/dist`. */
+  pluginDistDir?: string;
 }
 
 export interface HarnessServer {
@@ -42,6 +47,8 @@ const ICONS_DIR = path.join(
   'icons'
 );
 const ICONS_PATH = '/public/build/img/icons/';
+export const PLUGIN_PUBLIC_PATH = `/public/plugins/${pluginJson.id}/`;
+export const DEFAULT_PLUGIN_DIST_DIR = path.resolve(__dirname, '..', '..', '..', 'dist');
 
 const DEFAULT_AUTH = { authorization: `Basic ${Buffer.from('admin:admin').toString('base64')}` };
 
@@ -51,6 +58,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.map': 'application/json',
   '.html': 'text/html; charset=utf-8',
   '.svg': 'image/svg+xml',
+  '.json': 'application/json',
 };
 
 export function bootDataFor(query: URLSearchParams, defaults: Partial<HarnessBootData['user']> = {}): HarnessBootData {
@@ -131,11 +139,11 @@ function proxy(
   req.pipe(upstream);
 }
 
-function serveStatic(res: http.ServerResponse, root: string, rel: string) {
+function serveStatic(res: http.ServerResponse, root: string, rel: string, missingHint = 'not found in the bundle') {
   const file = path.resolve(root, '.' + path.posix.normalize('/' + decodeURIComponent(rel)));
   if (!file.startsWith(path.resolve(root) + path.sep) || !existsSync(file) || !statSync(file).isFile()) {
     res.writeHead(404, { 'content-type': 'text/plain' });
-    res.end(`harness: ${rel} not found in the bundle`);
+    res.end(`harness: ${rel} ${missingHint}`);
     return;
   }
   res.writeHead(200, {
@@ -148,6 +156,7 @@ function serveStatic(res: http.ServerResponse, root: string, rel: string) {
 export async function startHarnessServer(options: HarnessServerOptions): Promise<HarnessServer> {
   const hasCss = existsSync(path.join(options.bundleDir, 'entry.css'));
   const auth = options.grafanaAuth ?? DEFAULT_AUTH;
+  const pluginDist = options.pluginDistDir ?? DEFAULT_PLUGIN_DIST_DIR;
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://harness.invalid');
     if (url.pathname === '/' || url.pathname === '/index.html') {
@@ -159,6 +168,14 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
       proxy(req, res, options.grafanaUrl, '', auth);
     } else if (url.pathname.startsWith('/prom/') && options.prometheusUrl) {
       proxy(req, res, options.prometheusUrl, '/prom');
+    } else if (url.pathname.startsWith(PLUGIN_PUBLIC_PATH)) {
+      // The query string (webpack's `?_cache=<contenthash>` on chunks) is ignored, as Grafana does.
+      serveStatic(
+        res,
+        pluginDist,
+        url.pathname.slice(PLUGIN_PUBLIC_PATH.length),
+        `not found in ${pluginDist}: run npm run build first`
+      );
     } else if (url.pathname.startsWith(ICONS_PATH)) {
       serveStatic(res, ICONS_DIR, url.pathname.slice(ICONS_PATH.length));
     } else if (url.pathname === '/favicon.ico') {
