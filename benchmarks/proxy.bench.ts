@@ -412,11 +412,7 @@ function startBareForwarder(upstream: string): Promise<RunningProxyProcess> {
 }
 
 /** A node process taking the proxy's listen flags, ready once its /healthz answers. */
-async function startNodeServer(
-  args: string[],
-  upstream: string,
-  cleanUp: () => void
-): Promise<RunningProxyProcess> {
+async function startNodeServer(args: string[], upstream: string, cleanUp: () => void): Promise<RunningProxyProcess> {
   const [port, internalPort] = [await freePort(), await freePort()];
   const child: ChildProcess = spawn(
     process.execPath,

@@ -59,26 +59,100 @@ export default async function bench(report: Report): Promise<void> {
     const root = path.resolve(__dirname, '..');
     const run = spawnSync(
       'npx',
-      ['jest', '--silent', '--testMatch', '<rootDir>/tests/wrapper/bench/*.measure.ts', '--testPathIgnorePatterns', '/node_modules/', '--', 'tests/wrapper/bench/overhead.measure.ts'],
-      { cwd: root, env: { ...process.env, WRAPPER_BENCH_OUT: out, WRAPPER_BENCH_LOADS: process.env.WRAPPER_BENCH_LOADS ?? '10' }, encoding: 'utf8', timeout: 600_000 }
+      [
+        'jest',
+        '--silent',
+        '--testMatch',
+        '<rootDir>/tests/wrapper/bench/*.measure.ts',
+        '--testPathIgnorePatterns',
+        '/node_modules/',
+        '--',
+        'tests/wrapper/bench/overhead.measure.ts',
+      ],
+      {
+        cwd: root,
+        env: { ...process.env, WRAPPER_BENCH_OUT: out, WRAPPER_BENCH_LOADS: process.env.WRAPPER_BENCH_LOADS ?? '10' },
+        encoding: 'utf8',
+        timeout: 600_000,
+      }
     );
     if (run.status !== 0) {
       throw new Error(`wrapper measurement failed (exit ${run.status}):\n${run.stdout}\n${run.stderr}`);
     }
     const m = JSON.parse(readFileSync(out, 'utf8')) as Measured;
     const n = `min of ${m.loads} loads per panel, ${m.panels} panels`;
-    report({ name: 'wrapper.overhead_ratio', value: m.overheadRatio * 100, unit: '%', goal: `< 2% (new session per load: 1 HTTP team lookup + enforcement from scratch; vs real Prometheus fixture; ${n})` });
-    report({ name: 'wrapper.overhead_ratio_refresh', value: m.refreshOverheadRatio * 100, unit: '%', goal: `< 2% (same session refreshing: caches warm; ${n})` });
-    report({ name: `wrapper.overhead_ratio_target_${m.fixedLatencyMs}ms`, value: m.fixedLatencyOverheadRatio * 100, unit: '%', goal: `< 2% (new sessions, target with fixed ${m.fixedLatencyMs} ms latency)` });
-    report({ name: 'wrapper.overhead_ratio_first_load', value: m.firstLoadOverheadRatio * 100, unit: '%', goal: 'info (first load of a fresh process: JIT cold, one sample)' });
-    report({ name: 'wrapper.overhead_ratio_sum', value: m.sumOverheadRatio * 100, unit: '%', goal: 'info (new sessions, plain sums, noise included)' });
-    report({ name: 'wrapper.e2e_overhead_ratio', value: m.e2eOverheadRatio * 100, unit: '%', goal: 'info (wall clock incl. rxjs + event-loop scheduling)' });
-    report({ name: 'wrapper.e2e_overhead_ratio_refresh', value: m.e2eRefreshOverheadRatio * 100, unit: '%', goal: 'info' });
-    report({ name: 'wrapper.overhead_per_query', value: m.overheadPerQueryMs, unit: 'ms', goal: 'info (new session, mean, noise included)' });
-    report({ name: 'wrapper.overhead_per_query_min', value: m.coldPerQueryOwnMinMs, unit: 'ms', goal: `info (new session, ${n})` });
-    report({ name: 'wrapper.overhead_per_query_refresh_min', value: m.refreshPerQueryOwnMinMs, unit: 'ms', goal: `info (${n})` });
-    report({ name: 'wrapper.team_lookup_ms', value: m.teamLookupMs, unit: 'ms', goal: 'info (median localhost round trip, paid once per session)' });
-    report({ name: 'wrapper.target_per_query', value: m.targetPerQueryMs, unit: 'ms', goal: 'info (real Prometheus fixture, mean)' });
+    report({
+      name: 'wrapper.overhead_ratio',
+      value: m.overheadRatio * 100,
+      unit: '%',
+      goal: `< 2% (new session per load: 1 HTTP team lookup + enforcement from scratch; vs real Prometheus fixture; ${n})`,
+    });
+    report({
+      name: 'wrapper.overhead_ratio_refresh',
+      value: m.refreshOverheadRatio * 100,
+      unit: '%',
+      goal: `< 2% (same session refreshing: caches warm; ${n})`,
+    });
+    report({
+      name: `wrapper.overhead_ratio_target_${m.fixedLatencyMs}ms`,
+      value: m.fixedLatencyOverheadRatio * 100,
+      unit: '%',
+      goal: `< 2% (new sessions, target with fixed ${m.fixedLatencyMs} ms latency)`,
+    });
+    report({
+      name: 'wrapper.overhead_ratio_first_load',
+      value: m.firstLoadOverheadRatio * 100,
+      unit: '%',
+      goal: 'info (first load of a fresh process: JIT cold, one sample)',
+    });
+    report({
+      name: 'wrapper.overhead_ratio_sum',
+      value: m.sumOverheadRatio * 100,
+      unit: '%',
+      goal: 'info (new sessions, plain sums, noise included)',
+    });
+    report({
+      name: 'wrapper.e2e_overhead_ratio',
+      value: m.e2eOverheadRatio * 100,
+      unit: '%',
+      goal: 'info (wall clock incl. rxjs + event-loop scheduling)',
+    });
+    report({
+      name: 'wrapper.e2e_overhead_ratio_refresh',
+      value: m.e2eRefreshOverheadRatio * 100,
+      unit: '%',
+      goal: 'info',
+    });
+    report({
+      name: 'wrapper.overhead_per_query',
+      value: m.overheadPerQueryMs,
+      unit: 'ms',
+      goal: 'info (new session, mean, noise included)',
+    });
+    report({
+      name: 'wrapper.overhead_per_query_min',
+      value: m.coldPerQueryOwnMinMs,
+      unit: 'ms',
+      goal: `info (new session, ${n})`,
+    });
+    report({
+      name: 'wrapper.overhead_per_query_refresh_min',
+      value: m.refreshPerQueryOwnMinMs,
+      unit: 'ms',
+      goal: `info (${n})`,
+    });
+    report({
+      name: 'wrapper.team_lookup_ms',
+      value: m.teamLookupMs,
+      unit: 'ms',
+      goal: 'info (median localhost round trip, paid once per session)',
+    });
+    report({
+      name: 'wrapper.target_per_query',
+      value: m.targetPerQueryMs,
+      unit: 'ms',
+      goal: 'info (real Prometheus fixture, mean)',
+    });
     report({ name: 'wrapper.team_calls_per_session', value: m.teamCallsPerSession, unit: 'calls', goal: '1' });
   } finally {
     rmSync(dir, { recursive: true, force: true });

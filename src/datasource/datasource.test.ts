@@ -2,13 +2,23 @@ import { lastValueFrom } from 'rxjs';
 
 import { tenantProblems } from '../../tests/wrapper/support/tenantAssertions';
 import { RecordingTarget } from '../../tests/wrapper/support/recordingTarget';
-import { DEFAULT_JSON, matchParams, panelRequest, RANGE, wrapperHarness, type HarnessOptions } from '../../tests/wrapper/support/wrapperHarness';
+import {
+  DEFAULT_JSON,
+  matchParams,
+  panelRequest,
+  RANGE,
+  wrapperHarness,
+  type HarnessOptions,
+} from '../../tests/wrapper/support/wrapperHarness';
 import type { RecordedRequest } from '../../tests/wrapper/support/recordingBackendSrv';
 import { TenantPrometheusClient } from './promqlClient';
 import { USER_TEAMS_PATH } from './tenantResolver';
 
 const LABELS = ['__name__', 'instance', 'job', 'tenant'];
-const METADATA = { up: [{ type: 'gauge', help: 'up', unit: '' }], other_tenant_only: [{ type: 'counter', help: 'secret', unit: '' }] };
+const METADATA = {
+  up: [{ type: 'gauge', help: 'up', unit: '' }],
+  other_tenant_only: [{ type: 'counter', help: 'secret', unit: '' }],
+};
 
 /** Prometheus-shaped answers for the target's resource routes. */
 function promResource(path: string): unknown {
@@ -43,13 +53,18 @@ function expectResourceCallsEnforced(requests: RecordedRequest[], values: string
   for (const r of resource) {
     const matches = matchParams(r);
     expect({ path: r.path, matches: matches.length }).toEqual({ path: r.path, matches: 1 });
-    expect({ path: r.path, problems: tenantProblems(matches[0], 'tenant', values) }).toEqual({ path: r.path, problems: [] });
+    expect({ path: r.path, problems: tenantProblems(matches[0], 'tenant', values) }).toEqual({
+      path: r.path,
+      problems: [],
+    });
   }
 }
 
 describe('query(): panel, Explore and annotation queries', () => {
   it('forwards every query with the tenant matcher, variables interpolated, macros kept', async () => {
-    const { wrapper, target, backend } = setup({ variables: { job: { value: 'node' }, inst: { value: ['i1', 'i2'], multi: true } } });
+    const { wrapper, target, backend } = setup({
+      variables: { job: { value: 'node' }, inst: { value: ['i1', 'i2'], multi: true } },
+    });
     const req = panelRequest([
       { expr: 'sum by (job) (rate(http_requests_total{job="$job"}[$__rate_interval]))', legendFormat: '{{job}}' },
       { expr: 'up{instance=~"$inst"} / on() group_left vector(1)' },
@@ -78,15 +93,26 @@ describe('query(): panel, Explore and annotation queries', () => {
   it('applies ad-hoc filters as matchers and does not forward them', async () => {
     const { wrapper, target } = setup();
     await lastValueFrom(
-      wrapper.query(panelRequest([{ expr: 'rate(a[5m]) + b' }], { filters: [{ key: 'job', operator: '=', value: 'node' }, { key: 'mode', operator: '!~', value: 'idle' }] }))
+      wrapper.query(
+        panelRequest([{ expr: 'rate(a[5m]) + b' }], {
+          filters: [
+            { key: 'job', operator: '=', value: 'node' },
+            { key: 'mode', operator: '!~', value: 'idle' },
+          ],
+        })
+      )
     );
-    expect(target.exprs).toEqual(['rate(a{job="node", mode!~"idle",tenant="a"}[5m]) + b{job="node", mode!~"idle",tenant="a"}']);
+    expect(target.exprs).toEqual([
+      'rate(a{job="node", mode!~"idle",tenant="a"}[5m]) + b{job="node", mode!~"idle",tenant="a"}',
+    ]);
     expect(target.queries[0].filters).toBeUndefined();
   });
 
   it('an ad-hoc filter cannot pick another tenant', async () => {
     const { wrapper, target } = setup();
-    await lastValueFrom(wrapper.query(panelRequest([{ expr: 'up' }], { filters: [{ key: 'tenant', operator: '=', value: 'b' }] })));
+    await lastValueFrom(
+      wrapper.query(panelRequest([{ expr: 'up' }], { filters: [{ key: 'tenant', operator: '=', value: 'b' }] }))
+    );
     expect(target.exprs.map((e) => tenantProblems(e, 'tenant', ['a']))).toEqual([[]]);
   });
 
@@ -116,7 +142,11 @@ describe('query(): panel, Explore and annotation queries', () => {
   });
 
   it.each([
-    ['missing target uid', { ...DEFAULT_JSON, targetUid: 'gone' }, 'The target data source (uid "gone") of "Tenant data" was not found'],
+    [
+      'missing target uid',
+      { ...DEFAULT_JSON, targetUid: 'gone' },
+      'The target data source (uid "gone") of "Tenant data" was not found',
+    ],
     ['no target configured', { ...DEFAULT_JSON, targetUid: '' }, 'has no target Prometheus data source configured'],
   ])('%s → plain error with the fix', async (_n, jsonData, msg) => {
     const { wrapper, target } = setup({ jsonData });
@@ -149,7 +179,12 @@ describe('query(): panel, Explore and annotation queries', () => {
 
   it('legacy annotation (expr at top level) is enforced through query()', async () => {
     const { wrapper, target } = setup();
-    const anno = wrapper.annotations!.prepareAnnotation!({ name: 'deploys', enable: true, iconColor: 'red', expr: 'changes(build_info[5m]) > 0' } as never);
+    const anno = wrapper.annotations!.prepareAnnotation!({
+      name: 'deploys',
+      enable: true,
+      iconColor: 'red',
+      expr: 'changes(build_info[5m]) > 0',
+    } as never);
     const res = await lastValueFrom(wrapper.query(panelRequest([anno.target!])));
     expect(res.errors ?? []).toEqual([]);
     expect(target.exprs).toEqual(['changes(build_info{tenant="a"}[5m]) > 0']);
@@ -159,7 +194,9 @@ describe('query(): panel, Explore and annotation queries', () => {
     const { wrapper, backend, target, dataSources } = setup();
     // Started by the constructor, before any query.
     expect(backend.to(USER_TEAMS_PATH)).toHaveLength(1);
-    await Promise.all(Array.from({ length: 30 }, (_, i) => lastValueFrom(wrapper.query(panelRequest([{ expr: `up{panel="${i}"}` }])))));
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) => lastValueFrom(wrapper.query(panelRequest([{ expr: `up{panel="${i}"}` }]))))
+    );
     await lastValueFrom(wrapper.query(panelRequest([{ expr: 'up' }])));
     expect(backend.to(USER_TEAMS_PATH)).toHaveLength(1);
     expect(dataSources.lookups).toEqual(['prom']);
@@ -185,7 +222,9 @@ describe('query(): panel, Explore and annotation queries', () => {
 
   it('prefetch and retry both failing → error in every panel, nothing leaves', async () => {
     const { wrapper, backend, target } = setup({ teamLookupFails: true });
-    const all = await Promise.all(Array.from({ length: 5 }, () => lastValueFrom(wrapper.query(panelRequest([{ expr: 'up' }])))));
+    const all = await Promise.all(
+      Array.from({ length: 5 }, () => lastValueFrom(wrapper.query(panelRequest([{ expr: 'up' }]))))
+    );
     for (const res of all) {
       expect(res.state).toBe('Error');
       expect(res.errors?.[0].message).toContain('Queries stay blocked until your teams are known');
@@ -215,7 +254,10 @@ describe('metricFindQuery(): variable queries enforced, then delegated to the ta
     ['label_values(instance)', 'label_values({tenant="a"}, instance)'],
     ['label_names()', 'label_names({tenant="a"})'],
     ['metrics(node_.*)', 'label_values({__name__=~".*(?:node_.*).*",tenant="a"}, __name__)'],
-    ['query_result(topk(5, sum by (job) (up{job="$job"})))', 'query_result(topk(5, sum by (job) (up{job="node",tenant="a"})))'],
+    [
+      'query_result(topk(5, sum by (job) (up{job="$job"})))',
+      'query_result(topk(5, sum by (job) (up{job="node",tenant="a"})))',
+    ],
     ['sum by (job) (up)', 'sum by (job) (up{tenant="a"})'],
   ])('%s', async (query, sent) => {
     const { wrapper, target } = setup({ variables: { job: { value: 'node' } } });
@@ -248,9 +290,18 @@ describe('metricFindQuery(): variable queries enforced, then delegated to the ta
 describe('ad-hoc filter keys and values', () => {
   it('getTagKeys and getTagValues call the target API with match[] carrying the tenant', async () => {
     const { wrapper, backend } = setup();
-    const keys = await wrapper.getTagKeys({ filters: [{ key: 'job', operator: '=', value: 'node' }], timeRange: RANGE });
+    const keys = await wrapper.getTagKeys({
+      filters: [{ key: 'job', operator: '=', value: 'node' }],
+      timeRange: RANGE,
+    });
     expect(keys.map((k) => k.text)).toEqual(['instance', 'job', 'tenant']);
-    const values = await wrapper.getTagValues({ key: 'instance', filters: [{ key: 'instance', operator: '=', value: 'x' }, { key: 'job', operator: '=', value: 'node' }] });
+    const values = await wrapper.getTagValues({
+      key: 'instance',
+      filters: [
+        { key: 'instance', operator: '=', value: 'x' },
+        { key: 'job', operator: '=', value: 'node' },
+      ],
+    });
     expect(values.map((v) => v.text)).toEqual(['v1', 'v2']);
     const calls = backend.requests.filter((r) => r.path !== USER_TEAMS_PATH);
     expect(calls.map((r) => [r.path, matchParams(r)])).toEqual([
@@ -309,7 +360,9 @@ describe('testDatasource()', () => {
     const { wrapper } = setup({ teams: ['team-a', 'team-b'] });
     const res = await wrapper.testDatasource();
     expect(res.status).toBe('success');
-    expect(res.message).toContain('Target "Central Prometheus" found. Your queries are limited to tenant in "a", "b" (teams: team-a, team-b)');
+    expect(res.message).toContain(
+      'Target "Central Prometheus" found. Your queries are limited to tenant in "a", "b" (teams: team-a, team-b)'
+    );
   });
 
   it.each([

@@ -23,7 +23,15 @@ import { assertNoVariablesLeft, interpolateExpr } from './interpolation';
 import { TenantMetadataApi } from './metadataApi';
 import { rewriteQueries } from './queryRewriter';
 import { sessionTeamDirectory, TenantResolver, type ResolvedTenant, type TeamDirectory } from './tenantResolver';
-import { DEFAULT_QUERY, PROMETHEUS_TYPE, settingsFromJsonData, WRAPPER_PLUGIN_ID, type WrapperOptions, type WrapperQuery, type WrapperSettings } from './types';
+import {
+  DEFAULT_QUERY,
+  PROMETHEUS_TYPE,
+  settingsFromJsonData,
+  WRAPPER_PLUGIN_ID,
+  type WrapperOptions,
+  type WrapperQuery,
+  type WrapperSettings,
+} from './types';
 
 interface Prepared {
   target: DataSourceApi;
@@ -45,11 +53,17 @@ export class TenantWrapperDataSource extends DataSourceApi<WrapperQuery, Wrapper
   readonly resolver: TenantResolver;
   readonly metadata: TenantMetadataApi;
 
-  constructor(instanceSettings: DataSourceInstanceSettings<WrapperOptions>, directory: TeamDirectory = sessionTeamDirectory) {
+  constructor(
+    instanceSettings: DataSourceInstanceSettings<WrapperOptions>,
+    directory: TeamDirectory = sessionTeamDirectory
+  ) {
     super(instanceSettings);
     this.settings = settingsFromJsonData(instanceSettings.jsonData);
     this.resolver = new TenantResolver(this.settings, instanceSettings.name, directory);
-    this.metadata = new TenantMetadataApi(() => this.settings.targetUid, () => this.enforcer());
+    this.metadata = new TenantMetadataApi(
+      () => this.settings.targetUid,
+      () => this.enforcer()
+    );
     // Standard annotation support: annotation queries run through query() and are enforced there.
     this.annotations = {
       prepareAnnotation: (json: AnnotationQuery<WrapperQuery> & { expr?: string }) => {
@@ -118,13 +132,19 @@ export class TenantWrapperDataSource extends DataSourceApi<WrapperQuery, Wrapper
     const uid = this.settings.targetUid;
     const fix = `ask an admin to pick an existing Prometheus data source as the target in the settings of data source "${this.name}"`;
     if (!uid) {
-      throw new WrapperError('config', `Data source "${this.name}" has no target Prometheus data source configured; ${fix}.`);
+      throw new WrapperError(
+        'config',
+        `Data source "${this.name}" has no target Prometheus data source configured; ${fix}.`
+      );
     }
     let ds: DataSourceApi;
     try {
       ds = await getDataSourceSrv().get({ uid });
     } catch (e) {
-      throw new WrapperError('target-missing', `The target data source (uid "${uid}") of "${this.name}" was not found (${describeError(e)}); ${fix}.`);
+      throw new WrapperError(
+        'target-missing',
+        `The target data source (uid "${uid}") of "${this.name}" was not found (${describeError(e)}); ${fix}.`
+      );
     }
     if (!ds || ds.uid === this.uid || ds.type === WRAPPER_PLUGIN_ID || ds.type !== PROMETHEUS_TYPE) {
       throw new WrapperError(
@@ -149,7 +169,9 @@ export class TenantWrapperDataSource extends DataSourceApi<WrapperQuery, Wrapper
           return of(errors.length > 0 ? errorResponse(errors) : { data: [] });
         }
         return from(target.query(forwarded) as Observable<DataQueryResponse> | Promise<DataQueryResponse>).pipe(
-          map((response) => (errors.length > 0 ? { ...response, errors: [...(response.errors ?? []), ...errors] } : response))
+          map((response) =>
+            errors.length > 0 ? { ...response, errors: [...(response.errors ?? []), ...errors] } : response
+          )
         );
       }),
       catchError((e: unknown) => of(errorResponse([{ message: describeError(e) }])))
@@ -195,7 +217,10 @@ export class TenantWrapperDataSource extends DataSourceApi<WrapperQuery, Wrapper
     const enforcer = await this.enforcer();
     const target = await this.target();
     if (!target.metricFindQuery) {
-      throw new WrapperError('config', `The target data source "${target.name}" cannot answer variable queries; pick a Prometheus data source as the target.`);
+      throw new WrapperError(
+        'config',
+        `The target data source "${target.name}" cannot answer variable queries; pick a Prometheus data source as the target.`
+      );
     }
     const interpolated = interpolateExpr(text, options.scopedVars);
     const enforced = enforceText(interpolated, enforcer, 'Variable query');
@@ -266,5 +291,8 @@ function variableQueryText(query: unknown): string {
       return q.expr;
     }
   }
-  throw new WrapperError('rejected', `Variable query ${JSON.stringify(query)} is not text; enter a label_values(...), label_names(), metrics(...), query_result(...) or PromQL query.`);
+  throw new WrapperError(
+    'rejected',
+    `Variable query ${JSON.stringify(query)} is not text; enter a label_values(...), label_names(), metrics(...), query_result(...) or PromQL query.`
+  );
 }

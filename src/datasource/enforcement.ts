@@ -14,7 +14,9 @@ export type { Enforcer };
 
 /** Human wording of the tenant restriction, e.g. `tenant = "a"` or `tenant in "a", "b"`. */
 export function describeTenant(t: Pick<ResolvedTenant, 'label' | 'values'>): string {
-  return t.values.length === 1 ? `${t.label} = "${t.values[0]}"` : `${t.label} in ${t.values.map((v) => `"${v}"`).join(', ')}`;
+  return t.values.length === 1
+    ? `${t.label} = "${t.values[0]}"`
+    : `${t.label} in ${t.values.map((v) => `"${v}"`).join(', ')}`;
 }
 
 /**

@@ -32,7 +32,12 @@ export function describeError(e: unknown): string {
   if (e instanceof Error) {
     return e.message;
   }
-  if (typeof e === 'object' && e !== null && 'message' in e && typeof (e as { message: unknown }).message === 'string') {
+  if (
+    typeof e === 'object' &&
+    e !== null &&
+    'message' in e &&
+    typeof (e as { message: unknown }).message === 'string'
+  ) {
     return (e as { message: string }).message;
   }
   return String(e);

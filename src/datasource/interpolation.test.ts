@@ -16,10 +16,18 @@ describe('interpolateExpr', () => {
     ['plain variable', 'up{job="$job"}', 'up{job="node"}'],
     ['multi-value → escaped alternation', 'up{job=~"$jobs"}', 'up{job=~"(node|api\\.v2)"}'],
     ['string-literal escaping', 'up{x="${quote}"}', 'up{x="a\\"b"}'],
-    ['macros left for the target', 'rate(x[$__rate_interval]) * $__range_s + y[$__interval] + z[${__range}]', 'rate(x[$__rate_interval]) * $__range_s + y[$__interval] + z[${__range}]'],
+    [
+      'macros left for the target',
+      'rate(x[$__rate_interval]) * $__range_s + y[$__interval] + z[${__range}]',
+      'rate(x[$__rate_interval]) * $__range_s + y[$__interval] + z[${__range}]',
+    ],
     ['unknown variables untouched', 'up{a="$nope"}', 'up{a="$nope"}'],
   ])('%s', (_n, expr, want) => {
-    const scoped = { __interval: { text: '1m', value: '1m' }, __range_s: { text: '3600', value: '3600' }, __rate_interval: { text: '4m', value: '4m' } };
+    const scoped = {
+      __interval: { text: '1m', value: '1m' },
+      __range_s: { text: '3600', value: '3600' },
+      __rate_interval: { text: '4m', value: '4m' },
+    };
     expect(interpolateExpr(expr, scoped)).toBe(want);
   });
 
@@ -38,6 +46,10 @@ describe('interpolateExpr', () => {
 describe('findMacroRanges', () => {
   it('finds $x, ${x} and [[x]] forms of the target macros only', () => {
     const text = 'a[$__interval] b[${__range_ms}] c[[[__rate_interval]]] $job $__intervalX';
-    expect(findMacroRanges(text).map((r) => text.slice(r.from, r.to))).toEqual(['$__interval', '${__range_ms}', '[[__rate_interval]]']);
+    expect(findMacroRanges(text).map((r) => text.slice(r.from, r.to))).toEqual([
+      '$__interval',
+      '${__range_ms}',
+      '[[__rate_interval]]',
+    ]);
   });
 });

@@ -49,7 +49,10 @@ export class TenantMetadataApi {
 
   async labelValues(label: string, opts: MetadataRequestOptions = {}): Promise<string[]> {
     if (!LABEL_NAME.test(label)) {
-      throw new WrapperError('rejected', `"${label}" is not a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*); pick a label from the list.`);
+      throw new WrapperError(
+        'rejected',
+        `"${label}" is not a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*); pick a label from the list.`
+      );
     }
     return this.get<string[]>(`api/v1/label/${label}/values`, opts);
   }
@@ -68,7 +71,9 @@ export class TenantMetadataApi {
    * answer is cut down to the metric names the tenant has series for; `match[]` is sent too so
    * that an enforcing proxy in front of Prometheus can see the tenant.
    */
-  async metricMetadata(opts: Omit<MetadataRequestOptions, 'match'> = {}): Promise<Record<string, MetricMetadataEntry[]>> {
+  async metricMetadata(
+    opts: Omit<MetadataRequestOptions, 'match'> = {}
+  ): Promise<Record<string, MetricMetadataEntry[]>> {
     const [names, all] = await Promise.all([
       this.metricNames(opts),
       this.get<Record<string, MetricMetadataEntry[]>>('api/v1/metadata', opts),
@@ -93,13 +98,24 @@ export class TenantMetadataApi {
     const url = `${targetProxyPath(uid)}${path}`;
     let body: PromBody<T>;
     try {
-      body = await getBackendSrv().get<PromBody<T>>(url, params, undefined, { showErrorAlert: false, hideFromInspector: true });
+      body = await getBackendSrv().get<PromBody<T>>(url, params, undefined, {
+        showErrorAlert: false,
+        hideFromInspector: true,
+      });
     } catch (err) {
-      const detail = isFetchError(err) ? `${err.status} ${(err.data as PromBody<T> | undefined)?.error ?? err.statusText ?? ''}` : String(err);
-      throw new WrapperError('target-error', `The target Prometheus data source (uid "${uid}") answered ${path} with ${detail.trim()}; check that it is reachable.`);
+      const detail = isFetchError(err)
+        ? `${err.status} ${(err.data as PromBody<T> | undefined)?.error ?? err.statusText ?? ''}`
+        : String(err);
+      throw new WrapperError(
+        'target-error',
+        `The target Prometheus data source (uid "${uid}") answered ${path} with ${detail.trim()}; check that it is reachable.`
+      );
     }
     if (!body || body.status !== 'success' || body.data === undefined) {
-      throw new WrapperError('target-error', `The target Prometheus data source (uid "${uid}") returned an error for ${path}: ${body?.error ?? 'no data'}.`);
+      throw new WrapperError(
+        'target-error',
+        `The target Prometheus data source (uid "${uid}") returned an error for ${path}: ${body?.error ?? 'no data'}.`
+      );
     }
     return body.data;
   }

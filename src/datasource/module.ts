@@ -5,6 +5,8 @@ import { QueryEditor } from './components/QueryEditor';
 import { TenantWrapperDataSource } from './datasource';
 import type { WrapperOptions, WrapperQuery } from './types';
 
-export const plugin = new DataSourcePlugin<TenantWrapperDataSource, WrapperQuery, WrapperOptions>(TenantWrapperDataSource)
+export const plugin = new DataSourcePlugin<TenantWrapperDataSource, WrapperQuery, WrapperOptions>(
+  TenantWrapperDataSource
+)
   .setConfigEditor(ConfigEditor)
   .setQueryEditor(QueryEditor);

@@ -67,17 +67,27 @@ export class TenantPrometheusClient implements PrometheusClient {
     // The matcher being completed (`job="|`) names the label itself; keeping it would ask for
     // series where that label is empty.
     const others = matchers?.filter((m) => m.name !== labelName);
-    return quiet(this.api.labelValues(labelName, { match: editorSelector(metricName, others), range: this.range() }), []);
+    return quiet(
+      this.api.labelValues(labelName, { match: editorSelector(metricName, others), range: this.range() }),
+      []
+    );
   }
 
   metricMetadata(): Promise<Record<string, MetricMetadataEntry[]>> {
     return quiet(this.api.metricMetadata({ range: this.range() }), {});
   }
 
-  async series(metricName: string, matchers?: EditorMatcher[], labelName?: string): Promise<Array<Map<string, string>>> {
+  async series(
+    metricName: string,
+    matchers?: EditorMatcher[],
+    labelName?: string
+  ): Promise<Array<Map<string, string>>> {
     const match = editorSelector(metricName, matchers) ?? '{__name__=~".+"}';
     const rows = await quiet(this.api.series({ match, range: this.range() }), []);
-    return rows.map((labels) => new Map(Object.entries(labels).filter(([k]) => labelName === undefined || k === labelName || k === '__name__')));
+    return rows.map(
+      (labels) =>
+        new Map(Object.entries(labels).filter(([k]) => labelName === undefined || k === labelName || k === '__name__'))
+    );
   }
 
   metricNames(): Promise<string[]> {

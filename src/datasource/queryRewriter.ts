@@ -18,7 +18,12 @@ export interface RewriteResult {
  * (interpolate, then ad-hoc filters) with enforcement last, so that neither a variable value nor an
  * ad-hoc filter can change the tenant matcher.
  */
-export function rewriteExpr(expr: string, e: Enforcer, scopedVars?: ScopedVars, filters?: readonly AdHocVariableFilter[]): string {
+export function rewriteExpr(
+  expr: string,
+  e: Enforcer,
+  scopedVars?: ScopedVars,
+  filters?: readonly AdHocVariableFilter[]
+): string {
   const interpolated = interpolateExpr(expr, scopedVars);
   const filtered = applyAdHocFilters(interpolated, filters);
   const enforced = enforceText(filtered, e);

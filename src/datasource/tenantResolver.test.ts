@@ -170,17 +170,27 @@ describe('TeamDirectory (GET /api/user/teams through getBackendSrv)', () => {
 describe('TenantResolver', () => {
   const opts: WrapperOptions = { targetUid: 'prom', teamMappings: [{ team: 'alpha-ops', values: ['a'] }] };
   const resolverFor = (names: string[]) =>
-    new TenantResolver(settingsFromJsonData(opts), 'Tenant data', new TeamDirectory({ fetchTeams: async () => names.map((n, i) => team(n, i)), sessionKey: () => 'k' }));
+    new TenantResolver(
+      settingsFromJsonData(opts),
+      'Tenant data',
+      new TeamDirectory({ fetchTeams: async () => names.map((n, i) => team(n, i)), sessionKey: () => 'k' })
+    );
 
   it('resolves the mapped values with the label', async () => {
-    await expect(resolverFor(['alpha-ops', 'x']).resolve()).resolves.toEqual({ label: 'tenant', values: ['a'], mappedTeams: ['alpha-ops'] });
+    await expect(resolverFor(['alpha-ops', 'x']).resolve()).resolves.toEqual({
+      label: 'tenant',
+      values: ['a'],
+      mappedTeams: ['alpha-ops'],
+    });
   });
 
   it.each([
     ['no team at all', [], 'you are in no team in this organization'],
     ['only unmapped teams', ['beta', 'gamma'], 'your teams in this organization: beta, gamma'],
   ])('%s → no-tenant error naming the fix', async (_n, names, detail) => {
-    const err: WrapperError = await resolverFor(names).resolve().catch((e) => e);
+    const err: WrapperError = await resolverFor(names)
+      .resolve()
+      .catch((e) => e);
     expect(err.kind).toBe('no-tenant');
     expect(err.message).toContain(detail);
     expect(err.message).toContain('Ask an admin to add you to a team mapped in data source "Tenant data"');

@@ -123,7 +123,9 @@ export class TeamDirectory {
   /** The cached list if it is fresh, without waiting (lets callers skip async hops per query). */
   peek(): UserTeam[] | undefined {
     const cached = this.cache;
-    return cached && cached.key === this.sessionKey() && this.now() - cached.fetchedAt < this.ttlMs ? cached.teams : undefined;
+    return cached && cached.key === this.sessionKey() && this.now() - cached.fetchedAt < this.ttlMs
+      ? cached.teams
+      : undefined;
   }
 
   /** Forget the cached list, e.g. after an admin changed the user's teams. */
@@ -201,7 +203,11 @@ export function mapTeamsToTenants(
       teamValues = rows.flatMap((row) => row.values);
     } else if (settings.convention === 'team-name') {
       teamValues = [name];
-    } else if (settings.convention === 'strip-prefix' && settings.conventionPrefix && name.startsWith(settings.conventionPrefix)) {
+    } else if (
+      settings.convention === 'strip-prefix' &&
+      settings.conventionPrefix &&
+      name.startsWith(settings.conventionPrefix)
+    ) {
       teamValues = [name.slice(settings.conventionPrefix.length)];
     } else {
       teamValues = [];
@@ -253,7 +259,10 @@ export class TenantResolver {
     }
     const mapping = mapTeamsToTenants(teams, this.settings);
     if (mapping.values.length === 0) {
-      const yours = teams.length > 0 ? `your teams in this organization: ${teams.map((t) => t.name).join(', ')}` : 'you are in no team in this organization';
+      const yours =
+        teams.length > 0
+          ? `your teams in this organization: ${teams.map((t) => t.name).join(', ')}`
+          : 'you are in no team in this organization';
       throw new WrapperError(
         'no-tenant',
         `You are not in any team mapped to a tenant in data source "${this.dataSourceName}" (${yours}), so no query is sent. ` +

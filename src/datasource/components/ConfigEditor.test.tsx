@@ -8,7 +8,14 @@ import type { WrapperOptions } from '../types';
 import { ConfigEditor, parseValues, rowProblem } from './ConfigEditor';
 
 function settings(jsonData: WrapperOptions): DataSourceSettings<WrapperOptions> {
-  return { id: 1, uid: 'wrapper', orgId: 1, name: 'Tenant data', type: 'mtlabs-tenantwrapper-datasource', jsonData } as DataSourceSettings<WrapperOptions>;
+  return {
+    id: 1,
+    uid: 'wrapper',
+    orgId: 1,
+    name: 'Tenant data',
+    type: 'mtlabs-tenantwrapper-datasource',
+    jsonData,
+  } as DataSourceSettings<WrapperOptions>;
 }
 
 /** Holds the options like Grafana's data source settings page does. */

@@ -3,14 +3,28 @@ import type { DataSourcePluginOptionsEditorProps } from '@grafana/data';
 import { DataSourcePicker } from '@grafana/runtime';
 import { Alert, Button, Field, FieldSet, IconButton, Input, RadioButtonGroup, Stack, Switch, Text } from '@grafana/ui';
 
-import { DEFAULT_TENANT_LABEL, PROMETHEUS_TYPE, type TeamConvention, type TeamMappingRow, type WrapperOptions } from '../types';
+import {
+  DEFAULT_TENANT_LABEL,
+  PROMETHEUS_TYPE,
+  type TeamConvention,
+  type TeamMappingRow,
+  type WrapperOptions,
+} from '../types';
 
 export type ConfigEditorProps = DataSourcePluginOptionsEditorProps<WrapperOptions>;
 
 const CONVENTIONS: Array<{ label: string; value: TeamConvention; description: string }> = [
   { label: 'Explicit rows only', value: 'none', description: 'Only the rows below map teams to tenants.' },
-  { label: 'Team name is the value', value: 'team-name', description: 'A team without a row maps to the tenant of the same name.' },
-  { label: 'Team name minus prefix', value: 'strip-prefix', description: 'A team "<prefix><tenant>" without a row maps to <tenant>.' },
+  {
+    label: 'Team name is the value',
+    value: 'team-name',
+    description: 'A team without a row maps to the tenant of the same name.',
+  },
+  {
+    label: 'Team name minus prefix',
+    value: 'strip-prefix',
+    description: 'A team "<prefix><tenant>" without a row maps to <tenant>.',
+  },
 ];
 
 /** `a, b ,c` → ["a", "b", "c"]; empty pieces dropped (an empty value would match untenanted series). */
@@ -78,7 +92,8 @@ export function ConfigEditor({ options, onOptionsChange }: ConfigEditorProps) {
   const jsonData = options.jsonData ?? {};
   const rows = jsonData.teamMappings ?? [];
   const convention = jsonData.convention ?? 'none';
-  const update = (patch: Partial<WrapperOptions>) => onOptionsChange({ ...options, jsonData: { ...jsonData, ...patch } });
+  const update = (patch: Partial<WrapperOptions>) =>
+    onOptionsChange({ ...options, jsonData: { ...jsonData, ...patch } });
   const setRows = (next: TeamMappingRow[]) => update({ teamMappings: next });
 
   return (
@@ -98,7 +113,10 @@ export function ConfigEditor({ options, onOptionsChange }: ConfigEditorProps) {
             onChange={(ds) => update({ targetUid: ds.uid })}
           />
         </Field>
-        <Field label="Tenant label" description={`Label that carries the tenant on every series (default "${DEFAULT_TENANT_LABEL}").`}>
+        <Field
+          label="Tenant label"
+          description={`Label that carries the tenant on every series (default "${DEFAULT_TENANT_LABEL}").`}
+        >
           <Input
             aria-label="Tenant label"
             width={30}
@@ -111,13 +129,18 @@ export function ConfigEditor({ options, onOptionsChange }: ConfigEditorProps) {
           label="Reject queries that set the tenant label"
           description="On: a query with its own tenant matcher is refused with an error. Off: that matcher is replaced by the user's tenant."
         >
-          <Switch aria-label="Error on replace" value={jsonData.errorOnReplace ?? false} onChange={(e) => update({ errorOnReplace: e.currentTarget.checked })} />
+          <Switch
+            aria-label="Error on replace"
+            value={jsonData.errorOnReplace ?? false}
+            onChange={(e) => update({ errorOnReplace: e.currentTarget.checked })}
+          />
         </Field>
       </FieldSet>
 
       <FieldSet label="Team → tenant mapping">
         <Text color="secondary" element="p">
-          The signed-in user&apos;s teams in this organization decide the tenant values. Several mapped teams give several values.
+          The signed-in user&apos;s teams in this organization decide the tenant values. Several mapped teams give
+          several values.
         </Text>
         {rows.map((row, i) => (
           <MappingRowEditor
@@ -136,14 +159,24 @@ export function ConfigEditor({ options, onOptionsChange }: ConfigEditorProps) {
           <RadioButtonGroup options={CONVENTIONS} value={convention} onChange={(v) => update({ convention: v })} />
         </Field>
         {convention === 'strip-prefix' && (
-          <Field label="Prefix" invalid={!jsonData.conventionPrefix} error={!jsonData.conventionPrefix ? 'Enter the prefix, e.g. "tenant-".' : undefined}>
-            <Input aria-label="Team name prefix" width={30} placeholder="tenant-" value={jsonData.conventionPrefix ?? ''} onChange={(e) => update({ conventionPrefix: e.currentTarget.value })} />
+          <Field
+            label="Prefix"
+            invalid={!jsonData.conventionPrefix}
+            error={!jsonData.conventionPrefix ? 'Enter the prefix, e.g. "tenant-".' : undefined}
+          >
+            <Input
+              aria-label="Team name prefix"
+              width={30}
+              placeholder="tenant-"
+              value={jsonData.conventionPrefix ?? ''}
+              onChange={(e) => update({ conventionPrefix: e.currentTarget.value })}
+            />
           </Field>
         )}
         <Alert severity="info" title="Users in no mapped team: denied, always">
-          A user who is in none of the mapped teams gets an error and no query is sent — not even for Grafana server admins.
-          Falling back to &quot;all tenants&quot; would show every tenant&apos;s data to anyone not yet assigned to a team, so
-          this rule cannot be changed. The same holds when the team lookup fails.
+          A user who is in none of the mapped teams gets an error and no query is sent — not even for Grafana server
+          admins. Falling back to &quot;all tenants&quot; would show every tenant&apos;s data to anyone not yet assigned
+          to a team, so this rule cannot be changed. The same holds when the team lookup fails.
         </Alert>
       </FieldSet>
     </>

@@ -40,10 +40,7 @@ export function PromQLCodeEditor({ value, client, onChange, onRunQuery }: PromQL
         autocompletion(),
         closeBrackets(),
         placeholder('PromQL, e.g. rate(http_requests_total[$__rate_interval])'),
-        keymap.of([
-          { key: 'Shift-Enter', run: () => (callbacks.current.onRunQuery(), true) },
-          ...completionKeymap,
-        ]),
+        keymap.of([{ key: 'Shift-Enter', run: () => (callbacks.current.onRunQuery(), true) }, ...completionKeymap]),
         EditorView.lineWrapping,
         EditorView.updateListener.of((u) => {
           if (u.docChanged) {

@@ -6,9 +6,21 @@ import { RANGE, wrapperHarness } from '../../../tests/wrapper/support/wrapperHar
 import { QueryEditor } from './QueryEditor';
 
 function renderEditor(teams: string[]) {
-  const { wrapper } = wrapperHarness({ teams, targets: [new RecordingTarget('prom')], resource: () => ({ status: 'success', data: [] }) });
+  const { wrapper } = wrapperHarness({
+    teams,
+    targets: [new RecordingTarget('prom')],
+    resource: () => ({ status: 'success', data: [] }),
+  });
   const onChange = jest.fn();
-  render(<QueryEditor datasource={wrapper} query={{ refId: 'A', expr: 'up{job="x"}' }} range={RANGE} onChange={onChange} onRunQuery={jest.fn()} />);
+  render(
+    <QueryEditor
+      datasource={wrapper}
+      query={{ refId: 'A', expr: 'up{job="x"}' }}
+      range={RANGE}
+      onChange={onChange}
+      onRunQuery={jest.fn()}
+    />
+  );
   return { onChange };
 }
 
@@ -17,12 +29,18 @@ describe('QueryEditor', () => {
     renderEditor(['team-a', 'team-b']);
     expect(screen.getByTestId('tenantwrapper-promql-editor').textContent).toContain('up{job="x"}');
     await waitFor(() =>
-      expect(screen.getByTestId('tenantwrapper-tenant-line')).toHaveTextContent('This query will be limited to tenant in "a", "b" (teams: team-a, team-b).')
+      expect(screen.getByTestId('tenantwrapper-tenant-line')).toHaveTextContent(
+        'This query will be limited to tenant in "a", "b" (teams: team-a, team-b).'
+      )
     );
   });
 
   it('shows the no-team error with the fix', async () => {
     renderEditor([]);
-    await waitFor(() => expect(screen.getByTestId('tenantwrapper-tenant-line')).toHaveTextContent('Ask an admin to add you to a team mapped in data source "Tenant data"'));
+    await waitFor(() =>
+      expect(screen.getByTestId('tenantwrapper-tenant-line')).toHaveTextContent(
+        'Ask an admin to add you to a team mapped in data source "Tenant data"'
+      )
+    );
   });
 });

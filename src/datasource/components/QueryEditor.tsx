@@ -32,7 +32,12 @@ export function TenantLine({ datasource }: { datasource: TenantWrapperDataSource
   useEffect(() => {
     let live = true;
     datasource.tenant().then(
-      (t) => live && setText({ ok: true, message: `This query will be limited to ${describeTenant(t)} (teams: ${t.mappedTeams.join(', ')}).` }),
+      (t) =>
+        live &&
+        setText({
+          ok: true,
+          message: `This query will be limited to ${describeTenant(t)} (teams: ${t.mappedTeams.join(', ')}).`,
+        }),
       (e) => live && setText({ ok: false, message: describeError(e) })
     );
     return () => {
@@ -54,7 +59,12 @@ export function QueryEditor({ datasource, query, range, onChange, onRunQuery }: 
   const type = queryType(query);
   return (
     <Stack direction="column" gap={1}>
-      <PromQLCodeEditor value={query.expr ?? ''} client={client} onChange={(expr) => onChange({ ...query, expr })} onRunQuery={onRunQuery} />
+      <PromQLCodeEditor
+        value={query.expr ?? ''}
+        client={client}
+        onChange={(expr) => onChange({ ...query, expr })}
+        onRunQuery={onRunQuery}
+      />
       <TenantLine datasource={datasource} />
       <Stack direction="row" gap={2}>
         <Field label="Legend">

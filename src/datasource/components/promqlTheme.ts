@@ -32,8 +32,15 @@ export function promqlTheme(theme: GrafanaTheme2): Extension[] {
       '&.cm-focused': { outline: `2px solid ${theme.colors.primary.main}` },
       '.cm-content': { fontFamily: theme.typography.fontFamilyMonospace, caretColor: theme.colors.text.primary },
       '.cm-placeholder': { color: theme.colors.text.disabled },
-      '.cm-tooltip': { backgroundColor: theme.colors.background.secondary, color: theme.colors.text.primary, border: `1px solid ${theme.colors.border.medium}` },
-      '.cm-tooltip-autocomplete > ul > li[aria-selected]': { backgroundColor: theme.colors.action.selected, color: theme.colors.text.primary },
+      '.cm-tooltip': {
+        backgroundColor: theme.colors.background.secondary,
+        color: theme.colors.text.primary,
+        border: `1px solid ${theme.colors.border.medium}`,
+      },
+      '.cm-tooltip-autocomplete > ul > li[aria-selected]': {
+        backgroundColor: theme.colors.action.selected,
+        color: theme.colors.text.primary,
+      },
     },
     { dark: theme.isDark }
   );
