@@ -5,22 +5,10 @@
  * the aggregated expression, BEHAVIOUR.md 3.2), /api/v1/metadata, and POST match[] without the
  * extra tenant-wide URL selector (prom-label-proxy issue #134).
  */
-import { startFakeUpstream, type FakeUpstream } from './testing/fakeUpstream';
 import { normaliseQuery } from './testing/promqlCompare';
-import { startTestProxy, testProxyOptions, type StartedProxy } from './testing/proxyHarness';
+import { proxyOverFakeUpstream } from './testing/suiteProxy';
 
-let upstream: FakeUpstream;
-let p: StartedProxy;
-
-beforeAll(async () => {
-  upstream = await startFakeUpstream();
-  p = await startTestProxy(testProxyOptions(upstream.url));
-});
-afterAll(async () => {
-  await p.proxy.close();
-  await upstream.stop();
-});
-beforeEach(() => upstream.reset());
+const p = proxyOverFakeUpstream();
 
 /** Every selector of the forwarded query carries exactly one tenant matcher, tenant="a". */
 function expectFullyEnforced(query: string, selectorCount: number) {
@@ -45,7 +33,7 @@ describe('aggregation parameters are enforced (prom-label-proxy leaves them open
 
   it.each(cases)('%s', async (query, selectorCount) => {
     for (const method of ['GET', 'POST'] as const) {
-      upstream.reset();
+      p.upstream.reset();
       const res =
         method === 'GET'
           ? await fetch(`${p.url}/api/v1/query?query=${encodeURIComponent(query)}`, { headers: { 'x-tenant': 'a' } })
@@ -55,7 +43,7 @@ describe('aggregation parameters are enforced (prom-label-proxy leaves them open
               body: new URLSearchParams({ query, start: '1', end: '2', step: '1' }),
             });
       expect(res.status).toBe(200);
-      const [forwarded] = upstream.requests;
+      const [forwarded] = p.upstream.requests;
       const sent = method === 'GET' ? forwarded.query.get('query')! : forwarded.form!.get('query')!;
       expectFullyEnforced(sent, selectorCount);
       if (method === 'POST') {
@@ -67,7 +55,7 @@ describe('aggregation parameters are enforced (prom-label-proxy leaves them open
 
 describe("/api/v1/metadata is answered from the tenant's metric names only", () => {
   beforeEach(() => {
-    upstream.respond((req, res) => {
+    p.upstream.respond((req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       if (req.path === '/api/v1/label/__name__/values') {
         res.end(JSON.stringify({ status: 'success', data: ['a_metric', 'up', 'z_metric'] }));
@@ -86,7 +74,7 @@ describe("/api/v1/metadata is answered from the tenant's metric names only", () 
   it("drops other tenants' metric names and asks for names under the tenant selector", async () => {
     const body = await (await fetch(`${p.url}/api/v1/metadata`, { headers: { 'x-tenant': 'a' } })).json();
     expect(Object.keys(body.data).sort()).toEqual(['a_metric', 'up', 'z_metric']);
-    const lookup = upstream.requests.find((r) => r.path === '/api/v1/label/__name__/values')!;
+    const lookup = p.upstream.requests.find((r) => r.path === '/api/v1/label/__name__/values')!;
     expect(lookup.query.getAll('match[]')).toEqual(['{tenant="a"}']);
   });
 
@@ -94,7 +82,7 @@ describe("/api/v1/metadata is answered from the tenant's metric names only", () 
     const body = await (await fetch(`${p.url}/api/v1/metadata?limit=2`, { headers: { 'x-tenant': 'a' } })).json();
     expect(Object.keys(body.data)).toHaveLength(2);
     expect(Object.keys(body.data)).not.toContain('b_secret_metric');
-    expect(upstream.requests.find((r) => r.path === '/api/v1/metadata')!.query.has('limit')).toBe(false);
+    expect(p.upstream.requests.find((r) => r.path === '/api/v1/metadata')!.query.has('limit')).toBe(false);
   });
 
   it('a foreign metric asked for by name looks unknown', async () => {
@@ -109,9 +97,9 @@ describe('enforced-query cache', () => {
   it('never hands one tenant the text enforced for another', async () => {
     const query = 'sum(rate(http_requests_total[5m]))';
     for (const tenant of ['a', 'b', 'a', 'b|c']) {
-      upstream.reset();
+      p.upstream.reset();
       await fetch(`${p.url}/api/v1/query?query=${encodeURIComponent(query)}`, { headers: { 'x-tenant': tenant } });
-      const sent = normaliseQuery(upstream.requests[0].query.get('query')!);
+      const sent = normaliseQuery(p.upstream.requests[0].query.get('query')!);
       const expected = tenant === 'b|c' ? 'tenant="b|c"' : `tenant="${tenant}"`;
       expect(sent.selectors[0].filter((m) => m.startsWith('tenant'))).toEqual([expected]);
     }
@@ -125,7 +113,7 @@ describe('match[] routes', () => {
       headers: { 'x-tenant': 'a', 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ 'match[]': 'up{job="x"}' }),
     });
-    const [forwarded] = upstream.requests;
+    const [forwarded] = p.upstream.requests;
     expect(forwarded.query.has('match[]')).toBe(false);
     expect(forwarded.form!.getAll('match[]')).toHaveLength(1);
     expect(normaliseQuery(forwarded.form!.get('match[]')!).selectors[0]).toEqual([
@@ -141,11 +129,11 @@ describe('match[] routes', () => {
     ['/federate', '{tenant="a"}'],
   ])('%s without match[] gets the tenant selector', async (path, selector) => {
     await fetch(`${p.url}${path}`, { headers: { 'x-tenant': 'a' } });
-    expect(upstream.requests[0].query.getAll('match[]')).toEqual([selector]);
+    expect(p.upstream.requests[0].query.getAll('match[]')).toEqual([selector]);
   });
 
   it('a label name needing escapes reaches the upstream re-encoded', async () => {
     await fetch(`${p.url}/api/v1/label/${encodeURIComponent('weird name')}/values`, { headers: { 'x-tenant': 'a' } });
-    expect(upstream.requests[0].path).toBe('/api/v1/label/weird%20name/values');
+    expect(p.upstream.requests[0].path).toBe('/api/v1/label/weird%20name/values');
   });
 });

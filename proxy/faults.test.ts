@@ -6,8 +6,8 @@
  */
 import http from 'http';
 import net, { type AddressInfo } from 'net';
-import { startFakeUpstream, type FakeUpstream } from './testing/fakeUpstream';
-import { startTestProxy, testProxyOptions, type StartedProxy } from './testing/proxyHarness';
+import { startTestProxy, testProxyOptions } from './testing/proxyHarness';
+import { proxyOverFakeUpstream } from './testing/suiteProxy';
 
 interface Answer {
   status: number;
@@ -36,18 +36,7 @@ function request(
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded', 'x-tenant': 'a' };
 
-let upstream: FakeUpstream;
-let p: StartedProxy;
-
-beforeAll(async () => {
-  upstream = await startFakeUpstream();
-  p = await startTestProxy(testProxyOptions(upstream.url, { maxBodyBytes: 4096, upstreamTimeoutMs: 400 }));
-});
-afterAll(async () => {
-  await p.proxy.close();
-  await upstream.stop();
-});
-beforeEach(() => upstream.reset());
+const p = proxyOverFakeUpstream({ maxBodyBytes: 4096, upstreamTimeoutMs: 400 });
 afterEach(async () => {
   expect((await request(`${p.url}/healthz`)).status).toBe(200);
 });
@@ -194,7 +183,7 @@ describe('request faults answer a clear 4xx and send nothing upstream', () => {
     const err = errorOf(answer);
     expect(err.status).toBe('error');
     expect(err.error).toMatch(message);
-    expect(upstream.requests).toEqual([]);
+    expect(p.upstream.requests).toEqual([]);
   });
 
   it('logs one line per rejection with its reason and never the query or tenant', async () => {
@@ -238,7 +227,7 @@ describe('upstream faults', () => {
 
   it('a pooled connection the upstream dropped is retried once on a fresh one', async () => {
     const served = new WeakMap<object, number>();
-    upstream.respond((req, res) => {
+    p.upstream.respond((req, res) => {
       const socket = res.socket!;
       const count = (served.get(socket) ?? 0) + 1;
       served.set(socket, count);
@@ -251,11 +240,11 @@ describe('upstream faults', () => {
     const first = await request(`${p.url}/api/v1/query?query=up`, { headers: { 'x-tenant': 'a' } });
     const second = await request(`${p.url}/api/v1/query?query=up`, { headers: { 'x-tenant': 'a' } });
     expect([first.status, second.status, second.body]).toEqual([200, 200, 'fresh']);
-    expect(upstream.requests).toHaveLength(3);
+    expect(p.upstream.requests).toHaveLength(3);
   });
 
   it('upstream slower than --upstream-timeout → 504', async () => {
-    upstream.respond((_req, res) => {
+    p.upstream.respond((_req, res) => {
       setTimeout(() => res.end('late'), 1500).unref();
     });
     const started = Date.now();
@@ -268,7 +257,7 @@ describe('upstream faults', () => {
   it('streams a large answer: the client gets the first bytes before the upstream has finished', async () => {
     let finish: () => void = () => {};
     const finished = new Promise<void>((resolve) => (finish = resolve));
-    upstream.respond(async (_req, res) => {
+    p.upstream.respond(async (_req, res) => {
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.write('first-chunk\n');
       await finished;
@@ -294,7 +283,7 @@ describe('upstream faults', () => {
   });
 
   it('an upstream that dies mid-body cuts the client connection instead of leaving it hanging', async () => {
-    upstream.respond((_req, res) => {
+    p.upstream.respond((_req, res) => {
       res.writeHead(200, { 'content-length': '1000' });
       res.write('only part of it');
       setTimeout(() => res.socket?.destroy(), 50).unref();
@@ -307,7 +296,7 @@ describe('upstream faults', () => {
   });
 
   it('a client that disconnects mid-answer does not break the proxy', async () => {
-    upstream.respond((_req, res) => {
+    p.upstream.respond((_req, res) => {
       res.writeHead(200);
       res.write('partial');
       setTimeout(() => res.end('rest'), 300).unref();
@@ -329,17 +318,17 @@ describe('tenant source hygiene', () => {
   it('header mode: the tenant header is not forwarded and a tenant query parameter is ignored', async () => {
     const answer = await request(`${p.url}/api/v1/query?query=up&tenant=b`, { headers: { 'x-tenant': 'a' } });
     expect(answer.status).toBe(200);
-    const [forwarded] = upstream.requests;
+    const [forwarded] = p.upstream.requests;
     expect(forwarded.query.get('query')).toBe('up{tenant="a"}');
     expect(forwarded.headers['x-tenant']).toBeUndefined();
   });
 
   it('static mode: a client-sent tenant header changes nothing', async () => {
-    const fixed = await startTestProxy(testProxyOptions(upstream.url, { tenant: { kind: 'static', values: ['a'] } }));
+    const fixed = await startTestProxy(testProxyOptions(p.upstream.url, { tenant: { kind: 'static', values: ['a'] } }));
     try {
       const answer = await request(`${fixed.url}/api/v1/query?query=up`, { headers: { 'x-tenant': 'b', tenant: 'b' } });
       expect(answer.status).toBe(200);
-      expect(upstream.requests[0].query.get('query')).toBe('up{tenant="a"}');
+      expect(p.upstream.requests[0].query.get('query')).toBe('up{tenant="a"}');
     } finally {
       await fixed.proxy.close();
     }
@@ -347,13 +336,13 @@ describe('tenant source hygiene', () => {
 
   it('two tenant header lines are a union, not a merge of text', async () => {
     await request(`${p.url}/api/v1/query?query=up`, { headers: { 'x-tenant': ['a', 'b,c'] } });
-    expect(upstream.requests[0].query.get('query')).toBe('up{tenant=~"a|b,c"}');
+    expect(p.upstream.requests[0].query.get('query')).toBe('up{tenant=~"a|b,c"}');
   });
 });
 
 describe('operations', () => {
   it('serves /healthz and prom-client metrics with rejections by reason on the internal address', async () => {
-    const ops = await startTestProxy(testProxyOptions(upstream.url, { internalListenAddress: '127.0.0.1:0' }));
+    const ops = await startTestProxy(testProxyOptions(p.upstream.url, { internalListenAddress: '127.0.0.1:0' }));
     try {
       await request(`${ops.url}/api/v1/query?query=up`, { headers: { 'x-tenant': 'a' } });
       await request(`${ops.url}/api/v1/query?query=up`);
@@ -369,8 +358,8 @@ describe('operations', () => {
   });
 
   it('close() lets an in-flight request finish, then refuses new connections', async () => {
-    const draining = await startTestProxy(testProxyOptions(upstream.url));
-    upstream.respond((_req, res) => {
+    const draining = await startTestProxy(testProxyOptions(p.upstream.url));
+    p.upstream.respond((_req, res) => {
       setTimeout(() => res.end('slow but fine'), 300).unref();
     });
     const inFlight = request(`${draining.url}/api/v1/query?query=up`, { headers: { 'x-tenant': 'a' } });
@@ -384,12 +373,12 @@ describe('operations', () => {
 
   it('passes listed passthrough paths through untouched, without a tenant', async () => {
     const pass = await startTestProxy(
-      testProxyOptions(upstream.url, { passthroughPaths: ['/api/v1/status/buildinfo'] })
+      testProxyOptions(p.upstream.url, { passthroughPaths: ['/api/v1/status/buildinfo'] })
     );
     try {
       const answer = await request(`${pass.url}/api/v1/status/buildinfo?x=1`);
       expect(answer).toMatchObject({ status: 200, body: 'ok' });
-      expect(upstream.requests[0].path).toBe('/api/v1/status/buildinfo');
+      expect(p.upstream.requests[0].path).toBe('/api/v1/status/buildinfo');
     } finally {
       await pass.proxy.close();
     }

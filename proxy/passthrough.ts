@@ -2,18 +2,9 @@ import http, { type IncomingMessage, type ServerResponse } from 'http';
 import https from 'https';
 import { pipeline } from 'stream/promises';
 import { ProxyRejection } from './rejection';
-import { streamResponse, type Upstream } from './upstream';
+import { HOP_BY_HOP_HEADERS, streamResponse, type Upstream } from './upstream';
 
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'host',
-]);
+const NOT_PASSED_THROUGH = new Set<string>([...HOP_BY_HOP_HEADERS, 'host']);
 
 /**
  * --unsafe-passthrough-paths: the request goes upstream as sent (method, path, query, body),
@@ -29,7 +20,7 @@ export async function forwardPassthrough(
   const client = base.protocol === 'https:' ? https : http;
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined && !HOP_BY_HOP.has(name)) {
+    if (value !== undefined && !NOT_PASSED_THROUGH.has(name)) {
       headers[name] = value;
     }
   }

@@ -6,8 +6,7 @@
  * (`qu%65ry` decodes to `query`), and the upstream must receive identical requests.
  */
 import http from 'http';
-import { startFakeUpstream, type FakeUpstream } from './testing/fakeUpstream';
-import { startTestProxy, testProxyOptions, type StartedProxy } from './testing/proxyHarness';
+import { proxyOverFakeUpstream } from './testing/suiteProxy';
 
 /** Sends a raw request target (no client-side normalisation or escaping). */
 function get(base: string, target: string): Promise<number> {
@@ -22,18 +21,7 @@ function get(base: string, target: string): Promise<number> {
   });
 }
 
-let upstream: FakeUpstream;
-let p: StartedProxy;
-
-beforeAll(async () => {
-  upstream = await startFakeUpstream();
-  p = await startTestProxy(testProxyOptions(upstream.url));
-});
-afterAll(async () => {
-  await p.proxy.close();
-  await upstream.stop();
-});
-beforeEach(() => upstream.reset());
+const p = proxyOverFakeUpstream();
 
 const cases: Array<[string, string, string]> = [
   ['escaped query', '/api/v1/query', `query=${encodeURIComponent('sum(up{job="x y"})')}&time=1`],
@@ -51,7 +39,7 @@ describe('plain paths and URL-parsed paths read the same parameters', () => {
     const plainStatus = await get(p.url, `${path}${suffix}`);
     const parsedStatus = await get(p.url, `${viaParser}${suffix}`);
     expect(parsedStatus).toBe(plainStatus);
-    const seen = upstream.requests.map((r) => ({ path: r.path, query: [...r.query.entries()] }));
+    const seen = p.upstream.requests.map((r) => ({ path: r.path, query: [...r.query.entries()] }));
     if (query === '') {
       // prom-label-proxy's answer to a query route without a query: 200, nothing sent upstream.
       expect(plainStatus).toBe(200);

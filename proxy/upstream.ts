@@ -14,32 +14,28 @@ export interface UpstreamRequest {
   headers: Record<string, string | string[]>;
 }
 
-// Hop-by-hop headers (RFC 9110 section 7.6.1) and headers the proxy sets itself.
-const NOT_FORWARDED_REQUEST = new Set([
+/** Hop-by-hop headers (RFC 9110 section 7.6.1): meaningful for one connection only, never forwarded. */
+export const HOP_BY_HOP_HEADERS = [
   'connection',
   'keep-alive',
-  'proxy-authenticate',
-  'proxy-authorization',
   'proxy-connection',
   'te',
   'trailer',
   'transfer-encoding',
   'upgrade',
+] as const;
+// Hop-by-hop headers, proxy credentials and headers the proxy sets itself.
+const NOT_FORWARDED_REQUEST = new Set<string>([
+  ...HOP_BY_HOP_HEADERS,
+  'proxy-authenticate',
+  'proxy-authorization',
   'host',
   'content-length',
   'content-type',
   'expect',
   'cookie',
 ]);
-const NOT_FORWARDED_RESPONSE = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-]);
+const NOT_FORWARDED_RESPONSE = new Set<string>(HOP_BY_HOP_HEADERS);
 
 /**
  * Client headers that may travel upstream; `dropped` names extra headers to remove (the tenant

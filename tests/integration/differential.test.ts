@@ -4,6 +4,7 @@ import path from 'path';
 import { parser } from '@prometheus-io/lezer-promql';
 
 import { createEnforcer, EnforceError, enforceQuery } from '../../src/promql';
+import { mapLimit } from '../../src/tenancy/observe';
 import { startTenantFixture, type TenantFixture, type TenantFixtureOptions } from '../support/tenantFixture';
 import {
   loadPrometheus242Corpus,
@@ -85,19 +86,6 @@ function callsAbsent(expr: string): boolean {
   return false;
 }
 
-async function mapPool<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
 const enforcer = createEnforcer({ label: 'tenant', values: ['a'] });
 
 async function judge(evaluation: Evaluation, q: CorpusQuery, mixed: TenantFixture, aOnly: TenantFixture): Promise<Row> {
@@ -156,7 +144,7 @@ async function runBatch(batch: readonly CorpusQuery[]): Promise<Row[]> {
           ]
         : [{ q, e: 'instant' as const }]
     );
-    return await mapPool(jobs, CONCURRENCY, ({ q, e }) => judge(e, q, mixed, aOnly));
+    return await mapLimit(jobs, CONCURRENCY, ({ q, e }) => judge(e, q, mixed, aOnly));
   } finally {
     await Promise.all(fixtures.map((f) => (f.status === 'fulfilled' ? f.value.stop() : undefined)));
   }

@@ -7,21 +7,15 @@
  */
 import { readFileSync } from 'fs';
 import { createEnforcer, EnforceError, enforceQuery } from '../../src/promql';
-import { startPrometheus, type RunningPrometheus } from '../support/prometheus';
 import { sharedPath } from '../support/shared';
+import { formatQuery, prometheusForSuite } from './support/suitePrometheus';
 import { auditEnforced, expectedTenantMatcher } from './support/selectorAudit';
 
 const SAMPLE_EVERY = 8;
 /** lezer-promql itself gives up on very long binary chains; such canonical texts cannot be re-walked. */
 const LEZER_COMFORT_CHARS = 2000;
 
-let prom: RunningPrometheus;
-beforeAll(async () => {
-  prom = await startPrometheus();
-}, 60_000);
-afterAll(async () => {
-  await prom?.stop();
-});
+const prom = prometheusForSuite();
 
 test('sampled corpus: Prometheus reads every enforced selector with the tenant', async () => {
   const lines = readFileSync(sharedPath('corpus', 'promql', 'corpus-interpolated.jsonl'), 'utf8').split('\n');
@@ -43,12 +37,7 @@ test('sampled corpus: Prometheus reads every enforced selector with the tenant',
       }
       continue;
     }
-    const res = await fetch(`${prom.url}/api/v1/format_query`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ query: out }).toString(),
-    });
-    const body = (await res.json()) as { status: string; data?: string };
+    const body = await formatQuery(prom.url, out);
     if (body.status !== 'success') {
       continue; // Prometheus refuses it: nothing runs
     }

@@ -7,8 +7,8 @@
  */
 import fc from 'fast-check';
 import { createEnforcer, EnforceError, enforceQuery } from '../../src/promql';
-import { startPrometheus, type RunningPrometheus } from '../support/prometheus';
 import { vectorArb } from './support/queryArbitrary';
+import { formatQuery, prometheusForSuite } from './support/suitePrometheus';
 import { auditEnforced, expectedTenantMatcher } from './support/selectorAudit';
 
 const CONFIGS = [
@@ -50,13 +50,7 @@ test.each(CONFIGS)(
 );
 
 describe('Prometheus reads the enforced random queries the same way', () => {
-  let prom: RunningPrometheus;
-  beforeAll(async () => {
-    prom = await startPrometheus();
-  }, 60_000);
-  afterAll(async () => {
-    await prom?.stop();
-  });
+  const prom = prometheusForSuite();
 
   test('300 samples through /api/v1/format_query', async () => {
     const expected = expectedTenantMatcher('tenant', ['a']);
@@ -67,12 +61,7 @@ describe('Prometheus reads the enforced random queries the same way', () => {
       if (out === undefined) {
         continue;
       }
-      const res = await fetch(`${prom.url}/api/v1/format_query`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ query: out }).toString(),
-      });
-      const body = (await res.json()) as { status: string; data?: string };
+      const body = await formatQuery(prom.url, out);
       if (body.status === 'success') {
         checked++;
         expect({ out, read: body.data, problems: auditEnforced(String(body.data), expected) }).toEqual({

@@ -7,31 +7,14 @@
  * bytes differently — the engine can only enforce the selectors lezer shows it.
  */
 import { createEnforcer, EnforceError, enforceQuery, enforceSeriesSelector } from '../../src/promql';
-import { startPrometheus, type RunningPrometheus } from '../support/prometheus';
 import { ATTACK_QUERIES } from './support/attackQueries';
+import { postPromForm, prometheusForSuite, type PromAnswer } from './support/suitePrometheus';
 import { auditEnforced, expectedTenantMatcher } from './support/selectorAudit';
 
-let prom: RunningPrometheus;
+const prom = prometheusForSuite();
 
-beforeAll(async () => {
-  prom = await startPrometheus();
-}, 60_000);
-
-afterAll(async () => {
-  await prom?.stop();
-});
-
-async function promPost(
-  path: string,
-  params: Record<string, string>
-): Promise<{ status: string; data?: unknown; error?: string }> {
-  const res = await fetch(`${prom.url}${path}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(params).toString(),
-    signal: AbortSignal.timeout(10_000),
-  });
-  return (await res.json()) as { status: string; data?: unknown; error?: string };
+function promPost(path: string, params: Record<string, string>): Promise<PromAnswer> {
+  return postPromForm(prom.url, path, params, AbortSignal.timeout(10_000));
 }
 
 /** How Prometheus reads `expr`: its canonical text, or null when it refuses the expression. */

@@ -5,15 +5,9 @@
  * the way Prometheus would read it (Go ParseForm: body + URL) and every `query` / `match[]` value
  * is walked with the independent audit; paths that are not enforced APIs must never arrive.
  */
-import { createProxy, type Proxy, type ProxyOptions } from '../../proxy';
-import {
-  rawRequest,
-  startRecordingUpstream,
-  type RawResponse,
-  type RecordingUpstream,
-  type Seen,
-} from './support/recordingUpstream';
+import { rawRequest, type RawResponse, type Seen } from './support/recordingUpstream';
 import { auditEnforced, expectedTenantMatcher, type ExpectedMatcher } from './support/selectorAudit';
+import { proxyOverRecordingUpstream } from './support/suiteProxy';
 
 const QUERY_PATHS = new Set(['/api/v1/query', '/api/v1/query_range', '/api/v1/query_exemplars']);
 const MATCH_PATHS = new Set(['/api/v1/series', '/api/v1/labels', '/federate']);
@@ -285,30 +279,18 @@ const ATTACKS: Attack[] = [
 const KNOWN_BUGS = new Set(['CR in comment hides an or']);
 
 describe('proxy attacks (tenant from X-Tenant header)', () => {
-  let upstream: RecordingUpstream;
-  let proxy: Proxy;
-  let base: string;
+  const env = proxyOverRecordingUpstream();
   const expected = expectedTenantMatcher('tenant', ['a']);
 
-  beforeAll(async () => {
-    upstream = await startRecordingUpstream();
-    proxy = createProxy(options(upstream.url), { logger: () => undefined });
-    base = (await proxy.listen()).url;
-  });
-  afterAll(async () => {
-    await proxy?.close();
-    await upstream?.stop();
-  });
-
   async function run(a: Attack, tenant: string | string[] = 'a'): Promise<{ res: RawResponse; seen: Seen[] }> {
-    const before = upstream.seen.length;
-    const res = await rawRequest(base, {
+    const before = env.upstream.seen.length;
+    const res = await rawRequest(env.base, {
       method: a.method,
       path: a.path,
       body: a.body,
       headers: { 'X-Tenant': tenant, ...a.headers },
     });
-    return { res, seen: upstream.seen.slice(before) };
+    return { res, seen: env.upstream.seen.slice(before) };
   }
 
   async function check(a: Attack): Promise<void> {
@@ -338,13 +320,13 @@ describe('proxy attacks (tenant from X-Tenant header)', () => {
     ['empty header', ''],
     ['blank list', ['', '']],
   ])('%s: 400 and nothing upstream', async (_n, tenant) => {
-    const before = upstream.seen.length;
-    const res = await rawRequest(base, {
+    const before = env.upstream.seen.length;
+    const res = await rawRequest(env.base, {
       path: `/api/v1/query?query=${q('secret')}`,
       headers: tenant === undefined ? {} : { 'X-Tenant': tenant },
     });
     expect(res.status).toBe(400);
-    expect(upstream.seen.length).toBe(before);
+    expect(env.upstream.seen.length).toBe(before);
   });
 
   test('"a,b" with list syntax off is one literal value, not two tenants', async () => {
@@ -361,11 +343,11 @@ describe('proxy attacks (tenant from X-Tenant header)', () => {
   });
 
   test('rules and alerts answers keep only the tenant', async () => {
-    const alerts = await rawRequest(base, { path: '/api/v1/alerts', headers: { 'X-Tenant': 'a' } });
+    const alerts = await rawRequest(env.base, { path: '/api/v1/alerts', headers: { 'X-Tenant': 'a' } });
     expect(
       JSON.parse(alerts.body).data.alerts.map((x: { labels: { alertname: string } }) => x.labels.alertname)
     ).toEqual(['A']);
-    const rules = await rawRequest(base, { path: '/api/v1/rules', headers: { 'X-Tenant': 'a' } });
+    const rules = await rawRequest(env.base, { path: '/api/v1/rules', headers: { 'X-Tenant': 'a' } });
     const names = JSON.parse(rules.body).data.groups.flatMap((g: { rules: Array<{ name: string }> }) =>
       g.rules.map((r) => r.name)
     );
@@ -386,36 +368,22 @@ describe('proxy attacks (tenant from X-Tenant header)', () => {
 });
 
 describe('proxy with the tenant from a query parameter', () => {
-  let upstream: RecordingUpstream;
-  let proxy: Proxy;
-  let base: string;
-
-  beforeAll(async () => {
-    upstream = await startRecordingUpstream();
-    proxy = createProxy(options(upstream.url, { tenant: { kind: 'queryParam', name: 'tenant' } }), {
-      logger: () => undefined,
-    });
-    base = (await proxy.listen()).url;
-  });
-  afterAll(async () => {
-    await proxy?.close();
-    await upstream?.stop();
-  });
+  const env = proxyOverRecordingUpstream({ tenant: { kind: 'queryParam', name: 'tenant' } });
 
   test.each([
     ['URL only', `/api/v1/query?tenant=a&query=${q('secret')}`, undefined, ['a']],
     ['URL and body: union, like Go ParseForm', `/api/v1/query?tenant=a&query=${q('secret')}`, 'tenant=b', ['a', 'b']],
     ['Tenant (other case) is not the tenant', `/api/v1/query?tenant=a&Tenant=b&query=${q('secret')}`, undefined, ['a']],
   ])('%s', async (_n, path, body, values) => {
-    const before = upstream.seen.length;
-    const res = await rawRequest(base, {
+    const before = env.upstream.seen.length;
+    const res = await rawRequest(env.base, {
       method: body === undefined ? 'GET' : 'POST',
       path,
       body,
       headers: body === undefined ? {} : FORM,
     });
     expect(res.status).toBe(200);
-    const seen = upstream.seen.slice(before);
+    const seen = env.upstream.seen.slice(before);
     expect(seen).toHaveLength(1);
     expect(forwardedProblems(seen[0], expectedTenantMatcher('tenant', values))).toEqual([]);
     // The tenant parameter itself never reaches Prometheus.
@@ -423,40 +391,28 @@ describe('proxy with the tenant from a query parameter', () => {
   });
 
   test('no tenant parameter: 400, nothing upstream', async () => {
-    const before = upstream.seen.length;
-    const res = await rawRequest(base, { path: `/api/v1/query?query=${q('secret')}&tenant=` });
+    const before = env.upstream.seen.length;
+    const res = await rawRequest(env.base, { path: `/api/v1/query?query=${q('secret')}&tenant=` });
     expect(res.status).toBe(400);
-    expect(upstream.seen.length).toBe(before);
+    expect(env.upstream.seen.length).toBe(before);
   });
 });
 
 describe('proxy with a fixed tenant (--label-value) and a passthrough path', () => {
-  let upstream: RecordingUpstream;
-  let proxy: Proxy;
-  let base: string;
+  const env = proxyOverRecordingUpstream({
+    tenant: { kind: 'static', values: ['a'] },
+    passthroughPaths: ['/api/v1/status'],
+  });
   const expected = expectedTenantMatcher('tenant', ['a']);
-
-  beforeAll(async () => {
-    upstream = await startRecordingUpstream();
-    proxy = createProxy(
-      options(upstream.url, { tenant: { kind: 'static', values: ['a'] }, passthroughPaths: ['/api/v1/status'] }),
-      { logger: () => undefined }
-    );
-    base = (await proxy.listen()).url;
-  });
-  afterAll(async () => {
-    await proxy?.close();
-    await upstream?.stop();
-  });
 
   test.each([
     ['tenant in query string', `/api/v1/query?query=${q('secret')}&tenant=b`, { 'X-Tenant': 'b' }],
     ['tenant header', `/api/v1/query?query=${q('secret')}`, { 'X-Tenant': 'b', 'X-Scope-OrgID': 'b' }],
   ])('%s cannot change the fixed tenant', async (_n, path, headers) => {
-    const before = upstream.seen.length;
-    const res = await rawRequest(base, { path, headers });
+    const before = env.upstream.seen.length;
+    const res = await rawRequest(env.base, { path, headers });
     expect(res.status).toBe(200);
-    const seen = upstream.seen.slice(before);
+    const seen = env.upstream.seen.slice(before);
     expect(seen).toHaveLength(1);
     expect(forwardedProblems(seen[0], expected, 'x-no-tenant-header')).toEqual([]);
   });
@@ -471,9 +427,9 @@ describe('proxy with a fixed tenant (--label-value) and a passthrough path', () 
     `/api/v1/statusx/../query?query=${q('secret')}`,
     `/api/v1/status\\..\\query?query=${q('secret')}`,
   ])('passthrough prefix cannot be used to reach an enforced route unenforced: %s', async (path) => {
-    const before = upstream.seen.length;
-    await rawRequest(base, { path });
-    for (const s of upstream.seen.slice(before)) {
+    const before = env.upstream.seen.length;
+    await rawRequest(env.base, { path });
+    for (const s of env.upstream.seen.slice(before)) {
       if (s.path === '/api/v1/status' || s.path.startsWith('/api/v1/status/')) {
         // Passed through untouched: must be a status page, not a dot-segment route to another API.
         expect(s.path).not.toMatch(/\.\.|%2e|%2f/i);
@@ -485,29 +441,17 @@ describe('proxy with a fixed tenant (--label-value) and a passthrough path', () 
 });
 
 describe('proxy with --regex-match (the header value is a regex)', () => {
-  let upstream: RecordingUpstream;
-  let proxy: Proxy;
-  let base: string;
-
-  beforeAll(async () => {
-    upstream = await startRecordingUpstream();
-    proxy = createProxy(options(upstream.url, { regexMatch: true }), { logger: () => undefined });
-    base = (await proxy.listen()).url;
-  });
-  afterAll(async () => {
-    await proxy?.close();
-    await upstream?.stop();
-  });
+  const env = proxyOverRecordingUpstream({ regexMatch: true });
 
   test.each(['a"} or secret{x="', 'a`} or secret{x=`', 'a\\"} or secret', 'a|b'])(
     'a hostile regex header %j stays inside the matcher value',
     async (value) => {
-      const before = upstream.seen.length;
-      const res = await rawRequest(base, {
+      const before = env.upstream.seen.length;
+      const res = await rawRequest(env.base, {
         path: `/api/v1/query?query=${q('secret')}`,
         headers: { 'X-Tenant': value },
       });
-      const seen = upstream.seen.slice(before);
+      const seen = env.upstream.seen.slice(before);
       if (res.status !== 200) {
         expect(seen).toHaveLength(0);
         return;
@@ -520,33 +464,19 @@ describe('proxy with --regex-match (the header value is a regex)', () => {
   test.each(['.*', 'a|', '(', 'x{2,1}'])(
     'regex %j that matches empty or is invalid: 400, nothing upstream',
     async (value) => {
-      const before = upstream.seen.length;
-      const res = await rawRequest(base, {
+      const before = env.upstream.seen.length;
+      const res = await rawRequest(env.base, {
         path: `/api/v1/query?query=${q('secret')}`,
         headers: { 'X-Tenant': value },
       });
       expect(res.status).toBe(400);
-      expect(upstream.seen.length).toBe(before);
+      expect(env.upstream.seen.length).toBe(before);
     }
   );
 });
 
 describe('proxy with --header-uses-list-syntax', () => {
-  let upstream: RecordingUpstream;
-  let proxy: Proxy;
-  let base: string;
-
-  beforeAll(async () => {
-    upstream = await startRecordingUpstream();
-    proxy = createProxy(options(upstream.url, { tenant: { kind: 'header', name: 'X-Tenant', listSyntax: true } }), {
-      logger: () => undefined,
-    });
-    base = (await proxy.listen()).url;
-  });
-  afterAll(async () => {
-    await proxy?.close();
-    await upstream?.stop();
-  });
+  const env = proxyOverRecordingUpstream({ tenant: { kind: 'header', name: 'X-Tenant', listSyntax: true } });
 
   test.each([
     ['a, b', ['a', 'b']],
@@ -557,38 +487,24 @@ describe('proxy with --header-uses-list-syntax', () => {
     ],
     ['a|b', ['a|b']],
   ])('header %j → tenants %j', async (header, values) => {
-    const before = upstream.seen.length;
-    const res = await rawRequest(base, { path: `/api/v1/query?query=${q('secret')}`, headers: { 'X-Tenant': header } });
+    const before = env.upstream.seen.length;
+    const res = await rawRequest(env.base, {
+      path: `/api/v1/query?query=${q('secret')}`,
+      headers: { 'X-Tenant': header },
+    });
     expect(res.status).toBe(200);
-    const seen = upstream.seen.slice(before);
+    const seen = env.upstream.seen.slice(before);
     expect(seen).toHaveLength(1);
     expect(forwardedProblems(seen[0], expectedTenantMatcher('tenant', values))).toEqual([]);
   });
 
   test.each([',', ' , ', ''])('header %j: 400, nothing upstream', async (header) => {
-    const before = upstream.seen.length;
-    const res = await rawRequest(base, { path: `/api/v1/query?query=${q('secret')}`, headers: { 'X-Tenant': header } });
+    const before = env.upstream.seen.length;
+    const res = await rawRequest(env.base, {
+      path: `/api/v1/query?query=${q('secret')}`,
+      headers: { 'X-Tenant': header },
+    });
     expect(res.status).toBe(400);
-    expect(upstream.seen.length).toBe(before);
+    expect(env.upstream.seen.length).toBe(before);
   });
 });
-
-function options(upstream: string, overrides: Partial<ProxyOptions> = {}): ProxyOptions {
-  return {
-    upstream,
-    listenAddress: '127.0.0.1:0',
-    internalListenAddress: null,
-    label: 'tenant',
-    tenant: { kind: 'header', name: 'X-Tenant', listSyntax: false },
-    errorOnReplace: false,
-    enableLabelApis: true,
-    regexMatch: false,
-    rulesWithActiveAlerts: false,
-    labelMatchersForRulesApi: false,
-    passthroughPaths: [],
-    upstreamTimeoutMs: 5000,
-    maxBodyBytes: 1024 * 1024,
-    shutdownGraceMs: 1000,
-    ...overrides,
-  };
-}

@@ -5,7 +5,8 @@
  * got past the unit-level checks; the answers must never contain a series of another tenant, and
  * the aggregation-parameter oracle must not depend on tenant b's values.
  */
-import { createProxy, type Proxy, type ProxyOptions } from '../../proxy';
+import { type Proxy } from '../../proxy';
+import { startTestProxy, testProxyOptions } from '../../proxy/testing/proxyHarness';
 import { startTenantFixture, type TenantFixture } from '../support/tenantFixture';
 
 interface Sample {
@@ -19,24 +20,9 @@ let base: string;
 
 beforeAll(async () => {
   fixture = await startTenantFixture();
-  const options: ProxyOptions = {
-    upstream: fixture.url,
-    listenAddress: '127.0.0.1:0',
-    internalListenAddress: null,
-    label: 'tenant',
-    tenant: { kind: 'header', name: 'X-Tenant', listSyntax: false },
-    errorOnReplace: false,
-    enableLabelApis: true,
-    regexMatch: false,
-    rulesWithActiveAlerts: false,
-    labelMatchersForRulesApi: false,
-    passthroughPaths: [],
-    upstreamTimeoutMs: 10_000,
-    maxBodyBytes: 1024 * 1024,
-    shutdownGraceMs: 1000,
-  };
-  proxy = createProxy(options, { logger: () => undefined });
-  base = (await proxy.listen()).url;
+  ({ proxy, url: base } = await startTestProxy(
+    testProxyOptions(fixture.url, { upstreamTimeoutMs: 10_000, shutdownGraceMs: 1000 })
+  ));
 }, 120_000);
 
 afterAll(async () => {

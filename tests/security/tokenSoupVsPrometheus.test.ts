@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { createEnforcer, enforceQuery } from '../../src/promql';
-import { startPrometheus, type RunningPrometheus } from '../support/prometheus';
+import { formatQuery, prometheusForSuite } from './support/suitePrometheus';
 import { auditEnforced, expectedTenantMatcher } from './support/selectorAudit';
 
 const TOKENS = [
@@ -108,13 +108,7 @@ function acceptedOutputs(tokens: string[], runs: number, seed: number): Set<stri
   return out;
 }
 
-let prom: RunningPrometheus;
-beforeAll(async () => {
-  prom = await startPrometheus();
-}, 60_000);
-afterAll(async () => {
-  await prom?.stop();
-});
+const prom = prometheusForSuite();
 
 test('token soup without \\r: lezer and Prometheus both see the tenant everywhere', async () => {
   const accepted = acceptedOutputs(TOKENS, 60_000, 1);
@@ -122,12 +116,7 @@ test('token soup without \\r: lezer and Prometheus both see the tenant everywher
   const failures: unknown[] = [];
   for (const out of accepted) {
     const own = auditEnforced(out, EXPECTED);
-    const res = await fetch(`${prom.url}/api/v1/format_query`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ query: out }).toString(),
-    });
-    const body = (await res.json()) as { status: string; data?: string };
+    const body = await formatQuery(prom.url, out);
     const read = body.status === 'success' ? auditEnforced(String(body.data), EXPECTED) : [];
     if (own.length > 0 || read.length > 0) {
       failures.push({ out, prometheus: body.data, own, read });

@@ -29,7 +29,13 @@ function expected(tenants: string[], name: string, label: string): string[] {
 }
 
 function metricNamesOf(tenants: string[]): string[] {
-  return [...new Set(fixtureSeries().filter((s) => tenants.includes(s.labels.tenant ?? '')).map((s) => s.name))].sort();
+  return [
+    ...new Set(
+      fixtureSeries()
+        .filter((s) => tenants.includes(s.labels.tenant ?? ''))
+        .map((s) => s.name)
+    ),
+  ].sort();
 }
 
 /** A wrapper for a user in `teams`, driving a target that forwards to the real Prometheus. */
@@ -51,7 +57,8 @@ function wrapperFor(teams: string[]) {
   return { ...h, prom, target, range, request };
 }
 
-const tenantsOf = (frames: DataFrame[]) => [...new Set(frames.map((f) => f.fields[1].labels?.tenant ?? '<none>'))].sort();
+const tenantsOf = (frames: DataFrame[]) =>
+  [...new Set(frames.map((f) => f.fields[1].labels?.tenant ?? '<none>'))].sort();
 const texts = (xs: Array<{ text: string }>) => xs.map((x) => x.text).sort();
 
 describe.each([
@@ -61,13 +68,20 @@ describe.each([
   it('panels (range + instant, macros expanded by the target)', async () => {
     const { wrapper, request } = wrapperFor(teams);
     const res = await lastValueFrom(
-      wrapper.query(request(['up', 'sum by (tenant, cluster) (rate(node_cpu_seconds_total{mode="idle"}[$__rate_interval]))']))
+      wrapper.query(
+        request(['up', 'sum by (tenant, cluster) (rate(node_cpu_seconds_total{mode="idle"}[$__rate_interval]))'])
+      )
     );
     expect(res.errors ?? []).toEqual([]);
     const up = res.data.filter((f: DataFrame) => f.refId === 'A');
     expect(tenantsOf(res.data)).toEqual(tenants);
-    expect(up).toHaveLength(fixtureSeries().filter((s) => s.name === 'up' && tenants.includes(s.labels.tenant ?? '')).length);
-    const clusters = res.data.filter((f: DataFrame) => f.refId === 'B').map((f: DataFrame) => f.fields[1].labels?.cluster).sort();
+    expect(up).toHaveLength(
+      fixtureSeries().filter((s) => s.name === 'up' && tenants.includes(s.labels.tenant ?? '')).length
+    );
+    const clusters = res.data
+      .filter((f: DataFrame) => f.refId === 'B')
+      .map((f: DataFrame) => f.fields[1].labels?.cluster)
+      .sort();
     expect(clusters).toEqual(expected(tenants, 'node_cpu_seconds_total', 'cluster'));
 
     // count(up) would count every tenant's targets without enforcement.
@@ -81,7 +95,9 @@ describe.each([
     expect(texts(await find('label_values(tenant)'))).toEqual(tenants);
     expect(texts(await find('label_values(up, instance)'))).toEqual(expected(tenants, 'up', 'instance'));
     expect(texts(await find('label_values(up{job="node"}, cluster)'))).toEqual(expected(tenants, 'up', 'cluster'));
-    expect(texts(await find('metrics(prometheus_.*)'))).toEqual(metricNamesOf(tenants).filter((n) => n.startsWith('prometheus_')));
+    expect(texts(await find('metrics(prometheus_.*)'))).toEqual(
+      metricNamesOf(tenants).filter((n) => n.startsWith('prometheus_'))
+    );
     const names = texts(await find('label_names()'));
     expect(names).toContain('tenant');
     const counted = await find('query_result(count by (tenant) (up))');
@@ -91,15 +107,33 @@ describe.each([
   it('ad-hoc filter keys and values', async () => {
     const { wrapper, range } = wrapperFor(teams);
     expect(texts(await wrapper.getTagValues({ key: 'tenant', filters: [], timeRange: range }))).toEqual(tenants);
-    expect(texts(await wrapper.getTagValues({ key: 'instance', filters: [{ key: 'job', operator: '=', value: 'node' }], timeRange: range }))).toEqual(
-      [...new Set(fixtureSeries().filter((s) => s.labels.job === 'node' && tenants.includes(s.labels.tenant ?? '')).map((s) => s.labels.instance))].sort()
+    expect(
+      texts(
+        await wrapper.getTagValues({
+          key: 'instance',
+          filters: [{ key: 'job', operator: '=', value: 'node' }],
+          timeRange: range,
+        })
+      )
+    ).toEqual(
+      [
+        ...new Set(
+          fixtureSeries()
+            .filter((s) => s.labels.job === 'node' && tenants.includes(s.labels.tenant ?? ''))
+            .map((s) => s.labels.instance)
+        ),
+      ].sort()
     );
     const keys = texts(await wrapper.getTagKeys({ filters: [], timeRange: range }));
     expect(keys).toContain('cluster');
     // An ad-hoc filter applied to a panel narrows within the tenant.
     const { request } = wrapperFor(teams);
-    const res = await lastValueFrom(wrapper.query(request(['up'], { filters: [{ key: 'job', operator: '=', value: 'api' }] })));
-    expect(res.data.map((f: DataFrame) => f.fields[1].labels?.job)).toEqual(Array(expected(tenants, 'up', 'cluster').length).fill('api'));
+    const res = await lastValueFrom(
+      wrapper.query(request(['up'], { filters: [{ key: 'job', operator: '=', value: 'api' }] }))
+    );
+    expect(res.data.map((f: DataFrame) => f.fields[1].labels?.job)).toEqual(
+      Array(expected(tenants, 'up', 'cluster').length).fill('api')
+    );
     expect(tenantsOf(res.data)).toEqual(tenants);
   });
 
@@ -121,11 +155,15 @@ describe('a user in no mapped team', () => {
     const res = await lastValueFrom(wrapper.query(request(['up'])));
     expect(res.data).toEqual([]);
     expect(res.errors?.[0].message).toContain('not in any team mapped');
-    await expect(wrapper.metricFindQuery('label_values(tenant)', { range })).rejects.toMatchObject({ kind: 'no-tenant' });
+    await expect(wrapper.metricFindQuery('label_values(tenant)', { range })).rejects.toMatchObject({
+      kind: 'no-tenant',
+    });
     await expect(wrapper.getTagKeys({ filters: [] })).rejects.toMatchObject({ kind: 'no-tenant' });
     await expect(wrapper.getTagValues({ key: 'tenant', filters: [] })).rejects.toMatchObject({ kind: 'no-tenant' });
     expect(await new TenantPrometheusClient(wrapper.metadata).metricNames()).toEqual([]);
     expect(prom.calls).toEqual([]);
-    expect(backend.requests.filter((r) => r.path !== USER_TEAMS_PATH && r.path.startsWith(PROXY_PREFIX('prom')))).toEqual([]);
+    expect(
+      backend.requests.filter((r) => r.path !== USER_TEAMS_PATH && r.path.startsWith(PROXY_PREFIX('prom')))
+    ).toEqual([]);
   });
 });

@@ -1,7 +1,5 @@
 import {
   DataSourceApi,
-  FieldType,
-  toDataFrame,
   type DataFrame,
   type DataQuery,
   type DataQueryRequest,
@@ -11,6 +9,8 @@ import {
   type MetricFindValue,
   type TestDataSourceResponse,
 } from '@grafana/data';
+
+import { promResultFrames, type PromResult } from '../../support/promResultFrames';
 
 import { interpolate } from './interpolate';
 import { parseVariableQuery } from './promqlTree';
@@ -26,8 +26,6 @@ interface Envelope<T> {
   data?: T;
   error?: string;
 }
-
-type Result = Array<{ metric: Record<string, string>; values?: Array<[number, string]>; value?: [number, string] }>;
 
 /** Scrape interval of the fixture data (tests/support/tenantFixtureData.ts FIXTURE_STEP). */
 const SCRAPE_INTERVAL_SECONDS = 15;
@@ -100,25 +98,14 @@ export class BrowserPrometheusTarget extends DataSourceApi<PromQuery> {
       const query = this.expand(t.expr, end - start, step);
       const instant = t.instant === true && t.range !== true;
       const { result } = instant
-        ? await this.get<{ result: Result }>('/api/v1/query', { query, time: String(end) })
-        : await this.get<{ result: Result }>('/api/v1/query_range', {
+        ? await this.get<{ result: PromResult }>('/api/v1/query', { query, time: String(end) })
+        : await this.get<{ result: PromResult }>('/api/v1/query_range', {
             query,
             start: String(start),
             end: String(end),
             step: String(step),
           });
-      for (const s of result) {
-        const points = s.values ?? (s.value ? [s.value] : []);
-        data.push(
-          toDataFrame({
-            refId: t.refId,
-            fields: [
-              { name: 'Time', type: FieldType.time, values: points.map((p) => p[0] * 1000) },
-              { name: 'Value', type: FieldType.number, values: points.map((p) => Number(p[1])), labels: s.metric },
-            ],
-          })
-        );
-      }
+      data.push(...promResultFrames(t.refId, result));
     }
     return { data };
   }

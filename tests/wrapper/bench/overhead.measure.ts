@@ -18,7 +18,12 @@ import { WRAPPER_PLUGIN_ID, type WrapperQuery } from '../../../src/datasource/ty
 import { sharedPath } from '../../support/shared';
 import { startTenantFixture } from '../../support/tenantFixture';
 import { FakeTemplateSrv } from '../support/fakeTemplateSrv';
-import { ForwardingPrometheusTarget, httpGetJson, PrometheusHttp, type PromLikeQueryAlias } from '../support/forwardingTarget';
+import {
+  ForwardingPrometheusTarget,
+  httpGetJson,
+  PrometheusHttp,
+  type PromLikeQueryAlias,
+} from '../support/forwardingTarget';
 import { ensureFetch } from '../support/nodeFetch';
 import { RecordingBackendSrv } from '../support/recordingBackendSrv';
 import { DEFAULT_JSON } from '../support/wrapperHarness';
@@ -62,7 +67,8 @@ function warmUpEngine(): void {
  * in either side.
  */
 function minRatio(s: Array<{ own: number[]; target: number[] }>, side: 'own'): number {
-  const sum = (pick: (x: { own: number[]; target: number[] }) => number[]) => s.reduce((acc, x) => acc + Math.min(...pick(x)), 0);
+  const sum = (pick: (x: { own: number[]; target: number[] }) => number[]) =>
+    s.reduce((acc, x) => acc + Math.min(...pick(x)), 0);
   return sum((x) => x[side]) / sum((x) => x.target);
 }
 
@@ -139,7 +145,10 @@ test('wrapper overhead on a 30-panel dashboard against the real Prometheus fixtu
       // The constructor's own work (it starts the team and target lookups) counts as the
       // wrapper's: a cold load constructs the instance right before its first query.
       const c0 = performance.now();
-      const w = new TenantWrapperDataSource(instanceSettings('wrapper', WRAPPER_PLUGIN_ID, 'Tenant data', DEFAULT_JSON) as never, new TeamDirectory({ sessionKey: () => 's' }));
+      const w = new TenantWrapperDataSource(
+        instanceSettings('wrapper', WRAPPER_PLUGIN_ID, 'Tenant data', DEFAULT_JSON) as never,
+        new TeamDirectory({ sessionKey: () => 's' })
+      );
       const inner = w as unknown as Record<'prepare' | 'prepareFromCache', (r: unknown) => unknown>;
       const sync = inner.prepareFromCache.bind(w);
       const async_ = inner.prepare.bind(w);

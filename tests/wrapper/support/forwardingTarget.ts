@@ -1,8 +1,6 @@
 import http from 'http';
 import {
   DataSourceApi,
-  FieldType,
-  toDataFrame,
   type DataFrame,
   type DataQueryRequest,
   type DataQueryResponse,
@@ -10,6 +8,8 @@ import {
   type MetricFindValue,
   type TestDataSourceResponse,
 } from '@grafana/data';
+
+import { promResultFrames, type PromResult } from '../../support/promResultFrames';
 
 import { instanceSettings, type PromLikeQuery } from './recordingTarget';
 
@@ -69,8 +69,6 @@ export class PrometheusHttp {
   }
 }
 
-type Matrix = Array<{ metric: Record<string, string>; values?: Array<[number, string]>; value?: [number, string] }>;
-
 /**
  * A target data source that does what Grafana's Prometheus data source does with the text it
  * receives, against a real Prometheus: expands `$__rate_interval`/`$__interval`/`$__range*`,
@@ -83,7 +81,10 @@ export type PromLikeQueryAlias = PromLikeQuery;
 export class ForwardingPrometheusTarget extends DataSourceApi<PromLikeQuery> {
   readonly requests: Array<DataQueryRequest<PromLikeQuery>> = [];
 
-  constructor(readonly prom: PrometheusHttp, uid = 'prom') {
+  constructor(
+    readonly prom: PrometheusHttp,
+    uid = 'prom'
+  ) {
     super(instanceSettings(uid, 'prometheus', 'Central Prometheus', {}));
   }
 
@@ -109,20 +110,14 @@ export class ForwardingPrometheusTarget extends DataSourceApi<PromLikeQuery> {
       const expr = this.expandMacros(t.expr, end - start, step);
       const instant = t.instant === true && t.range === false;
       const result = instant
-        ? await this.prom.data<{ result: Matrix }>('/api/v1/query', { query: expr, time: String(end) })
-        : await this.prom.data<{ result: Matrix }>('/api/v1/query_range', { query: expr, start: String(start), end: String(end), step: String(step) });
-      for (const s of result.result) {
-        const points = s.values ?? (s.value ? [s.value] : []);
-        data.push(
-          toDataFrame({
-            refId: t.refId,
-            fields: [
-              { name: 'Time', type: FieldType.time, values: points.map((p) => p[0] * 1000) },
-              { name: 'Value', type: FieldType.number, values: points.map((p) => Number(p[1])), labels: s.metric },
-            ],
-          })
-        );
-      }
+        ? await this.prom.data<{ result: PromResult }>('/api/v1/query', { query: expr, time: String(end) })
+        : await this.prom.data<{ result: PromResult }>('/api/v1/query_range', {
+            query: expr,
+            start: String(start),
+            end: String(end),
+            step: String(step),
+          });
+      data.push(...promResultFrames(t.refId, result.result));
     }
     return { data };
   }
@@ -130,7 +125,9 @@ export class ForwardingPrometheusTarget extends DataSourceApi<PromLikeQuery> {
   async metricFindQuery(query: unknown, options?: LegacyMetricFindQueryOptions): Promise<MetricFindValue[]> {
     const text = String(query).trim();
     const range = options?.range;
-    const time: Record<string, string> = range ? { start: String(Math.floor(range.from.valueOf() / 1000)), end: String(Math.floor(range.to.valueOf() / 1000)) } : {};
+    const time: Record<string, string> = range
+      ? { start: String(Math.floor(range.from.valueOf() / 1000)), end: String(Math.floor(range.to.valueOf() / 1000)) }
+      : {};
     const call = /^(\w+)\(([\s\S]*)\)$/.exec(text);
     const fn = call?.[1];
     const args = call?.[2].trim() ?? '';
@@ -138,7 +135,9 @@ export class ForwardingPrometheusTarget extends DataSourceApi<PromLikeQuery> {
     if (fn === 'label_values') {
       const comma = args.lastIndexOf(',');
       const [sel, label] = comma < 0 ? [undefined, args] : [args.slice(0, comma).trim(), args.slice(comma + 1).trim()];
-      return texts(await this.prom.data<string[]>(`/api/v1/label/${label}/values`, { ...time, ...(sel ? { 'match[]': sel } : {}) }));
+      return texts(
+        await this.prom.data<string[]>(`/api/v1/label/${label}/values`, { ...time, ...(sel ? { 'match[]': sel } : {}) })
+      );
     }
     if (fn === 'label_names') {
       return texts(await this.prom.data<string[]>('/api/v1/labels', { ...time, ...(args ? { 'match[]': args } : {}) }));
@@ -148,7 +147,10 @@ export class ForwardingPrometheusTarget extends DataSourceApi<PromLikeQuery> {
       return texts((await this.prom.data<string[]>('/api/v1/label/__name__/values', time)).filter((n) => re.test(n)));
     }
     const expr = fn === 'query_result' ? args : text;
-    const res = await this.prom.data<{ result: Matrix }>('/api/v1/query', { query: this.expandMacros(expr, 3600, 15), ...(range ? { time: time.end } : {}) });
+    const res = await this.prom.data<{ result: PromResult }>('/api/v1/query', {
+      query: this.expandMacros(expr, 3600, 15),
+      ...(range ? { time: time.end } : {}),
+    });
     return texts(res.result.map((s) => `${JSON.stringify(s.metric)} ${s.value?.[1]}`));
   }
 

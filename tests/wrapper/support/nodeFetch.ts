@@ -23,7 +23,12 @@ export function ensureFetch(): void {
           res.on('data', (c: string) => (body += c));
           res.on('end', () => {
             const status = res.statusCode ?? 0;
-            resolve({ status, ok: status >= 200 && status < 300, text: async () => body, json: async () => JSON.parse(body) });
+            resolve({
+              status,
+              ok: status >= 200 && status < 300,
+              text: async () => body,
+              json: async () => JSON.parse(body),
+            });
           });
         })
         .on('error', reject);

@@ -60,7 +60,17 @@ export class RecordingBackendSrv implements BackendSrv {
   }
   async datasourceRequest<T>(options: BackendSrvRequest): Promise<FetchResponse<T>> {
     const data = await this.request<T>(options);
-    return { data, status: 200, statusText: 'OK', ok: true, headers: new Headers(), redirected: false, type: 'basic', url: options.url, config: options };
+    return {
+      data,
+      status: 200,
+      statusText: 'OK',
+      ok: true,
+      headers: new Headers(),
+      redirected: false,
+      type: 'basic',
+      url: options.url,
+      config: options,
+    };
   }
   fetch<T>(options: BackendSrvRequest): Observable<FetchResponse<T>> {
     return from(this.datasourceRequest<T>(options));

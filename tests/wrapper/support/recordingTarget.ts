@@ -20,7 +20,12 @@ export interface PromLikeQuery extends DataQuery {
   legendFormat?: string;
 }
 
-export function instanceSettings<T extends object>(uid: string, type: string, name: string, jsonData: T): DataSourceInstanceSettings<any> {
+export function instanceSettings<T extends object>(
+  uid: string,
+  type: string,
+  name: string,
+  jsonData: T
+): DataSourceInstanceSettings<any> {
   return {
     uid,
     type,
@@ -54,7 +59,13 @@ export class RecordingTarget extends DataSourceApi<PromLikeQuery> {
     this.queries.push(request);
     return {
       data: request.targets.map((t) =>
-        toDataFrame({ refId: t.refId, fields: [{ name: 'Time', type: FieldType.time, values: [] }, { name: 'Value', type: FieldType.number, values: [] }] })
+        toDataFrame({
+          refId: t.refId,
+          fields: [
+            { name: 'Time', type: FieldType.time, values: [] },
+            { name: 'Value', type: FieldType.number, values: [] },
+          ],
+        })
       ),
     };
   }

@@ -3,7 +3,9 @@ import { parser } from '@prometheus-io/lezer-promql';
 import { findMacroRanges } from '../../../src/datasource/interpolation';
 
 function unquote(literal: string): string {
-  return literal.startsWith('`') ? literal.slice(1, -1) : (JSON.parse(literal.startsWith("'") ? `"${literal.slice(1, -1).replace(/"/g, '\\"')}"` : literal) as string);
+  return literal.startsWith('`')
+    ? literal.slice(1, -1)
+    : (JSON.parse(literal.startsWith("'") ? `"${literal.slice(1, -1).replace(/"/g, '\\"')}"` : literal) as string);
 }
 
 /**
@@ -33,7 +35,9 @@ export function tenantProblems(expr: string, label: string, values: readonly str
       selectors++;
       const text = expr.slice(node.from, node.to);
       const matchers = node.node.getChild('LabelMatchers')?.getChildren('UnquotedLabelMatcher') ?? [];
-      const tenant = matchers.filter((m) => expr.slice(m.getChild('LabelName')!.from, m.getChild('LabelName')!.to) === label);
+      const tenant = matchers.filter(
+        (m) => expr.slice(m.getChild('LabelName')!.from, m.getChild('LabelName')!.to) === label
+      );
       if (tenant.length !== 1) {
         problems.push(`${text}: ${tenant.length} "${label}" matchers`);
         return false;

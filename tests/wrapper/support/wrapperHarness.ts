@@ -71,7 +71,10 @@ const TO = dateTime(1_704_070_800_000);
 export const RANGE = { from: FROM, to: TO, raw: { from: FROM, to: TO } };
 
 let requestCounter = 0;
-export function panelRequest(targets: Array<Partial<WrapperQuery>>, extra: Partial<DataQueryRequest<WrapperQuery>> = {}): DataQueryRequest<WrapperQuery> {
+export function panelRequest(
+  targets: Array<Partial<WrapperQuery>>,
+  extra: Partial<DataQueryRequest<WrapperQuery>> = {}
+): DataQueryRequest<WrapperQuery> {
   return {
     requestId: `r${++requestCounter}`,
     interval: '15s',
