@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every check in order: typecheck, lint, build, unit + integration tests, browser tests.
+# Every check in order: typecheck, lint, format, build, unit + integration tests, browser tests.
 # Prints one closing line "N passed, N failed" (tests of all runners; a failed typecheck, lint or
 # build step counts as one failure) and exits non-zero when anything failed.
 set -uo pipefail
@@ -27,6 +27,7 @@ step() {
 workers=${JEST_WORKERS:-2}
 step typecheck npx tsc --noEmit
 step lint npx eslint --cache .
+step format npx prettier --check --log-level warn .
 step build npx webpack -c ./webpack.config.ts --env production --no-stats
 step unit+integration env REQUIRE_DIST=1 npx jest --ci --maxWorkers="$workers" --json --outputFile="$report_dir/jest.json"
 step browser npx jest -c jest.browser.config.js --ci --runInBand --json --outputFile="$report_dir/browser.json"
