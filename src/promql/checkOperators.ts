@@ -23,7 +23,8 @@ export function call(ctx: WalkContext, c: TreeCursor): ValueType {
     ctx.fail(c.from, c.to, `function ${JSON.stringify(name)} is experimental and not enabled`);
   }
   next(c); // FunctionCallBody
-  const bodyNode = c.node;
+  // c.node allocates a node object: only info() needs one (for its second argument).
+  const bodyNode = name === 'info' ? c.node : undefined;
   const args = ctx.args(c, name === 'info' ? 1 : -1);
   c.parent();
   const n = sig.argTypes.length;
@@ -55,7 +56,7 @@ export function call(ctx: WalkContext, c: TreeCursor): ValueType {
     }
   });
   if (name === 'info' && args.length === 2) {
-    const second = bodyNode.getChildren(args[1].id).find((k) => k.from === args[1].from);
+    const second = bodyNode?.getChildren(args[1].id).find((k) => k.from === args[1].from);
     const sel =
       second && second.type.id === T.VectorSelector ? ctx.selectors.find((s) => s.from === second.from) : undefined;
     if (!sel) {

@@ -156,6 +156,14 @@ describe('enforceGrafanaQuery', () => {
   ])('%s', (input, want) => {
     expect(enforceGrafanaQuery(input, one)).toBe(want);
   });
+
+  // A tenant value that looks like a number/duration placeholder must survive the restore step.
+  it.each([
+    ['up > $t', '7900000000', 'up{tenant="7900000000"} > $t'],
+    ['rate(up[$__interval])', '7900000000s', 'rate(up{tenant="7900000000s"}[$__interval])'],
+  ])('%s for tenant %s', (input, tenant, want) => {
+    expect(enforceGrafanaQuery(input, createEnforcer({ label: 'tenant', values: [tenant] }))).toBe(want);
+  });
 });
 
 describe('cli/enforce.ts as a real process', () => {

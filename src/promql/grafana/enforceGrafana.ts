@@ -26,6 +26,10 @@ const MAX_REREADINGS = 24;
  */
 export function analyseGrafanaText(expr: string, me: MatcherEnforcer): ProtectedParse {
   const occurrences = findVariables(expr);
+  if (occurrences.length === 0) {
+    // Nothing to protect: the text is plain PromQL, and its errors are reported as they are.
+    return { parsed: analyseQuery(expr, me.features), protectedText: unprotected(expr) };
+  }
   const choice = occurrences.map(() => 0);
   const kindOf = (o: Occurrence, i: number): PlaceholderKind => (o.readings ? o.readings[choice[i]] : o.kind);
   let first: { error: EnforceError; protectedText: Protected } | undefined;
@@ -72,8 +76,16 @@ function nextReading(err: EnforceError, p: Protected, occurrences: Occurrence[],
   return pick.length > 0;
 }
 
+/** The Protected form of a text without variables: restoring it is the identity. */
+function unprotected(text: string): Protected {
+  return { text, restore: new Map(), count: 0, positional: [], placed: [] };
+}
+
 export function enforceGrafanaText(expr: string, me: MatcherEnforcer): string {
   const { parsed, protectedText } = analyseGrafanaText(expr, me);
+  if (protectedText.count === 0) {
+    return enforceParsed(parsed, me);
+  }
   const back = protectedText.positional.map((p) => ({ from: p.from, to: p.to, insert: p.original }));
   return restoreVariables(enforceParsed(parsed, me, back), protectedText);
 }
