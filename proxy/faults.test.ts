@@ -295,6 +295,29 @@ describe('upstream faults', () => {
     expect(outcome).toMatch(/aborted|socket hang up|ECONNRESET/);
   });
 
+  it('a client that leaves before the upstream answered cancels the upstream request', async () => {
+    // A long --upstream-timeout, so only the cancellation can close the upstream connection in time.
+    const patient = await startTestProxy(testProxyOptions(p.upstream.url, { upstreamTimeoutMs: 60_000 }));
+    try {
+      let arrived: () => void = () => {};
+      const requestArrived = new Promise<void>((resolve) => (arrived = resolve));
+      const upstreamClosed = new Promise<void>((resolve) => {
+        p.upstream.respond((_req, res) => {
+          res.socket!.once('close', () => resolve());
+          arrived(); // and never answer
+        });
+      });
+      const req = http.get(`${patient.url}/api/v1/query?query=up`, { headers: { 'x-tenant': 'a' } });
+      req.on('error', () => {});
+      await requestArrived;
+      req.destroy();
+      await upstreamClosed;
+      expect((await request(`${patient.url}/healthz`)).status).toBe(200);
+    } finally {
+      await patient.proxy.close();
+    }
+  });
+
   it('a client that disconnects mid-answer does not break the proxy', async () => {
     p.upstream.respond((_req, res) => {
       res.writeHead(200);
@@ -379,6 +402,28 @@ describe('operations', () => {
       const answer = await request(`${pass.url}/api/v1/status/buildinfo?x=1`);
       expect(answer).toMatchObject({ status: 200, body: 'ok' });
       expect(p.upstream.requests[0].path).toBe('/api/v1/status/buildinfo');
+    } finally {
+      await pass.proxy.close();
+    }
+  });
+
+  it('drops proxy credentials on passthrough paths, as on enforced routes', async () => {
+    const pass = await startTestProxy(
+      testProxyOptions(p.upstream.url, { passthroughPaths: ['/api/v1/status/buildinfo'] })
+    );
+    try {
+      const answer = await request(`${pass.url}/api/v1/status/buildinfo`, {
+        headers: {
+          'proxy-authorization': 'Basic c2VjcmV0OnNlY3JldA==',
+          'proxy-authenticate': 'Basic realm="proxy"',
+          'x-kept': 'yes',
+        },
+      });
+      expect(answer.status).toBe(200);
+      const sent = p.upstream.requests[0].headers;
+      expect(sent['x-kept']).toBe('yes');
+      expect(sent).not.toHaveProperty('proxy-authorization');
+      expect(sent).not.toHaveProperty('proxy-authenticate');
     } finally {
       await pass.proxy.close();
     }

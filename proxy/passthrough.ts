@@ -2,9 +2,10 @@ import http, { type IncomingMessage, type ServerResponse } from 'http';
 import https from 'https';
 import { pipeline } from 'stream/promises';
 import { ProxyRejection } from './rejection';
-import { HOP_BY_HOP_HEADERS, streamResponse, type Upstream } from './upstream';
+import { HOP_BY_HOP_HEADERS, PROXY_AUTH_HEADERS, streamResponse, type Upstream } from './upstream';
 
-const NOT_PASSED_THROUGH = new Set<string>([...HOP_BY_HOP_HEADERS, 'host']);
+// Proxy credentials are meant for this hop only (RFC 9110 section 11.7); dropped as on enforced routes.
+const NOT_PASSED_THROUGH = new Set<string>([...HOP_BY_HOP_HEADERS, ...PROXY_AUTH_HEADERS, 'host']);
 
 /**
  * --unsafe-passthrough-paths: the request goes upstream as sent (method, path, query, body),
@@ -58,5 +59,8 @@ export async function forwardPassthrough(
     );
     pipeline(req, upstreamReq).catch(() => upstreamReq.destroy());
   });
-  await streamResponse(upstreamRes, res);
+  await streamResponse(
+    { statusCode: upstreamRes.statusCode ?? 502, headers: upstreamRes.headers, body: upstreamRes },
+    res
+  );
 }

@@ -1,5 +1,6 @@
-import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'http';
-import https from 'https';
+import type { IncomingHttpHeaders, ServerResponse } from 'http';
+import { Readable } from 'stream';
+import { Pool, util, type Dispatcher } from 'undici';
 import { gunzipSync, inflateSync } from 'zlib';
 import { encodeParams, type Params } from './params';
 import { ProxyRejection } from './rejection';
@@ -24,11 +25,12 @@ export const HOP_BY_HOP_HEADERS = [
   'transfer-encoding',
   'upgrade',
 ] as const;
+/** Credentials between the client and this proxy (RFC 9110 section 11.7): never sent upstream. */
+export const PROXY_AUTH_HEADERS = ['proxy-authenticate', 'proxy-authorization'] as const;
 // Hop-by-hop headers, proxy credentials and headers the proxy sets itself.
 const NOT_FORWARDED_REQUEST = new Set<string>([
   ...HOP_BY_HOP_HEADERS,
-  'proxy-authenticate',
-  'proxy-authorization',
+  ...PROXY_AUTH_HEADERS,
   'host',
   'content-length',
   'content-type',
@@ -56,9 +58,22 @@ export function forwardableHeaders(
   return out;
 }
 
+/** An upstream answer whose status and headers arrived; the body streams. */
+export interface UpstreamResponse {
+  statusCode: number;
+  headers: IncomingHttpHeaders;
+  body: Readable;
+}
+
+// Errors of a pooled keep-alive connection the upstream closed meanwhile (undici's SocketError is
+// "other side closed").
+const DROPPED_CONNECTION = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
+
+const CLIENT_CLOSED = () =>
+  new ProxyRejection(499, 'client-closed', 'the client closed the connection before the upstream answered');
+
 export class Upstream {
-  private readonly agent: http.Agent;
-  private readonly client: typeof http | typeof https;
+  private readonly pool: Pool;
   /** The upstream URL's path prefix without a trailing slash, e.g. `/prometheus` or ''. */
   private readonly basePath: string;
 
@@ -67,11 +82,19 @@ export class Upstream {
     readonly timeoutMs: number,
     private readonly observeLatency: (route: string, seconds: number) => void
   ) {
-    this.client = base.protocol === 'https:' ? https : http;
     this.basePath = base.pathname.replace(/\/+$/, '');
-    // Idle pooled sockets are closed after 30 s, well before Prometheus drops idle connections
-    // (--web.read-timeout, 5m by default), which keeps the reused-socket race rare.
-    this.agent = new this.client.Agent({ keepAlive: true, maxSockets: 256, scheduling: 'lifo', timeout: 30_000 });
+    // undici rather than node:http's Agent: its client costs markedly less CPU per request, which
+    // is most of the proxy's own cost (benchmarks/proxy.bench.ts). Idle pooled connections are
+    // closed after 30 s, well before Prometheus drops idle connections (--web.read-timeout, 5m by
+    // default), which keeps the reused-connection race rare. bodyTimeout cuts a body that stalls
+    // after the headers; the wait for the headers is timed below, connecting included.
+    this.pool = new Pool(base.origin, {
+      connections: 256,
+      keepAliveTimeout: 30_000,
+      keepAliveMaxTimeout: 30_000,
+      headersTimeout: 0,
+      bodyTimeout: timeoutMs,
+    });
   }
 
   /**
@@ -80,98 +103,85 @@ export class Upstream {
    * @param client the response to the client: when the client leaves before the upstream has
    *   answered, the upstream request is cancelled.
    */
-  send(req: UpstreamRequest, route: string, client?: ServerResponse): Promise<IncomingMessage> {
+  send(req: UpstreamRequest, route: string, client?: ServerResponse): Promise<UpstreamResponse> {
     const body = req.form ? encodeParams(req.form) : null;
     const search = encodeParams(req.query);
-    const headers: Record<string, string | string[] | number> = { ...req.headers };
+    const headers: Record<string, string | string[]> = { ...req.headers };
     if (body !== null) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
-      headers['content-length'] = Buffer.byteLength(body);
     }
+    const path = `${this.basePath}${req.path}${search ? `?${search}` : ''}`;
     const started = performance.now();
     return new Promise((resolve, reject) => {
       let timedOut = false;
       let clientGone = false;
-      let current: http.ClientRequest | null = null;
+      let current: UpstreamExchange | null = null;
+      // Both answer at once: a request still queued for a connection (or connecting) has no socket
+      // to abort yet, and is only dropped once it gets one.
       const timer = setTimeout(() => {
         timedOut = true;
-        current?.destroy();
+        current?.cancel();
+        reject(this.timeoutRejection());
       }, this.timeoutMs);
       client?.once('close', () => {
         if (!client.writableFinished) {
           clientGone = true;
-          current?.destroy();
+          current?.cancel();
+          clearTimeout(timer);
+          reject(CLIENT_CLOSED());
         }
       });
 
       const attempt = (mayRetry: boolean) => {
-        const upstreamReq = this.client.request(
-          {
-            protocol: this.base.protocol,
-            hostname: this.base.hostname,
-            port: this.base.port,
-            method: req.method,
-            path: `${this.basePath}${req.path}${search ? `?${search}` : ''}`,
-            headers,
-            agent: this.agent,
-            // Idle limit on the socket while this request owns it: cuts a body that stalls after
-            // the headers (node resets it when the socket returns to the pool).
-            timeout: this.timeoutMs,
-          },
+        current = new UpstreamExchange(
           (res) => {
             clearTimeout(timer);
             this.observeLatency(route, (performance.now() - started) / 1000);
             resolve(res);
+          },
+          (err: NodeJS.ErrnoException) => {
+            // A pooled keep-alive connection the upstream closed meanwhile: the request never got
+            // there, and every request the proxy sends is a read, so one retry is safe.
+            if (mayRetry && !timedOut && !clientGone && DROPPED_CONNECTION.has(err.code ?? '')) {
+              attempt(false);
+              return;
+            }
+            clearTimeout(timer);
+            reject(
+              clientGone
+                ? CLIENT_CLOSED()
+                : timedOut
+                  ? this.timeoutRejection()
+                  : new ProxyRejection(
+                      502,
+                      'upstream-unreachable',
+                      `the upstream ${this.base.origin} is unreachable (${err.code ?? err.message}); check that Prometheus is running and --upstream is right`
+                    )
+            );
           }
         );
-        current = upstreamReq;
-        upstreamReq.on('timeout', () => {
-          timedOut = true;
-          upstreamReq.destroy();
-        });
-        upstreamReq.on('error', (err: NodeJS.ErrnoException) => {
-          // A pooled keep-alive connection the upstream closed meanwhile: the request never got
-          // there, and every request the proxy sends is a read, so one retry on a fresh socket is safe
-          // (https://nodejs.org/api/http.html#requestreusedsocket).
-          if (mayRetry && upstreamReq.reusedSocket && err.code === 'ECONNRESET' && !timedOut && !clientGone) {
-            attempt(false);
-            return;
-          }
-          clearTimeout(timer);
-          reject(
-            clientGone
-              ? new ProxyRejection(
-                  499,
-                  'client-closed',
-                  'the client closed the connection before the upstream answered'
-                )
-              : timedOut
-                ? new ProxyRejection(
-                    504,
-                    'upstream-timeout',
-                    `the upstream ${this.base.origin} did not answer within ${this.timeoutMs} ms (--upstream-timeout); try a cheaper query or a shorter range`
-                  )
-                : new ProxyRejection(
-                    502,
-                    'upstream-unreachable',
-                    `the upstream ${this.base.origin} is unreachable (${err.code ?? err.message}); check that Prometheus is running and --upstream is right`
-                  )
-          );
-        });
-        upstreamReq.end(body ?? undefined);
+        this.pool.dispatch({ origin: this.base.origin, method: req.method, path, headers, body }, current);
       };
       attempt(true);
     });
   }
 
+  private timeoutRejection(): ProxyRejection {
+    return new ProxyRejection(
+      504,
+      'upstream-timeout',
+      `the upstream ${this.base.origin} did not answer within ${this.timeoutMs} ms (--upstream-timeout); try a cheaper query or a shorter range`
+    );
+  }
+
   /** Reads a whole upstream answer (decompressed) for the routes that filter responses. */
-  async readBody(res: IncomingMessage, limitBytes: number): Promise<Buffer> {
+  async readBody(res: UpstreamResponse, limitBytes: number): Promise<Buffer> {
     const chunks: Buffer[] = [];
     let size = 0;
-    for await (const chunk of res as AsyncIterable<Buffer>) {
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
       size += chunk.length;
       if (size > limitBytes) {
-        res.destroy();
+        res.body.destroy();
         throw new ProxyRejection(
           502,
           'upstream-invalid-response',
@@ -196,39 +206,126 @@ export class Upstream {
   }
 
   close(): void {
-    this.agent.destroy();
+    this.pool.destroy().catch(() => {});
   }
 }
 
 /** Streams an upstream answer to the client unchanged (status, headers, body). */
-export async function streamResponse(upstreamRes: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function streamResponse(upstreamRes: UpstreamResponse, res: ServerResponse): Promise<void> {
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(upstreamRes.headers)) {
     if (value !== undefined && !NOT_FORWARDED_RESPONSE.has(name)) {
       headers[name] = value;
     }
   }
-  res.writeHead(upstreamRes.statusCode ?? 502, headers);
+  res.writeHead(upstreamRes.statusCode, headers);
+  const body = upstreamRes.body;
   // pipe() rather than stream.pipeline(): pipeline allocates and aborts an AbortController (a
   // DOMException) per call, a measurable share of the proxy's CPU per request.
   await new Promise<void>((resolve) => {
-    upstreamRes.once('error', () => {
+    let complete = false;
+    body.once('end', () => (complete = true));
+    body.once('error', () => {
       // The upstream broke mid-body: the status line is sent, so cut the client connection.
       res.destroy();
       resolve();
     });
-    upstreamRes.once('close', () => {
-      if (!upstreamRes.complete) {
+    body.once('close', () => {
+      if (!complete) {
         res.destroy();
         resolve();
       }
     });
     res.once('close', () => {
-      if (!upstreamRes.complete) {
-        upstreamRes.destroy();
+      if (!complete) {
+        body.destroy();
       }
       resolve();
     });
-    upstreamRes.pipe(res);
+    body.pipe(res);
   });
+}
+
+const CANCELLED = () =>
+  new Error('the proxy cancelled the upstream request (the client left or --upstream-timeout passed)');
+
+/** An upstream body fed by undici's dispatch handler; reading resumes a paused upstream. */
+class UpstreamBody extends Readable {
+  resumeUpstream: (() => void) | null = null;
+  completed = false;
+
+  constructor(private readonly abortUpstream: (err: Error) => void) {
+    super();
+  }
+
+  override _read(): void {
+    const resume = this.resumeUpstream;
+    resume?.();
+  }
+
+  override _destroy(err: Error | null, callback: (err?: Error | null) => void): void {
+    if (!this.completed) {
+      this.abortUpstream(err ?? new Error('the upstream answer was abandoned'));
+    }
+    callback(err);
+  }
+}
+
+/**
+ * One attempt, as an undici dispatch handler: cheaper per request than undici's request() (no
+ * AbortController, no promise chain per body).
+ */
+class UpstreamExchange implements Dispatcher.DispatchHandlers {
+  private abort: ((err?: Error) => void) | null = null;
+  private cancelled = false;
+  private body: UpstreamBody | null = null;
+
+  constructor(
+    private readonly onAnswer: (res: UpstreamResponse) => void,
+    private readonly onFailure: (err: Error) => void
+  ) {}
+
+  /** The client left or --upstream-timeout passed: the caller has answered already. */
+  cancel(): void {
+    this.cancelled = true;
+    this.abort?.(CANCELLED());
+  }
+
+  onConnect(abort: (err?: Error) => void): void {
+    this.abort = abort;
+    if (this.cancelled) {
+      abort(CANCELLED());
+    }
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
+    if (statusCode < 200) {
+      return true; // 1xx informational: the real answer follows
+    }
+    const body = new UpstreamBody((err) => this.abort?.(err));
+    body.resumeUpstream = resume;
+    this.body = body;
+    this.onAnswer({ statusCode, headers: util.parseHeaders(rawHeaders) as IncomingHttpHeaders, body });
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    return this.body?.push(chunk) ?? true;
+  }
+
+  onComplete(): void {
+    if (this.body) {
+      this.body.completed = true;
+      this.body.push(null);
+    }
+  }
+
+  onError(err: Error): void {
+    if (this.body) {
+      // Without an 'error' listener (nobody reads the body any more) an error event would be thrown.
+      this.body.destroy(this.body.listenerCount('error') > 0 ? err : undefined);
+    } else {
+      this.onFailure(err);
+    }
+  }
 }
