@@ -17,10 +17,10 @@ import { FakeGrafana, startFakeGrafanaServer, type FakeGrafanaServer } from '../
 import { startHarness, type HarnessServer } from './harness';
 import { DEFAULT_PLUGIN_DIST_DIR, PLUGIN_PUBLIC_PATH } from './harness/server';
 import { launchBrowser, type BrowserSession } from './support/browser';
+import { ADMIN_AUTH, seedAsAdmin } from './support/seedGrafana';
 
 const APP_ID = 'mtlabs-tenancy-app';
 const WRAPPER_TYPE = 'mtlabs-tenantwrapper-datasource';
-const ADMIN = { authorization: `Basic ${Buffer.from('admin:admin').toString('base64')}` };
 const TIMEOUT = 60_000;
 const BUILT_FILES = ['plugin.json', 'module.js', 'datasource/plugin.json', 'datasource/module.js'];
 
@@ -47,13 +47,7 @@ let browser: BrowserSession | undefined;
 /** Every response for the built plugin's files, as `<status> <path>`. */
 const pluginResponses: string[] = [];
 
-async function asAdmin(method: string, url: string, body?: unknown): Promise<Record<string, unknown>> {
-  const res = await fake.handle({ method, url, headers: { ...ADMIN, 'content-type': 'application/json' }, body });
-  if (res.status >= 300) {
-    throw new Error(`seeding the fake Grafana: ${method} ${url} answered ${res.status} ${JSON.stringify(res.body)}`);
-  }
-  return res.body as Record<string, unknown>;
-}
+const asAdmin = (method: string, url: string, body?: unknown) => seedAsAdmin(fake)(method, url, body);
 
 beforeAll(async () => {
   const missing = BUILT_FILES.filter((f) => !existsSync(path.join(DEFAULT_PLUGIN_DIST_DIR, f)));
@@ -88,7 +82,7 @@ beforeAll(async () => {
     jsonData: { targetUid: 'prom', tenantLabel: 'tenant', teamMappings: [{ team: 'team-a', values: ['a'] }] },
   });
   grafana = await startFakeGrafanaServer(fake);
-  harness = await startHarness({ grafanaUrl: grafana.url, grafanaAuth: ADMIN });
+  harness = await startHarness({ grafanaUrl: grafana.url, grafanaAuth: ADMIN_AUTH });
   browser = await launchBrowser({ viewport: { width: 1400, height: 1000 } });
   browser.page.on('response', (res) => {
     const { pathname } = new URL(res.url());
@@ -186,7 +180,7 @@ describe('fails closed', () => {
 
   beforeAll(async () => {
     emptyDist = mkdtempSync(path.join(os.tmpdir(), 'tenancy-dist-'));
-    broken = await startHarness({ grafanaUrl: grafana!.url, grafanaAuth: ADMIN, pluginDistDir: emptyDist });
+    broken = await startHarness({ grafanaUrl: grafana!.url, grafanaAuth: ADMIN_AUTH, pluginDistDir: emptyDist });
   });
 
   afterAll(async () => {

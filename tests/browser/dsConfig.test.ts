@@ -7,8 +7,7 @@
 import { FakeGrafana, startFakeGrafanaServer, type FakeGrafanaServer } from '../fakes/grafana-api';
 import { startHarness, type HarnessServer } from './harness';
 import { launchBrowser, type BrowserSession } from './support/browser';
-
-const ADMIN = { authorization: `Basic ${Buffer.from('admin:admin').toString('base64')}` };
+import { ADMIN_AUTH } from './support/seedGrafana';
 
 let grafana: FakeGrafanaServer | undefined;
 let harness: HarnessServer | undefined;
@@ -24,7 +23,7 @@ beforeAll(async () => {
   const res = await fake.handle({
     method: 'POST',
     url: '/api/datasources',
-    headers: { ...ADMIN, 'content-type': 'application/json' },
+    headers: { ...ADMIN_AUTH, 'content-type': 'application/json' },
     body: {
       name: 'Central Prometheus',
       type: 'prometheus',
@@ -35,7 +34,7 @@ beforeAll(async () => {
   });
   expect(res.status).toBe(200);
   grafana = await startFakeGrafanaServer(fake);
-  harness = await startHarness({ grafanaUrl: grafana.url, grafanaAuth: ADMIN });
+  harness = await startHarness({ grafanaUrl: grafana.url, grafanaAuth: ADMIN_AUTH });
   browser = await launchBrowser();
 }, 120_000);
 

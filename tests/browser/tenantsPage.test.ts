@@ -8,8 +8,8 @@
 import { FakeGrafana, startFakeGrafanaServer, type FakeGrafanaServer } from '../fakes/grafana-api';
 import { startHarness, type HarnessServer } from './harness';
 import { launchBrowser, type BrowserSession } from './support/browser';
+import { ADMIN_AUTH } from './support/seedGrafana';
 
-const ADMIN = { authorization: `Basic ${Buffer.from('admin:admin').toString('base64')}` };
 const TIMEOUT = 60_000;
 
 const TWO_TENANTS = `version: 1
@@ -41,7 +41,7 @@ let harness: HarnessServer | undefined;
 let browser: BrowserSession | undefined;
 
 async function asAdmin<T>(url: string, orgId?: number): Promise<T> {
-  const headers: Record<string, string> = { ...ADMIN, ...(orgId ? { 'X-Grafana-Org-Id': String(orgId) } : {}) };
+  const headers: Record<string, string> = { ...ADMIN_AUTH, ...(orgId ? { 'X-Grafana-Org-Id': String(orgId) } : {}) };
   const res = await fake.handle({ method: 'GET', url, headers });
   if (res.status !== 200) {
     throw new Error(`GET ${url} answered ${res.status} ${JSON.stringify(res.body)}`);
@@ -55,7 +55,7 @@ beforeAll(async () => {
     fake.createUser({ login, email: `${login}@example.com`, password: 'pw-' + login });
   }
   grafana = await startFakeGrafanaServer(fake);
-  harness = await startHarness({ grafanaUrl: grafana.url, grafanaAuth: ADMIN });
+  harness = await startHarness({ grafanaUrl: grafana.url, grafanaAuth: ADMIN_AUTH });
   browser = await launchBrowser({ viewport: { width: 1400, height: 1000 } });
 }, 120_000);
 

@@ -10,9 +10,9 @@ import { FakeGrafana, startFakeGrafanaServer, type FakeGrafanaServer } from '../
 import { startTenantFixture, type TenantFixture } from '../support/tenantFixture';
 import { startHarness, type HarnessServer } from './harness';
 import { launchBrowser, type BrowserSession } from './support/browser';
+import { seedAsAdmin } from './support/seedGrafana';
 
 const WRAPPER_TYPE = 'mtlabs-tenantwrapper-datasource';
-const ADMIN = { authorization: `Basic ${Buffer.from('admin:admin').toString('base64')}` };
 
 let fixture: TenantFixture | undefined;
 let fake: FakeGrafana;
@@ -20,13 +20,7 @@ let grafana: FakeGrafanaServer | undefined;
 let harness: HarnessServer | undefined;
 let browser: BrowserSession | undefined;
 
-async function asAdmin(method: string, url: string, body?: unknown): Promise<Record<string, unknown>> {
-  const res = await fake.handle({ method, url, headers: { ...ADMIN, 'content-type': 'application/json' }, body });
-  if (res.status >= 300) {
-    throw new Error(`seeding the fake Grafana: ${method} ${url} answered ${res.status} ${JSON.stringify(res.body)}`);
-  }
-  return res.body as Record<string, unknown>;
-}
+const asAdmin = (method: string, url: string, body?: unknown) => seedAsAdmin(fake)(method, url, body);
 
 beforeAll(async () => {
   fixture = await startTenantFixture();

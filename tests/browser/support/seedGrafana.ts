@@ -1,0 +1,23 @@
+import type { FakeGrafana } from '../../fakes/grafana-api';
+
+/** Basic auth of the fake's built-in server admin (admin/admin, as a fresh Grafana). */
+export const ADMIN_AUTH = { authorization: `Basic ${Buffer.from('admin:admin').toString('base64')}` };
+
+/**
+ * A caller that seeds the fake as the server admin and fails the test setup loudly on any non-2xx,
+ * so a browser test never runs against half-seeded state.
+ */
+export function seedAsAdmin(fake: FakeGrafana) {
+  return async (method: string, url: string, body?: unknown): Promise<Record<string, unknown>> => {
+    const res = await fake.handle({
+      method,
+      url,
+      headers: { ...ADMIN_AUTH, 'content-type': 'application/json' },
+      body,
+    });
+    if (res.status >= 300) {
+      throw new Error(`seeding the fake Grafana: ${method} ${url} answered ${res.status} ${JSON.stringify(res.body)}`);
+    }
+    return res.body as Record<string, unknown>;
+  };
+}
