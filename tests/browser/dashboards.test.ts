@@ -12,7 +12,7 @@ import { FakeGrafana, startFakeGrafanaServer, type FakeGrafanaServer } from '../
 import { startTenantFixture, FIXTURE_CLUSTERS, type TenantFixture } from '../support/tenantFixture';
 import { startHarness, type HarnessServer } from './harness';
 import { launchBrowser, type BrowserSession } from './support/browser';
-import { seedAsAdmin } from './support/seedGrafana';
+import { seedAsAdmin, seedWrapperOverPrometheus } from './support/seedGrafana';
 
 interface QueryOutcome {
   where: string;
@@ -52,28 +52,10 @@ beforeAll(async () => {
       await asAdmin('POST', `/api/teams/${teamId}/members`, { userId: users[login] });
     }
   }
-  await asAdmin('POST', '/api/datasources', {
-    name: 'Central Prometheus',
-    type: 'prometheus',
-    uid: 'prom',
-    access: 'proxy',
-    url: fixture.url,
-  });
-  await asAdmin('POST', '/api/datasources', {
-    name: 'Tenant wrapper',
-    type: WRAPPER_TYPE,
-    uid: 'tenant-wrapper',
-    access: 'proxy',
-    jsonData: {
-      targetUid: 'prom',
-      tenantLabel: 'tenant',
-      teamMappings: [
-        { team: 'team-a', values: ['a'] },
-        { team: 'team-b', values: ['b'] },
-      ],
-      convention: 'none',
-    },
-  });
+  await seedWrapperOverPrometheus(asAdmin, fixture.url, [
+    { team: 'team-a', values: ['a'] },
+    { team: 'team-b', values: ['b'] },
+  ]);
   grafana = await startFakeGrafanaServer(fake);
   harness = await startHarness({ grafanaUrl: grafana.url, prometheusUrl: fixture.url });
   browser = await launchBrowser();

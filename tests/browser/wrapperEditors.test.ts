@@ -10,7 +10,7 @@ import { FakeGrafana, startFakeGrafanaServer, type FakeGrafanaServer } from '../
 import { startTenantFixture, type TenantFixture } from '../support/tenantFixture';
 import { startHarness, type HarnessServer } from './harness';
 import { launchBrowser, type BrowserSession } from './support/browser';
-import { seedAsAdmin } from './support/seedGrafana';
+import { seedAsAdmin, seedWrapperOverPrometheus } from './support/seedGrafana';
 
 const WRAPPER_TYPE = 'mtlabs-tenantwrapper-datasource';
 
@@ -31,25 +31,7 @@ beforeAll(async () => {
   );
   const { teamId } = await asAdmin('POST', '/api/teams', { name: 'team-a' });
   await asAdmin('POST', `/api/teams/${teamId}/members`, { userId: users.alice });
-  await asAdmin('POST', '/api/datasources', {
-    name: 'Central Prometheus',
-    type: 'prometheus',
-    uid: 'prom',
-    access: 'proxy',
-    url: fixture.url,
-  });
-  await asAdmin('POST', '/api/datasources', {
-    name: 'Tenant wrapper',
-    type: WRAPPER_TYPE,
-    uid: 'tenant-wrapper',
-    access: 'proxy',
-    jsonData: {
-      targetUid: 'prom',
-      tenantLabel: 'tenant',
-      teamMappings: [{ team: 'team-a', values: ['a'] }],
-      convention: 'none',
-    },
-  });
+  await seedWrapperOverPrometheus(asAdmin, fixture.url, [{ team: 'team-a', values: ['a'] }]);
   grafana = await startFakeGrafanaServer(fake);
   harness = await startHarness({ grafanaUrl: grafana.url, prometheusUrl: fixture.url });
   browser = await launchBrowser({ viewport: { width: 1280, height: 1400 } });

@@ -21,3 +21,30 @@ export function seedAsAdmin(fake: FakeGrafana) {
     return res.body as Record<string, unknown>;
   };
 }
+
+type AdminCaller = ReturnType<typeof seedAsAdmin>;
+
+/**
+ * The shared-org setup the wrapper tests run in: "Central Prometheus" (uid `prom`) pointing at a real
+ * Prometheus, and the tenant wrapper (uid `tenant-wrapper`) in front of it with the given team mapping.
+ */
+export async function seedWrapperOverPrometheus(
+  asAdmin: AdminCaller,
+  prometheusUrl: string,
+  teamMappings: Array<{ team: string; values: string[] }>
+): Promise<void> {
+  await asAdmin('POST', '/api/datasources', {
+    name: 'Central Prometheus',
+    type: 'prometheus',
+    uid: 'prom',
+    access: 'proxy',
+    url: prometheusUrl,
+  });
+  await asAdmin('POST', '/api/datasources', {
+    name: 'Tenant wrapper',
+    type: 'mtlabs-tenantwrapper-datasource',
+    uid: 'tenant-wrapper',
+    access: 'proxy',
+    jsonData: { targetUid: 'prom', tenantLabel: 'tenant', teamMappings, convention: 'none' },
+  });
+}
