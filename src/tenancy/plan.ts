@@ -13,17 +13,10 @@
 import { desiredTenant } from './desired';
 import { folderMarkerTenant, jsonDataMarkerTenant } from './naming';
 import type { LiveOrg, LiveState } from './observe';
-import {
-  makeStep,
-  planApp,
-  planDatasource,
-  planFolder,
-  planTeams,
-  planUsers,
-  resolveUser,
-  type StepContext,
-} from './planSteps';
-import { summarise, type Plan, type PlanStep, type TenantPlan } from './planTypes';
+import { planDatasource } from './planDatasource';
+import { planApp, planFolder } from './planFolderAndApp';
+import { makeStep, summarise, type Plan, type PlanStep, type StepContext, type TenantPlan } from './planTypes';
+import { planTeams, planUsers, resolveUser } from './planUsersAndTeams';
 import type { TenantSpec, TenantSpecEntry } from './spec';
 
 export interface PlanOptions {

@@ -2,8 +2,10 @@
  * The plan value: plain, serialisable data the admin page renders and `applyPlan` executes.
  * Ops may carry secrets (data source secureJsonData) because apply has to send them; use
  * `redactPlan` before storing or logging a plan. Diffs never contain secret values.
+ * Also the step constructor and the context the per-object planners share (plan.ts builds it).
  */
-import type { AppSettingsBody, DataSourceBody } from './ports';
+import type { LiveOrg } from './observe';
+import type { AppSettingsBody, DataSourceBody, UserRef } from './ports';
 import type { OrgRole } from './spec';
 
 export type StepAction = 'create' | 'update' | 'unchanged' | 'orphaned' | 'conflict';
@@ -126,4 +128,27 @@ export function summarise(tenants: TenantPlan[]): PlanSummary {
     }
   }
   return summary;
+}
+
+/** What every per-object planner (planUsersAndTeams, planDatasource, planFolderAndApp) reads. */
+export interface StepContext {
+  tenantId: string;
+  self: UserRef;
+  users: UserRef[];
+  /** Undefined when the org does not exist yet (everything is created). */
+  org?: LiveOrg;
+  rotateSecrets: boolean;
+  warnings: string[];
+}
+
+export function makeStep(
+  tenantId: string,
+  kind: StepKind,
+  action: StepAction,
+  target: string,
+  diff: FieldDiff[],
+  op: WriteOp | null,
+  extra: Partial<Pick<PlanStep, 'message' | 'fix' | 'requiresPrune'>> = {}
+): PlanStep {
+  return { id: `${tenantId}/${kind}/${target}`, tenantId, kind, action, target, diff, op, ...extra };
 }
