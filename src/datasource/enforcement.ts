@@ -20,23 +20,42 @@ export function describeTenant(t: Pick<ResolvedTenant, 'label' | 'values'>): str
 }
 
 /**
- * Enforced texts by (tenant settings, input). Dashboards re-run the same query text on every
- * refresh; the engine's output depends only on these inputs, so it is reused. Bounded (oldest
- * entry evicted first); errors are never cached.
+ * Enforced texts by tenant settings, then input. Dashboards re-run the same query text on every
+ * refresh; the engine's output depends only on these inputs, so it is reused. One table per
+ * settings, found through the enforcer (no key built per query). Bounded: at most
+ * SETTINGS_LIMIT tables of ENTRIES_LIMIT entries, oldest evicted first; errors are never cached.
  */
-const ENFORCED_CACHE_LIMIT = 2000;
-const enforcedCache = new Map<string, string>();
-const enforcerKeys = new WeakMap<Enforcer, string>();
+const SETTINGS_LIMIT = 16;
+const ENTRIES_LIMIT = 2000;
+const tablesBySettings = new Map<string, Map<string, string>>();
+const tableOf = new WeakMap<Enforcer, Map<string, string>>();
 
 export function clearEnforcementCache(): void {
-  enforcedCache.clear();
+  for (const table of tablesBySettings.values()) {
+    table.clear();
+  }
+}
+
+function tableFor(settingsKey: string): Map<string, string> {
+  let table = tablesBySettings.get(settingsKey);
+  if (!table) {
+    if (tablesBySettings.size >= SETTINGS_LIMIT) {
+      // The oldest settings' table may still be held by an enforcer: emptied, not just dropped.
+      const oldest = tablesBySettings.keys().next().value as string;
+      tablesBySettings.get(oldest)!.clear();
+      tablesBySettings.delete(oldest);
+    }
+    table = new Map();
+    tablesBySettings.set(settingsKey, table);
+  }
+  return table;
 }
 
 /** The engine's enforcer for a resolved tenant; an engine refusal is a configuration error. */
 export function enforcerFor(tenant: ResolvedTenant, errorOnReplace: boolean): Enforcer {
   try {
     const e = createEnforcer({ label: tenant.label, values: tenant.values, errorOnReplace });
-    enforcerKeys.set(e, JSON.stringify([tenant.label, tenant.values, errorOnReplace]));
+    tableOf.set(e, tableFor(JSON.stringify([tenant.label, tenant.values, errorOnReplace])));
     return e;
   } catch (e) {
     throw new WrapperError(
@@ -62,9 +81,8 @@ function rejected(e: unknown, what: string, input: string, tenantLabel: string):
 
 /** Raw Grafana query text (macros, label_values() etc. kept) limited to the tenant. */
 export function enforceText(input: string, e: Enforcer, what = 'Query'): string {
-  const settingsKey = enforcerKeys.get(e);
-  const key = settingsKey === undefined ? undefined : `${settingsKey}\u0000${input}`;
-  const hit = key === undefined ? undefined : enforcedCache.get(key);
+  const table = tableOf.get(e);
+  const hit = table?.get(input);
   if (hit !== undefined) {
     return hit;
   }
@@ -74,11 +92,11 @@ export function enforceText(input: string, e: Enforcer, what = 'Query'): string 
   } catch (err) {
     return rejected(err, what, input, e.label);
   }
-  if (key !== undefined) {
-    if (enforcedCache.size >= ENFORCED_CACHE_LIMIT) {
-      enforcedCache.delete(enforcedCache.keys().next().value as string);
+  if (table) {
+    if (table.size >= ENTRIES_LIMIT) {
+      table.delete(table.keys().next().value as string);
     }
-    enforcedCache.set(key, out);
+    table.set(input, out);
   }
   return out;
 }

@@ -41,6 +41,24 @@ describe('interpolateExpr', () => {
     expect(() => assertNoVariablesLeft(once, {}, 'up{job="$nested"}')).toThrow('still refers to a template variable');
     expect(() => assertNoVariablesLeft('up{job="node"}[$__rate_interval]', {}, 'x')).not.toThrow();
   });
+
+  it.each([
+    ['a dashboard variable beside a macro', 'up{job="$job"}[$__rate_interval]'],
+    ['the ${} form', 'up{job="${job}"}[${__interval}]'],
+    ['the [[ ]] form', 'up{job="[[job]]"}[[[__range]]]'],
+  ])('still compares when %s is left', (_n, text) => {
+    expect(() => assertNoVariablesLeft(text, {}, 'x')).toThrow('still refers to a template variable');
+  });
+
+  it('does not interpolate again when only target macros are left', () => {
+    const replace = jest.spyOn(templates, 'replace');
+    try {
+      assertNoVariablesLeft('rate(up[$__rate_interval]) * ${__range_s} + y[[[__interval]]]', {}, 'x');
+      expect(replace).not.toHaveBeenCalled();
+    } finally {
+      replace.mockRestore();
+    }
+  });
 });
 
 describe('findMacroRanges', () => {

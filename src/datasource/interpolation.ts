@@ -82,7 +82,9 @@ export function interpolateExpr(expr: string, scopedVars: ScopedVars | undefined
  * it would change the text AFTER enforcement — so such a query is refused.
  */
 export function assertNoVariablesLeft(enforced: string, scopedVars: ScopedVars | undefined, original: string): void {
-  if (hasNoVariableSyntax(enforced)) {
+  // Macro references survived the first pass with these same scopedVars (macros removed), so a
+  // second pass leaves them too: only other references need the (costlier) comparison.
+  if (hasNoVariableSyntax(enforced) || referencesOnlyTargetMacros(enforced)) {
     return;
   }
   const again = getTemplateSrv().replace(enforced, withoutTargetMacros(scopedVars), formatVariableValue);
@@ -93,6 +95,23 @@ export function assertNoVariablesLeft(enforced: string, scopedVars: ScopedVars |
         '(a variable whose value contains another $variable). Give the variable a plain value.'
     );
   }
+}
+
+/**
+ * TemplateSrv's reference syntaxes: `$name`, `[[name]]` / `[[name:fmt]]`, `${name}` /
+ * `${name.path}` / `${name:fmt}` (variableRegex, public/app/features/variables/utils.ts).
+ */
+const VARIABLE_REFERENCE = /\$(\w+)|\[\[(\w+?)(?::(\w+))?\]\]|\${(\w+)(?:\.([^:^}]+))?(?::([^}]+))?}/g;
+
+/** True when every variable reference in `text` names a target macro. */
+function referencesOnlyTargetMacros(text: string): boolean {
+  VARIABLE_REFERENCE.lastIndex = 0;
+  for (let m = VARIABLE_REFERENCE.exec(text); m !== null; m = VARIABLE_REFERENCE.exec(text)) {
+    if (!TARGET_MACROS.includes(m[1] ?? m[2] ?? m[4])) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /** Ranges of `$name`, `${name...}` and `[[name]]` references to the target macros in `text`. */
