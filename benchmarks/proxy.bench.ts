@@ -18,6 +18,8 @@
  *   THROUGHPUT_ROUNDS rounds. The shipped default (one proxy process) is measured.
  * - proxy.throughput_ratio_bare_forwarder: the same ratio for a no-op node:http forwarder (no
  *   enforcement, no metrics) run in the same rounds: the floor any node:http proxy has here.
+ * - proxy.throughput_ratio_nginx: the same ratio for nginx (one worker, keep-alive upstream, no
+ *   logic) in the same rounds, when /usr/sbin/nginx is installed: what a lean native proxy reaches.
  * - proxy.cpu_per_request_ms / proxy.prometheus_cpu_per_request_ms: CPU seconds the proxy process
  *   and Prometheus spent per request in those slices (their process_cpu_seconds_total).
  * - proxy.cpu_capacity_ratio: prometheus / (prometheus + proxy) CPU per request, the throughput
@@ -35,13 +37,14 @@
  * memory growth between the first and the last minute (proxy.soak_rss_growth_mb).
  */
 import autocannon from 'autocannon';
-import { spawn, type ChildProcess } from 'child_process';
-import { build } from 'esbuild';
-import { mkdtempSync, rmSync } from 'fs';
-import os from 'os';
-import path from 'path';
+import {
+  processCpuSeconds as cpuSeconds,
+  startBareForwarder,
+  startNginx,
+  startProxyProcess,
+  type BenchServer,
+} from '../proxy/testing/benchServers';
 import { createEnforcer, enforceQuery } from '../src/promql';
-import { freePort } from '../tests/support/prometheus';
 import { startTenantFixture, type TenantFixture } from '../tests/support/tenantFixture';
 import { loadPrometheus242Corpus, metricsForQueries, sampleCorpus } from '../tests/support/tenantFixtureCorpus';
 import type { Report } from './report';
@@ -62,7 +65,6 @@ const MIX_SIZE = 40;
 const SOAK = process.env.PROXY_SOAK === '1';
 /** Soak length; PROXY_SOAK_SECONDS shortens it to check the soak itself. */
 const SOAK_SECONDS = Number(process.env.PROXY_SOAK_SECONDS ?? 300);
-const ROOT = path.resolve(__dirname, '..');
 
 interface Phase {
   latencies: number[];
@@ -93,13 +95,21 @@ const rpsOf = (p: Phase) => p.rps / Math.max(p.slices, 1);
 export default async function bench(report: Report): Promise<void> {
   const candidates = sampleCorpus(loadPrometheus242Corpus(), MIX_SIZE * 3);
   const fixture = await startTenantFixture({ extra: metricsForQueries(candidates.map((q) => q.expr)), step: 60 });
-  let proxy: RunningProxyProcess | null = null;
-  let bare: RunningProxyProcess | null = null;
+  let proxy: BenchServer | null = null;
+  let bare: BenchServer | null = null;
+  let nginx: BenchServer | null = null;
   try {
     const enforcer = createEnforcer({ label: 'tenant', values: ['a'] });
     const mix = await usableQueries(fixture, candidates, enforcer);
-    proxy = await startProxyProcess(fixture.url);
+    proxy = await startProxyProcess(fixture.url, ['--label=tenant', '--header-name=X-Tenant', '--enable-label-apis']);
     bare = await startBareForwarder(fixture.url);
+    // Informational only: nginx missing or failing to start skips its figure, never the bench.
+    const nginxOrReason = await startNginx(fixture.url).catch((err: Error) => `nginx did not start: ${err.message}`);
+    if (typeof nginxOrReason === 'string') {
+      console.log(`proxy.throughput_ratio_nginx skipped: ${nginxOrReason}`);
+    } else {
+      nginx = nginxOrReason;
+    }
 
     const instant = (query: string) => `/api/v1/query?${new URLSearchParams({ query, time: String(fixture.time) })}`;
     const direct = mix.map((q) => ({ method: 'GET' as const, path: instant(enforceQuery(q, enforcer)) }));
@@ -109,6 +119,9 @@ export default async function bench(report: Report): Promise<void> {
     await load(fixture.url, direct, { seconds: 1, rate: RATE });
     await load(proxy.url, proxied, { seconds: 1, rate: RATE });
     await load(bare.url, direct, { seconds: 1, rate: RATE });
+    if (nginx) {
+      await load(nginx.url, direct, { seconds: 1, rate: RATE });
+    }
 
     // Direct and proxied slices alternate, so load from other processes on the machine hits both.
     const directFixed = emptyPhase();
@@ -128,13 +141,23 @@ export default async function bench(report: Report): Promise<void> {
       merge(directSerial, await load(fixture.url, direct, { seconds: 1, connections: 1 }));
       merge(proxySerial, await load(proxy.url, proxied, { seconds: 1, connections: 1 }));
     }
-    // Closed loop, equal concurrency. Slices run direct, proxy, bare, direct, proxy, bare, ...,
+    // Closed loop, equal concurrency. Slices run direct, proxy, bare, nginx, direct, proxy, ...,
     // direct: each proxied slice is compared with the mean of the two direct slices around it, so
     // a change in the machine's other load during a round moves both sides of its ratio.
     const proxyMax = emptyPhase();
     const ratios: number[] = [];
     const bareRatios: number[] = [];
-    const cpu = { proxy: 0, proxyRequests: 0, prometheus: 0, prometheusRequests: 0 };
+    const nginxRatios: number[] = [];
+    const cpu = {
+      proxy: 0,
+      proxyRequests: 0,
+      prometheus: 0,
+      prometheusRequests: 0,
+      bare: 0,
+      bareRequests: 0,
+      nginx: 0,
+      nginxRequests: 0,
+    };
     const directSlice = async (): Promise<Phase> => {
       const before = await cpuSeconds(`${fixture.url}/metrics`);
       const phase = await load(fixture.url, direct, { seconds: THROUGHPUT_SECONDS });
@@ -149,11 +172,24 @@ export default async function bench(report: Report): Promise<void> {
       cpu.proxy += (await proxy.cpuSeconds()) - before;
       cpu.proxyRequests += viaProxy.answered;
       merge(proxyMax, viaProxy);
+      const bareBefore = await bare.cpuSeconds();
       const viaBare = await load(bare.url, direct, { seconds: THROUGHPUT_SECONDS });
+      cpu.bare += (await bare.cpuSeconds()) - bareBefore;
+      cpu.bareRequests += viaBare.answered;
+      let viaNginx: Phase | null = null;
+      if (nginx) {
+        const nginxBefore = await nginx.cpuSeconds();
+        viaNginx = await load(nginx.url, direct, { seconds: THROUGHPUT_SECONDS });
+        cpu.nginx += (await nginx.cpuSeconds()) - nginxBefore;
+        cpu.nginxRequests += viaNginx.answered;
+      }
       const directAfter = await directSlice();
       const directRps = (directBefore.rps + directAfter.rps) / 2;
       ratios.push(viaProxy.rps / directRps);
       bareRatios.push(viaBare.rps / directRps);
+      if (viaNginx) {
+        nginxRatios.push(viaNginx.rps / directRps);
+      }
       directBefore = directAfter;
     }
     const proxyCpuMs = (cpu.proxy * 1000) / Math.max(cpu.proxyRequests, 1);
@@ -187,8 +223,17 @@ export default async function bench(report: Report): Promise<void> {
       name: 'proxy.throughput_ratio_bare_forwarder',
       value: median(bareRatios),
       unit: 'ratio',
-      goal: `informational (a no-op node:http forwarder in the same rounds: ${shown(bareRatios)})`,
+      goal: `informational (a no-op node:http forwarder in the same rounds: ${shown(bareRatios)}; its CPU ${((cpu.bare * 1000) / Math.max(cpu.bareRequests, 1)).toFixed(3)} ms/request)`,
     });
+    if (nginx) {
+      const nginxCpuMs = (cpu.nginx * 1000) / Math.max(cpu.nginxRequests, 1);
+      report({
+        name: 'proxy.throughput_ratio_nginx',
+        value: median(nginxRatios),
+        unit: 'ratio',
+        goal: `informational (nginx 1.22, one worker, no logic: what a lean proxy reaches on this machine in the same rounds); rounds ${shown(nginxRatios)}; nginx CPU ${nginxCpuMs.toFixed(3)} ms/request`,
+      });
+    }
     report({
       name: 'proxy.cpu_per_request_ms',
       value: proxyCpuMs,
@@ -238,6 +283,7 @@ export default async function bench(report: Report): Promise<void> {
     }
     report({ name: 'proxy.errors', value: errors, unit: 'requests', goal: '0 (errored or non-2xx through the proxy)' });
   } finally {
+    await nginx?.stop();
     await bare?.stop();
     await proxy?.stop();
     await fixture.stop();
@@ -333,141 +379,10 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** process_cpu_seconds_total from a Prometheus text exposition (the proxy's and Prometheus' own). */
-async function cpuSeconds(metricsUrl: string): Promise<number> {
-  const text = await (await fetch(metricsUrl)).text();
-  const line = text.split('\n').find((l) => l.startsWith('process_cpu_seconds_total '));
-  const value = Number(line?.split(' ')[1]);
-  if (!Number.isFinite(value)) {
-    throw new Error(`${metricsUrl} has no process_cpu_seconds_total sample; the CPU figures need it`);
-  }
-  return value;
-}
-
 function percentile(values: number[], p: number): number {
   if (values.length === 0) {
     return NaN;
   }
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-}
-
-interface RunningProxyProcess {
-  url: string;
-  residentBytes(): Promise<number>;
-  cpuSeconds(): Promise<number>;
-  stop(): Promise<void>;
-}
-
-/** The proxy as the container runs it: one esbuild bundle (proxy/Dockerfile), under plain node. */
-async function buildProxyBundle(): Promise<string> {
-  const outfile = path.join(mkdtempSync(path.join(os.tmpdir(), 'proxy-bench-')), 'proxy.cjs');
-  await build({
-    entryPoints: [path.join(ROOT, 'proxy', 'main.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile,
-    logLevel: 'warning',
-  });
-  return outfile;
-}
-
-async function startProxyProcess(upstream: string): Promise<RunningProxyProcess> {
-  const bundle = await buildProxyBundle();
-  return startNodeServer([bundle, '--label=tenant', '--header-name=X-Tenant', '--enable-label-apis'], upstream, () =>
-    rmSync(path.dirname(bundle), { recursive: true, force: true })
-  );
-}
-
-/**
- * The floor for comparison: a node:http forwarder that only relays method, URL and body to the
- * upstream over a keep-alive agent and pipes the answer back (no enforcement, metrics, limits or
- * timeouts). It takes the proxy's listen flags and serves /healthz and /metrics (CPU only).
- */
-const BARE_FORWARDER = `
-const http = require('http');
-const flag = (name) => process.argv.find((a) => a.startsWith('--' + name + '=')).split('=')[1];
-const hostPort = (text) => { const i = text.lastIndexOf(':'); return [text.slice(0, i), Number(text.slice(i + 1))]; };
-const upstream = new URL(flag('upstream'));
-const agent = new http.Agent({ keepAlive: true, maxSockets: 256, scheduling: 'lifo' });
-const [host, port] = hostPort(flag('insecure-listen-address'));
-const [internalHost, internalPort] = hostPort(flag('internal-listen-address'));
-http.createServer((req, res) => {
-  const up = http.request({ hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, agent },
-    (answer) => { res.writeHead(answer.statusCode, answer.headers); answer.pipe(res); });
-  up.on('error', () => { res.statusCode = 502; res.end(); });
-  req.pipe(up);
-}).listen(port, host);
-http.createServer((req, res) => {
-  const used = process.cpuUsage();
-  res.end(req.url === '/metrics' ? 'process_cpu_seconds_total ' + (used.user + used.system) / 1e6 + '\\n' : '{"ok":true}');
-}).listen(internalPort, internalHost);
-process.on('SIGTERM', () => process.exit(0));
-`;
-
-function startBareForwarder(upstream: string): Promise<RunningProxyProcess> {
-  return startNodeServer(['-e', BARE_FORWARDER, '--'], upstream, () => {});
-}
-
-/** A node process taking the proxy's listen flags, ready once its /healthz answers. */
-async function startNodeServer(args: string[], upstream: string, cleanUp: () => void): Promise<RunningProxyProcess> {
-  const [port, internalPort] = [await freePort(), await freePort()];
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      ...args,
-      `--upstream=${upstream}`,
-      `--insecure-listen-address=127.0.0.1:${port}`,
-      `--internal-listen-address=127.0.0.1:${internalPort}`,
-    ],
-    { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] }
-  );
-  let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
-  const internal = `http://127.0.0.1:${internalPort}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) {
-      throw new Error(`the proxy exited with ${child.exitCode} before it was ready:\n${stderr}`);
-    }
-    try {
-      if ((await fetch(`${internal}/healthz`)).ok) {
-        break;
-      }
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`the proxy did not answer ${internal}/healthz within 30 s:\n${stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    url: `http://127.0.0.1:${port}`,
-    cpuSeconds: () => cpuSeconds(`${internal}/metrics`),
-    async residentBytes() {
-      const text = await (await fetch(`${internal}/metrics`)).text();
-      const line = text.split('\n').find((l) => l.startsWith('process_resident_memory_bytes '));
-      return Number(line?.split(' ')[1] ?? NaN);
-    },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        const done = () => {
-          cleanUp();
-          resolve();
-        };
-        if (child.exitCode !== null) {
-          return done();
-        }
-        const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
-        child.once('exit', () => {
-          clearTimeout(kill);
-          done();
-        });
-        child.kill('SIGTERM');
-      }),
-  };
 }

@@ -14,10 +14,10 @@ export type Params = URLSearchParams;
  * rejects them. So each piece is first checked with the strict decodeURIComponent.
  */
 export function parseFormEncoded(text: string, where: string): Params {
-  // Fast path (hot: every request): escapes never span a literal '&', so the whole text decodes
-  // exactly when every piece does. Only a failure needs the per-piece walk, to name the piece.
-  if (!text.includes(';') && decodesStrictly(text)) {
-    return new URLSearchParams(text);
+  // Fast path (hot: every request). Only a failure needs the walk below, to name the piece.
+  const parsed = text.includes(';') ? null : parseStrictly(text);
+  if (parsed) {
+    return parsed;
   }
   for (const piece of text.split('&')) {
     try {
@@ -41,13 +41,37 @@ export function parseFormEncoded(text: string, where: string): Params {
   return new URLSearchParams(text);
 }
 
-function decodesStrictly(text: string): boolean {
-  try {
-    decodeURIComponent(text);
-    return true;
-  } catch {
-    return false;
+/**
+ * The parameters, split as URLSearchParams splits them (on '&', then at the first '='; empty
+ * pieces skipped), each part decoded by the strict decodeURIComponent ('+' is a space); null when
+ * a part does not decode. One pass, instead of a strict check and then URLSearchParams' own parse.
+ */
+function parseStrictly(text: string): Params | null {
+  const params = new URLSearchParams();
+  if (text === '') {
+    return params;
   }
+  try {
+    for (const piece of text.split('&')) {
+      if (piece === '') {
+        continue;
+      }
+      const eq = piece.indexOf('=');
+      if (eq < 0) {
+        params.append(decodeFormPart(piece), '');
+      } else {
+        params.append(decodeFormPart(piece.slice(0, eq)), decodeFormPart(piece.slice(eq + 1)));
+      }
+    }
+  } catch {
+    return null;
+  }
+  return params;
+}
+
+function decodeFormPart(part: string): string {
+  const spaced = part.includes('+') ? part.replace(/\+/g, ' ') : part;
+  return spaced.includes('%') ? decodeURIComponent(spaced) : spaced;
 }
 
 /** Reads a request body up to `limit` bytes; 413 beyond, 400 for bytes that are not UTF-8. */
@@ -96,14 +120,23 @@ export function mediaType(req: IncomingMessage): string {
  * unreserved characters kept, space as '+'), the encoding Prometheus and prom-label-proxy use.
  */
 export function encodeParams(params: Params): string {
-  const keys = [...new Set(params.keys())].sort();
-  const parts: string[] = [];
-  for (const key of keys) {
-    for (const value of params.getAll(key)) {
-      parts.push(`${goQueryEscape(key)}=${goQueryEscape(value)}`);
+  const entries: Array<[string, string]> = [];
+  let sorted = true;
+  params.forEach((value, key) => {
+    if (sorted && entries.length > 0 && key < entries[entries.length - 1][0]) {
+      sorted = false;
     }
+    entries.push([key, value]);
+  });
+  if (!sorted) {
+    // Array sort is stable: the values of one key keep their order, as Go's Encode keeps them.
+    entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   }
-  return parts.join('&');
+  let out = '';
+  for (let i = 0; i < entries.length; i++) {
+    out += `${i === 0 ? '' : '&'}${goQueryEscape(entries[i][0])}=${goQueryEscape(entries[i][1])}`;
+  }
+  return out;
 }
 
 const SUB_DELIMS_KEPT_BY_JS = /[!'()*]/g;
@@ -119,7 +152,13 @@ const MAX_ESCAPED_LONG_VALUES = 2048;
 const LONG_VALUE = 32;
 const MAX_MEMO_VALUE = 1024;
 
+/** Characters Go's QueryEscape keeps as they are (RFC 3986 unreserved). */
+const UNRESERVED_ONLY = /^[A-Za-z0-9_.~-]*$/;
+
 function goQueryEscape(s: string): string {
+  if (s.length < LONG_VALUE && UNRESERVED_ONLY.test(s)) {
+    return s; // parameter names, times, steps
+  }
   if (s.length < LONG_VALUE || s.length > MAX_MEMO_VALUE) {
     return escapeLikeGo(s);
   }

@@ -60,7 +60,7 @@ export async function forwardPassthrough(
     pipeline(req, upstreamReq).catch(() => upstreamReq.destroy());
   });
   await streamResponse(
-    { statusCode: upstreamRes.statusCode ?? 502, headers: upstreamRes.headers, body: upstreamRes },
+    { statusCode: upstreamRes.statusCode ?? 502, rawHeaders: upstreamRes.rawHeaders, body: upstreamRes },
     res
   );
 }

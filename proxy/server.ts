@@ -39,18 +39,21 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
   const upstream = new Upstream(new URL(options.upstream), options.upstreamTimeoutMs, (route, s) =>
     metrics.upstreamLatency.observe({ route }, s)
   );
-  // Enforcers are pure values per tenant-value set: reuse them (bounded, as header values are client input).
-  const enforcements = new Map<string, TenantEnforcement>();
+  // Enforcers are pure values per tenant-value set: reuse them (bounded, as header values are client
+  // input). One value (the usual case) is its own key, so no key is built per request; sets of
+  // several values are keyed by their JSON in a map of their own, so the two kinds never collide.
+  const enforcements = { single: new Map<string, TenantEnforcement>(), several: new Map<string, TenantEnforcement>() };
   const queryCache = new EnforcedQueryCache();
   const enforcementFor = (values: readonly string[]): TenantEnforcement => {
-    const key = JSON.stringify(values);
-    let found = enforcements.get(key);
+    const [map, key] =
+      values.length === 1 ? [enforcements.single, values[0]] : [enforcements.several, JSON.stringify(values)];
+    let found = map.get(key);
     if (!found) {
       found = new TenantEnforcement(values, options, queryCache);
-      if (enforcements.size >= 256) {
-        enforcements.clear();
+      if (map.size >= 256) {
+        map.clear();
       }
-      enforcements.set(key, found);
+      map.set(key, found);
     }
     return found;
   };

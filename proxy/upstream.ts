@@ -1,9 +1,10 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'http';
 import { Readable } from 'stream';
-import { Pool, util, type Dispatcher } from 'undici';
+import { Pool } from 'undici';
 import { gunzipSync, inflateSync } from 'zlib';
 import { encodeParams, type Params } from './params';
 import { ProxyRejection } from './rejection';
+import { UpstreamExchange } from './upstreamExchange';
 
 /** One request to the upstream, always rebuilt from parsed parameters (never the client's bytes). */
 export interface UpstreamRequest {
@@ -58,11 +59,26 @@ export function forwardableHeaders(
   return out;
 }
 
-/** An upstream answer whose status and headers arrived; the body streams. */
+/** An upstream answer whose status and headers arrived. */
 export interface UpstreamResponse {
   statusCode: number;
-  headers: IncomingHttpHeaders;
-  body: Readable;
+  /** Header lines as received, flat: name, value, name, value, ... (node's rawHeaders layout). */
+  rawHeaders: string[];
+  /**
+   * The whole body when it arrived in the same socket read as the headers (the usual small API
+   * answer), else a stream, so large or slow answers are relayed as they come.
+   */
+  body: Buffer | Readable;
+}
+
+/** A header's first value in flat raw headers; `name` in lower case. */
+export function rawHeaderValue(rawHeaders: readonly string[], name: string): string | undefined {
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if (rawHeaders[i].length === name.length && rawHeaders[i].toLowerCase() === name) {
+      return rawHeaders[i + 1];
+    }
+  }
+  return undefined;
 }
 
 // Errors of a pooled keep-alive connection the upstream closed meanwhile (undici's SocketError is
@@ -176,22 +192,28 @@ export class Upstream {
 
   /** Reads a whole upstream answer (decompressed) for the routes that filter responses. */
   async readBody(res: UpstreamResponse, limitBytes: number): Promise<Buffer> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of res.body as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > limitBytes) {
-        res.body.destroy();
-        throw new ProxyRejection(
-          502,
-          'upstream-invalid-response',
-          `the upstream answer is larger than ${limitBytes} bytes`
-        );
+    const tooLarge = () =>
+      new ProxyRejection(502, 'upstream-invalid-response', `the upstream answer is larger than ${limitBytes} bytes`);
+    let raw: Buffer;
+    if (Buffer.isBuffer(res.body)) {
+      if (res.body.length > limitBytes) {
+        throw tooLarge();
       }
-      chunks.push(chunk);
+      raw = res.body;
+    } else {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of res.body as AsyncIterable<Buffer>) {
+        size += chunk.length;
+        if (size > limitBytes) {
+          res.body.destroy();
+          throw tooLarge();
+        }
+        chunks.push(chunk);
+      }
+      raw = Buffer.concat(chunks);
     }
-    const raw = Buffer.concat(chunks);
-    const encoding = (res.headers['content-encoding'] ?? '').toLowerCase();
+    const encoding = (rawHeaderValue(res.rawHeaders, 'content-encoding') ?? '').toLowerCase();
     try {
       if (encoding === 'gzip' || encoding === 'x-gzip') {
         return gunzipSync(raw);
@@ -210,16 +232,23 @@ export class Upstream {
   }
 }
 
-/** Streams an upstream answer to the client unchanged (status, headers, body). */
+/** Relays an upstream answer to the client unchanged (status, headers, body). */
 export async function streamResponse(upstreamRes: UpstreamResponse, res: ServerResponse): Promise<void> {
-  const headers: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(upstreamRes.headers)) {
-    if (value !== undefined && !NOT_FORWARDED_RESPONSE.has(name)) {
-      headers[name] = value;
+  const raw = upstreamRes.rawHeaders;
+  const headers: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    if (!NOT_FORWARDED_RESPONSE.has(raw[i].toLowerCase())) {
+      headers.push(raw[i], raw[i + 1]);
     }
   }
   res.writeHead(upstreamRes.statusCode, headers);
   const body = upstreamRes.body;
+  if (Buffer.isBuffer(body)) {
+    // Complete already: one write, no stream machinery (most API answers; a profile showed the
+    // Readable, pipe() and their listeners as a visible share of the proxy's CPU per request).
+    res.end(body);
+    return;
+  }
   // pipe() rather than stream.pipeline(): pipeline allocates and aborts an AbortController (a
   // DOMException) per call, a measurable share of the proxy's CPU per request.
   await new Promise<void>((resolve) => {
@@ -244,88 +273,4 @@ export async function streamResponse(upstreamRes: UpstreamResponse, res: ServerR
     });
     body.pipe(res);
   });
-}
-
-const CANCELLED = () =>
-  new Error('the proxy cancelled the upstream request (the client left or --upstream-timeout passed)');
-
-/** An upstream body fed by undici's dispatch handler; reading resumes a paused upstream. */
-class UpstreamBody extends Readable {
-  resumeUpstream: (() => void) | null = null;
-  completed = false;
-
-  constructor(private readonly abortUpstream: (err: Error) => void) {
-    super();
-  }
-
-  override _read(): void {
-    const resume = this.resumeUpstream;
-    resume?.();
-  }
-
-  override _destroy(err: Error | null, callback: (err?: Error | null) => void): void {
-    if (!this.completed) {
-      this.abortUpstream(err ?? new Error('the upstream answer was abandoned'));
-    }
-    callback(err);
-  }
-}
-
-/**
- * One attempt, as an undici dispatch handler: cheaper per request than undici's request() (no
- * AbortController, no promise chain per body).
- */
-class UpstreamExchange implements Dispatcher.DispatchHandlers {
-  private abort: ((err?: Error) => void) | null = null;
-  private cancelled = false;
-  private body: UpstreamBody | null = null;
-
-  constructor(
-    private readonly onAnswer: (res: UpstreamResponse) => void,
-    private readonly onFailure: (err: Error) => void
-  ) {}
-
-  /** The client left or --upstream-timeout passed: the caller has answered already. */
-  cancel(): void {
-    this.cancelled = true;
-    this.abort?.(CANCELLED());
-  }
-
-  onConnect(abort: (err?: Error) => void): void {
-    this.abort = abort;
-    if (this.cancelled) {
-      abort(CANCELLED());
-    }
-  }
-
-  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
-    if (statusCode < 200) {
-      return true; // 1xx informational: the real answer follows
-    }
-    const body = new UpstreamBody((err) => this.abort?.(err));
-    body.resumeUpstream = resume;
-    this.body = body;
-    this.onAnswer({ statusCode, headers: util.parseHeaders(rawHeaders) as IncomingHttpHeaders, body });
-    return true;
-  }
-
-  onData(chunk: Buffer): boolean {
-    return this.body?.push(chunk) ?? true;
-  }
-
-  onComplete(): void {
-    if (this.body) {
-      this.body.completed = true;
-      this.body.push(null);
-    }
-  }
-
-  onError(err: Error): void {
-    if (this.body) {
-      // Without an 'error' listener (nobody reads the body any more) an error event would be thrown.
-      this.body.destroy(this.body.listenerCount('error') > 0 ? err : undefined);
-    } else {
-      this.onFailure(err);
-    }
-  }
 }
