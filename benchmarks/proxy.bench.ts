@@ -50,11 +50,11 @@ import { loadPrometheus242Corpus, metricsForQueries, sampleCorpus } from '../tes
 import type { Report } from './report';
 
 const RATE = 500;
-const FIXED_RATE_SECONDS = 4.5;
+const FIXED_RATE_SECONDS = 15;
 /** Alternating closed-loop slices per side for the throughput figures, each THROUGHPUT_SECONDS long. */
 const THROUGHPUT_ROUNDS = 4;
 const THROUGHPUT_SECONDS = 1.5;
-const SLICES = 3;
+const SLICES = 5;
 /**
  * autocannon paces a fixed rate with a per-second quota per connection (each connection fires its
  * quota back to back at the start of every second). A steady 500 req/s is approximated by
