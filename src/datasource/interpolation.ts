@@ -98,20 +98,17 @@ export function assertNoVariablesLeft(enforced: string, scopedVars: ScopedVars |
 }
 
 /**
- * TemplateSrv's reference syntaxes: `$name`, `[[name]]` / `[[name:fmt]]`, `${name}` /
- * `${name.path}` / `${name:fmt}` (variableRegex, public/app/features/variables/utils.ts).
+ * True when every variable reference in `text` is a target macro: nothing that could start a
+ * reference (`$`, `[[`) is left once the macro references are cut out.
  */
-const VARIABLE_REFERENCE = /\$(\w+)|\[\[(\w+?)(?::(\w+))?\]\]|\${(\w+)(?:\.([^:^}]+))?(?::([^}]+))?}/g;
-
-/** True when every variable reference in `text` names a target macro. */
 function referencesOnlyTargetMacros(text: string): boolean {
-  VARIABLE_REFERENCE.lastIndex = 0;
-  for (let m = VARIABLE_REFERENCE.exec(text); m !== null; m = VARIABLE_REFERENCE.exec(text)) {
-    if (!TARGET_MACROS.includes(m[1] ?? m[2] ?? m[4])) {
-      return false;
-    }
+  let rest = '';
+  let at = 0;
+  for (const { from, to } of findMacroRanges(text)) {
+    rest += text.slice(at, from);
+    at = to;
   }
-  return true;
+  return hasNoVariableSyntax(rest + text.slice(at));
 }
 
 /** Ranges of `$name`, `${name...}` and `[[name]]` references to the target macros in `text`. */
