@@ -4,6 +4,54 @@ import type { Proxy } from '../server';
 import { startFakeUpstream, type FakeUpstream } from './fakeUpstream';
 import { startTestProxy, testProxyOptions, type StartedProxy } from './proxyHarness';
 
+/** A running upstream stand-in: where the proxy sends requests, and how to stop it. */
+export interface TestUpstream {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** A suite's upstream and the test proxy in front of it; read inside tests, not at load. */
+export interface SuiteServers<U extends TestUpstream> {
+  readonly upstream: U;
+  readonly started: StartedProxy;
+}
+
+/**
+ * Starts an upstream and a test proxy in front of it for the enclosing describe block (or file):
+ * beforeAll starts both, afterAll always closes both. `overrides` go to testProxyOptions; `name`
+ * names the helper in the error a test gets when beforeAll failed.
+ */
+export function proxyOverUpstream<U extends TestUpstream>(
+  name: string,
+  startUpstream: () => Promise<U>,
+  overrides: Partial<ProxyOptions> = {}
+): SuiteServers<U> {
+  let upstream: U | undefined;
+  let started: StartedProxy | undefined;
+  beforeAll(async () => {
+    upstream = await startUpstream();
+    started = await startTestProxy(testProxyOptions(upstream.url, overrides));
+  });
+  afterAll(async () => {
+    await started?.proxy.close();
+    await upstream?.stop();
+  });
+  const running = (): { upstream: U; started: StartedProxy } => {
+    if (upstream === undefined || started === undefined) {
+      throw new Error(`${name}: the proxy is not running; see the beforeAll failure above`);
+    }
+    return { upstream, started };
+  };
+  return {
+    get upstream() {
+      return running().upstream;
+    },
+    get started() {
+      return running().started;
+    },
+  };
+}
+
 /** The test proxy of a suite and the fake upstream behind it; read inside tests, not at load. */
 export interface SuiteProxy {
   readonly upstream: FakeUpstream;
@@ -13,40 +61,24 @@ export interface SuiteProxy {
 }
 
 /**
- * Starts a fake upstream and a test proxy in front of it for the enclosing describe block (or
- * file): beforeAll starts both, afterAll always closes both, beforeEach clears what the upstream
- * recorded. `overrides` go to testProxyOptions.
+ * proxyOverUpstream with this folder's fake upstream, whose recorded requests are cleared before
+ * each test.
  */
 export function proxyOverFakeUpstream(overrides: Partial<ProxyOptions> = {}): SuiteProxy {
-  let upstream: FakeUpstream | undefined;
-  let started: StartedProxy | undefined;
-  beforeAll(async () => {
-    upstream = await startFakeUpstream();
-    started = await startTestProxy(testProxyOptions(upstream.url, overrides));
-  });
-  afterAll(async () => {
-    await started?.proxy.close();
-    await upstream?.stop();
-  });
-  beforeEach(() => upstream?.reset());
-  const running = (): { upstream: FakeUpstream; started: StartedProxy } => {
-    if (upstream === undefined || started === undefined) {
-      throw new Error('proxyOverFakeUpstream: the proxy is not running; see the beforeAll failure above');
-    }
-    return { upstream, started };
-  };
+  const suite = proxyOverUpstream('proxyOverFakeUpstream', startFakeUpstream, overrides);
+  beforeEach(() => suite.upstream.reset());
   return {
     get upstream() {
-      return running().upstream;
+      return suite.upstream;
     },
     get proxy() {
-      return running().started.proxy;
+      return suite.started.proxy;
     },
     get url() {
-      return running().started.url;
+      return suite.started.url;
     },
     get logs() {
-      return running().started.logs;
+      return suite.started.logs;
     },
   };
 }
