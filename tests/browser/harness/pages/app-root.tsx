@@ -6,22 +6,13 @@
  */
 import React from 'react';
 import { Route, Routes } from 'react-router-dom';
-import { PluginType, type AppPluginMeta } from '@grafana/data';
+import { type AppPluginMeta } from '@grafana/data';
 import { plugin } from '../../../../src/module';
 import pluginJson from '../../../../src/plugin.json';
+import { appPluginMeta } from '../appPluginMeta';
 import type { HarnessPage } from '../types';
 
-const meta = {
-  id: pluginJson.id,
-  name: pluginJson.name,
-  type: PluginType.app,
-  module: `public/plugins/${pluginJson.id}/module.js`,
-  baseUrl: `public/plugins/${pluginJson.id}`,
-  enabled: true,
-  pinned: true,
-  jsonData: {},
-  info: pluginJson.info,
-} as unknown as AppPluginMeta;
+const meta = appPluginMeta() as AppPluginMeta;
 
 function ModuleRoot({ config }: { config: boolean }) {
   if (config) {

@@ -33,6 +33,7 @@ import { getBackendSrv, getDataSourceSrv } from '@grafana/runtime';
 import { LoadingPlaceholder } from '@grafana/ui';
 import pluginJson from '../../../../src/plugin.json';
 import { loadAmdModule, type AmdModuleLoad } from '../amdLoader';
+import { DataSourceEditors } from '../DataSourceEditors';
 import { GRAFANA_EXTERNALS } from '../grafanaExternals';
 import { registerHarnessDataSource } from '../harnessDataSourceSrv';
 import type { HarnessPage } from '../types';
@@ -201,8 +202,6 @@ async function loadDataSource(uid: string): Promise<LoadedDataSource> {
 function BuiltDataSourceEditors({ uid, expr }: { uid: string; expr: string }) {
   const ds = useLoaded(() => loadDataSource(uid));
   const [options, setOptions] = useState<DataSourceSettings | undefined>();
-  const [query, setQuery] = useState<DataQuery & { expr?: string }>({ refId: 'A', expr });
-  const [runs, setRuns] = useState(0);
   const range = useMemo(() => getDefaultTimeRange(), []);
   if (!ds) {
     return <LoadingPlaceholder text="Loading dist/datasource/module.js…" />;
@@ -211,26 +210,19 @@ function BuiltDataSourceEditors({ uid, expr }: { uid: string; expr: string }) {
   if (!ConfigEditor || !QueryEditor) {
     throw new Error(`${ds.loaded.uri}: the data source plugin must set both a config editor and a query editor`);
   }
-  const current = options ?? ds.options;
   return (
     <div style={{ display: 'grid', gap: 24, maxWidth: 1100 }}>
       <Source loaded={ds.loaded} />
-      <section data-testid="dist-ds-config-editor">
-        <h2>Data source settings: {current.name}</h2>
-        <ConfigEditor options={current} onOptionsChange={setOptions} />
-        <pre data-testid="dist-ds-config-json">{JSON.stringify(current.jsonData)}</pre>
-      </section>
-      <section data-testid="dist-ds-query-editor">
-        <h2>Query editor</h2>
-        <QueryEditor
-          datasource={ds.instance}
-          query={query}
-          range={range}
-          onChange={setQuery}
-          onRunQuery={() => setRuns((n) => n + 1)}
-        />
-        <pre data-testid="dist-ds-query-json">{JSON.stringify({ query, runs })}</pre>
-      </section>
+      <DataSourceEditors
+        testIdPrefix="dist-ds"
+        ConfigEditor={ConfigEditor}
+        QueryEditor={QueryEditor}
+        datasource={ds.instance}
+        options={options ?? ds.options}
+        onOptionsChange={setOptions}
+        initialQuery={{ refId: 'A', expr } as DataQuery}
+        range={range}
+      />
     </div>
   );
 }

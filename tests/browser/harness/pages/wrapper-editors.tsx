@@ -13,6 +13,7 @@ import { ConfigEditor } from '../../../../src/datasource/components/ConfigEditor
 import { QueryEditor } from '../../../../src/datasource/components/QueryEditor';
 import { TenantWrapperDataSource } from '../../../../src/datasource/datasource';
 import type { WrapperOptions, WrapperQuery } from '../../../../src/datasource/types';
+import { DataSourceEditors } from '../DataSourceEditors';
 import type { HarnessPage } from '../types';
 
 const WRAPPER_UID = 'tenant-wrapper';
@@ -25,8 +26,6 @@ function WrapperEditors({ params }: { params: URLSearchParams }) {
       ({ ...settings, orgId: 1, jsonData: settings.jsonData } as unknown as DataSourceSettings<WrapperOptions>)
   );
   const datasource = useMemo(() => (settings ? new TenantWrapperDataSource(settings) : undefined), [settings]);
-  const [query, setQuery] = useState<WrapperQuery>({ refId: 'A', expr: params.get('expr') ?? '' });
-  const [runs, setRuns] = useState(0);
   const from = Number(params.get('from') ?? 0);
   const to = Number(params.get('to') ?? 0);
   const range = useMemo(
@@ -42,22 +41,16 @@ function WrapperEditors({ params }: { params: URLSearchParams }) {
   }
   return (
     <div style={{ display: 'grid', gap: 24, maxWidth: 1100 }}>
-      <section data-testid="wrapper-config-editor">
-        <h2>Data source settings: {settings.name}</h2>
-        <ConfigEditor options={options} onOptionsChange={setOptions} />
-        <pre data-testid="wrapper-config-json">{JSON.stringify(options.jsonData)}</pre>
-      </section>
-      <section data-testid="wrapper-query-editor">
-        <h2>Query editor</h2>
-        <QueryEditor
-          datasource={datasource}
-          query={query}
-          range={range}
-          onChange={setQuery}
-          onRunQuery={() => setRuns((n) => n + 1)}
-        />
-        <pre data-testid="wrapper-query-json">{JSON.stringify({ query, runs })}</pre>
-      </section>
+      <DataSourceEditors
+        testIdPrefix="wrapper"
+        ConfigEditor={ConfigEditor}
+        QueryEditor={QueryEditor}
+        datasource={datasource}
+        options={options}
+        onOptionsChange={setOptions}
+        initialQuery={{ refId: 'A', expr: params.get('expr') ?? '' } as WrapperQuery}
+        range={range}
+      />
     </div>
   );
 }
