@@ -12,7 +12,7 @@ import { FakeGrafana, startFakeGrafanaServer, type FakeGrafanaServer } from '../
 import { startTenantFixture, FIXTURE_CLUSTERS, type TenantFixture } from '../support/tenantFixture';
 import { startHarness, type HarnessServer } from './harness';
 import { launchBrowser, type BrowserSession } from './support/browser';
-import { seedAsAdmin, seedWrapperOverPrometheus } from './support/seedGrafana';
+import { seedAsAdmin, seedViewersAndTeams, seedWrapperOverPrometheus } from './support/seedGrafana';
 
 interface QueryOutcome {
   where: string;
@@ -42,16 +42,7 @@ beforeAll(async () => {
   fixture = await startTenantFixture();
   fake = new FakeGrafana();
   fake.installPlugin({ id: WRAPPER_TYPE, type: 'datasource', name: 'Tenant wrapper (Prometheus)' });
-  const users = Object.fromEntries(
-    ['alice', 'bob', 'eve'].map((login) => [login, fake.createUser({ login, role: 'Viewer' }).id])
-  );
-  const teams: Record<string, string[]> = { 'team-a': ['alice', 'bob'], 'team-b': ['bob'] };
-  for (const [name, members] of Object.entries(teams)) {
-    const { teamId } = await asAdmin('POST', '/api/teams', { name });
-    for (const login of members) {
-      await asAdmin('POST', `/api/teams/${teamId}/members`, { userId: users[login] });
-    }
-  }
+  await seedViewersAndTeams(fake, asAdmin, ['alice', 'bob', 'eve'], { 'team-a': ['alice', 'bob'], 'team-b': ['bob'] });
   await seedWrapperOverPrometheus(asAdmin, fixture.url, [
     { team: 'team-a', values: ['a'] },
     { team: 'team-b', values: ['b'] },

@@ -10,7 +10,7 @@ import { FakeGrafana, startFakeGrafanaServer, type FakeGrafanaServer } from '../
 import { startTenantFixture, type TenantFixture } from '../support/tenantFixture';
 import { startHarness, type HarnessServer } from './harness';
 import { launchBrowser, type BrowserSession } from './support/browser';
-import { seedAsAdmin, seedWrapperOverPrometheus } from './support/seedGrafana';
+import { seedAsAdmin, seedViewersAndTeams, seedWrapperOverPrometheus } from './support/seedGrafana';
 
 const WRAPPER_TYPE = 'mtlabs-tenantwrapper-datasource';
 
@@ -26,11 +26,7 @@ beforeAll(async () => {
   fixture = await startTenantFixture();
   fake = new FakeGrafana();
   fake.installPlugin({ id: WRAPPER_TYPE, type: 'datasource', name: 'Tenant wrapper (Prometheus)' });
-  const users = Object.fromEntries(
-    ['alice', 'eve'].map((login) => [login, fake.createUser({ login, role: 'Viewer' }).id])
-  );
-  const { teamId } = await asAdmin('POST', '/api/teams', { name: 'team-a' });
-  await asAdmin('POST', `/api/teams/${teamId}/members`, { userId: users.alice });
+  await seedViewersAndTeams(fake, asAdmin, ['alice', 'eve'], { 'team-a': ['alice'] });
   await seedWrapperOverPrometheus(asAdmin, fixture.url, [{ team: 'team-a', values: ['a'] }]);
   grafana = await startFakeGrafanaServer(fake);
   harness = await startHarness({ grafanaUrl: grafana.url, prometheusUrl: fixture.url });

@@ -48,3 +48,22 @@ export async function seedWrapperOverPrometheus(
     jsonData: { targetUid: 'prom', tenantLabel: 'tenant', teamMappings, convention: 'none' },
   });
 }
+
+/**
+ * Viewers with the given logins in the main org, and teams of them (team name → member logins);
+ * a login in no team is a user the wrapper must refuse.
+ */
+export async function seedViewersAndTeams(
+  fake: FakeGrafana,
+  asAdmin: AdminCaller,
+  logins: string[],
+  teams: Record<string, string[]>
+): Promise<void> {
+  const ids = new Map(logins.map((login) => [login, fake.createUser({ login, role: 'Viewer' }).id]));
+  for (const [name, members] of Object.entries(teams)) {
+    const { teamId } = await asAdmin('POST', '/api/teams', { name });
+    for (const login of members) {
+      await asAdmin('POST', `/api/teams/${teamId}/members`, { userId: ids.get(login) });
+    }
+  }
+}
