@@ -2,13 +2,14 @@
  * The servers the load benchmark (benchmarks/proxy.bench.ts) puts in front of Prometheus: the
  * proxy as its container runs it, and two references without any logic — a bare node:http
  * forwarder (the floor of a Node proxy) and nginx (what a lean native proxy reaches on the same
- * machine). Each runs as its own process and is stopped by its own pid (process group for nginx).
+ * machine). Each runs in its own process group under tests/support/guardedProcess.ts, so none
+ * outlives the benchmark.
  */
-import { spawn, type ChildProcess } from 'child_process';
 import { build } from 'esbuild';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'fs';
 import os from 'os';
 import path from 'path';
+import { spawnGuarded, stopGuarded, type GuardedProcess } from '../../tests/support/guardedProcess';
 import { freePort } from '../../tests/support/prometheus';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -86,20 +87,16 @@ export function startBareForwarder(upstream: string): Promise<BenchServer> {
 /** A node process taking the proxy's listen flags, ready once its /healthz answers. */
 async function startNodeServer(args: string[], upstream: string, cleanUp: () => void): Promise<BenchServer> {
   const [port, internalPort] = [await freePort(), await freePort()];
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      ...args,
-      `--upstream=${upstream}`,
-      `--insecure-listen-address=127.0.0.1:${port}`,
-      `--internal-listen-address=127.0.0.1:${internalPort}`,
-    ],
-    { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] }
-  );
+  const spawned = spawnGuarded('bench-node', process.execPath, [
+    ...args,
+    `--upstream=${upstream}`,
+    `--insecure-listen-address=127.0.0.1:${port}`,
+    `--internal-listen-address=127.0.0.1:${internalPort}`,
+  ]);
   const internal = `http://127.0.0.1:${internalPort}`;
-  const stop = () => stopProcess(child, 'SIGTERM', false).then(cleanUp);
+  const stop = () => stopGuarded(spawned, STOP_GRACE_MS).then(cleanUp);
   try {
-    await waitUntilAnswering(child, `${internal}/healthz`, 'the proxy');
+    await waitUntilAnswering(spawned, `${internal}/healthz`, 'the proxy');
   } catch (err) {
     await stop();
     throw err;
@@ -156,26 +153,26 @@ http {
 }
 `
   );
-  // Own process group: the master and its worker are stopped together, by the master's pid.
-  const child = spawn(
-    NGINX_BINARY,
-    ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log')],
-    {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      detached: true,
-    }
-  );
-  const stop = () => stopProcess(child, 'SIGQUIT', true).then(() => rmSync(dir, { recursive: true, force: true }));
+  // The master and its worker share the watchdog's process group: stopped, and counted, together.
+  const spawned = spawnGuarded('bench-nginx', NGINX_BINARY, [
+    '-p',
+    dir,
+    '-c',
+    path.join(dir, 'nginx.conf'),
+    '-e',
+    path.join(dir, 'error.log'),
+  ]);
+  const stop = () => stopGuarded(spawned, STOP_GRACE_MS).then(() => rmSync(dir, { recursive: true, force: true }));
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitUntilAnswering(child, `${url}/-/ready`, 'nginx');
+    await waitUntilAnswering(spawned, `${url}/-/ready`, 'nginx');
   } catch (err) {
     await stop();
     throw err;
   }
   return {
     url,
-    cpuSeconds: () => Promise.resolve(groupCpuSeconds(child.pid!)),
+    cpuSeconds: () => Promise.resolve(groupCpuSeconds(spawned.child.pid!)),
     residentBytes: () => Promise.resolve(NaN),
     stop,
   };
@@ -202,13 +199,13 @@ function groupCpuSeconds(pgid: number): number {
   return ticks / ticksPerSecond;
 }
 
-async function waitUntilAnswering(child: ChildProcess, url: string, what: string): Promise<void> {
-  let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
+async function waitUntilAnswering(spawned: GuardedProcess, url: string, what: string): Promise<void> {
+  let exitCode: number | null | undefined;
+  spawned.exited.then((code) => (exitCode = code));
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
-    if (child.exitCode !== null) {
-      throw new Error(`${what} exited with ${child.exitCode} before it was ready:\n${stderr}`);
+    if (exitCode !== undefined) {
+      throw new Error(`${what} exited with ${exitCode} before it was ready:\n${spawned.logs.text()}`);
     }
     try {
       await (await fetch(url)).arrayBuffer();
@@ -217,34 +214,8 @@ async function waitUntilAnswering(child: ChildProcess, url: string, what: string
       // not listening yet
     }
     if (Date.now() > deadline) {
-      throw new Error(`${what} did not answer ${url} within ${READY_TIMEOUT_MS / 1000} s:\n${stderr}`);
+      throw new Error(`${what} did not answer ${url} within ${READY_TIMEOUT_MS / 1000} s:\n${spawned.logs.text()}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-/** Asks the process to stop with `signal`, SIGKILL after STOP_GRACE_MS (its whole group if `group`). */
-function stopProcess(child: ChildProcess, signal: NodeJS.Signals, group: boolean): Promise<void> {
-  return new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      return resolve();
-    }
-    const send = (sig: NodeJS.Signals) => {
-      try {
-        if (group) {
-          process.kill(-child.pid!, sig);
-        } else {
-          child.kill(sig);
-        }
-      } catch {
-        // already gone
-      }
-    };
-    const kill = setTimeout(() => send('SIGKILL'), STOP_GRACE_MS);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    send(signal);
-  });
 }

@@ -1,17 +1,15 @@
-import { spawn, execFile, type ChildProcess } from 'child_process';
+import { execFile } from 'child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import net from 'net';
 import os from 'os';
 import path from 'path';
+import { spawnGuarded, stopGuarded, type GuardedProcess } from './guardedProcess';
 
 /**
  * Real Prometheus 2.42 processes for tests (the Debian package: /usr/bin/prometheus, /usr/bin/promtool).
  *
  * Every process binds 127.0.0.1 on a free port, gets its own temporary storage directory and is
- * stopped by `stop()`. Processes can never outlive the test process: each runs in its own process
- * group under a tiny shell watchdog that kills it when our stdin pipe closes (which the kernel does
- * when the Node process dies for any reason, SIGKILL included), and an `exit` hook kills whatever is
- * left when Node exits normally.
+ * stopped by `stop()`; it can never outlive the test process (guardedProcess.ts).
  */
 
 export const PROMETHEUS_BIN = process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';
@@ -41,47 +39,6 @@ export interface StartPrometheusOptions {
 
 const READY_TIMEOUT_MS = 30_000;
 const STOP_GRACE_MS = 5_000;
-const LOG_TAIL_LINES = 30;
-
-/**
- * Runs "$@" in the background and kills it when fd 3 (our stdin pipe) reaches EOF, i.e. when the
- * parent Node process is gone. POSIX sh points the stdin of background jobs at /dev/null, so stdin is
- * saved as fd 3 first.
- */
-const WATCHDOG_SCRIPT = [
-  'exec 3<&0',
-  '"$@" &',
-  'child=$!',
-  "trap 'kill -TERM $child 2>/dev/null' TERM INT",
-  '(cat >/dev/null <&3; kill -TERM $child 2>/dev/null) >/dev/null 2>&1 &',
-  'watcher=$!',
-  'exec 3<&-',
-  'wait $child; status=$?',
-  // wait returns early when the trap fires; wait again for the real exit status.
-  'kill -0 $child 2>/dev/null && wait $child && status=$?',
-  'kill $watcher 2>/dev/null',
-  'exit $status',
-].join('\n');
-
-/** Process groups still running, killed on exit so nothing leaks when a test forgets stop(). */
-const liveGroups = new Set<number>();
-let exitHookInstalled = false;
-
-function installExitHook(): void {
-  if (exitHookInstalled) {
-    return;
-  }
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const pgid of liveGroups) {
-      try {
-        process.kill(-pgid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  });
-}
 
 /** A port that was free a moment ago on 127.0.0.1 (the OS picks it). */
 export function freePort(): Promise<number> {
@@ -101,90 +58,11 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Keeps the last lines a process printed, for error messages. */
-class LogTail {
-  private lines: string[] = [];
-  private partial = '';
-
-  push(chunk: Buffer): void {
-    const parts = (this.partial + chunk.toString('utf8')).split('\n');
-    this.partial = parts.pop() ?? '';
-    this.lines.push(...parts);
-    if (this.lines.length > LOG_TAIL_LINES) {
-      this.lines.splice(0, this.lines.length - LOG_TAIL_LINES);
-    }
-  }
-
-  text(): string {
-    return [...this.lines, this.partial].filter(Boolean).join('\n');
-  }
-}
-
 function isAgentMode(args: readonly string[]): boolean {
   return args.some((a) => /^--enable-feature=.*\bagent\b/.test(a));
 }
 
-interface Spawned {
-  child: ChildProcess;
-  logs: LogTail;
-  exited: Promise<number | null>;
-}
-
-function spawnGuarded(bin: string, args: string[]): Spawned {
-  installExitHook();
-  const child = spawn('/bin/sh', ['-c', WATCHDOG_SCRIPT, 'prometheus-watchdog', bin, ...args], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-    detached: true, // own process group, so stop() can signal the watchdog and Prometheus together
-  });
-  const logs = new LogTail();
-  child.stdout?.on('data', (c: Buffer) => logs.push(c));
-  child.stderr?.on('data', (c: Buffer) => logs.push(c));
-  // The stdin pipe is the lifeline; never let it keep the event loop alive.
-  (child.stdin as unknown as { unref?: () => void })?.unref?.();
-  if (child.pid !== undefined) {
-    liveGroups.add(child.pid);
-  }
-  const exited = new Promise<number | null>((resolve) => {
-    child.on('exit', (code) => {
-      if (child.pid !== undefined) {
-        liveGroups.delete(child.pid);
-      }
-      child.stdin?.destroy();
-      resolve(code);
-    });
-  });
-  return { child, logs, exited };
-}
-
-async function killGroup(spawned: Spawned): Promise<void> {
-  const pgid = spawned.child.pid;
-  if (pgid === undefined || spawned.child.exitCode !== null || spawned.child.signalCode !== null) {
-    return;
-  }
-  const signal = (sig: NodeJS.Signals) => {
-    try {
-      process.kill(-pgid, sig);
-    } catch {
-      // group already gone
-    }
-  };
-  signal('SIGTERM');
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = await Promise.race([
-    spawned.exited.then(() => false),
-    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), STOP_GRACE_MS))),
-  ]);
-  clearTimeout(timer);
-  if (timedOut) {
-    signal('SIGKILL');
-    await spawned.exited;
-  }
-  // The watchdog's `cat` may still sit in the group for a moment; make sure nothing is left behind.
-  signal('SIGKILL');
-  liveGroups.delete(pgid);
-}
-
-async function waitReady(url: string, spawned: Spawned, timeoutMs: number): Promise<'ready' | 'exited'> {
+async function waitReady(url: string, spawned: GuardedProcess, timeoutMs: number): Promise<'ready' | 'exited'> {
   const deadline = Date.now() + timeoutMs;
   let exited = false;
   spawned.exited.then(() => (exited = true));
@@ -239,7 +117,7 @@ export async function startPrometheus(opts: StartPrometheusOptions = {}): Promis
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const port = opts.port ?? (await freePort());
     const url = `http://127.0.0.1:${port}`;
-    const spawned = spawnGuarded(PROMETHEUS_BIN, [
+    const spawned = spawnGuarded('prometheus', PROMETHEUS_BIN, [
       `--config.file=${configFile}`,
       `${storageFlag}=${dataDir}`,
       `--web.listen-address=127.0.0.1:${port}`,
@@ -250,7 +128,7 @@ export async function startPrometheus(opts: StartPrometheusOptions = {}): Promis
     try {
       outcome = await waitReady(url, spawned, opts.readyTimeoutMs ?? READY_TIMEOUT_MS);
     } catch (err) {
-      await killGroup(spawned);
+      await stopGuarded(spawned, STOP_GRACE_MS);
       cleanup();
       throw err;
     }
@@ -260,13 +138,13 @@ export async function startPrometheus(opts: StartPrometheusOptions = {}): Promis
         url,
         port,
         stop: () => {
-          stopped ??= killGroup(spawned).finally(cleanup);
+          stopped ??= stopGuarded(spawned, STOP_GRACE_MS).finally(cleanup);
           return stopped;
         },
       };
     }
     const logs = spawned.logs.text();
-    await killGroup(spawned);
+    await stopGuarded(spawned, STOP_GRACE_MS);
     if (!/address already in use/.test(logs) || attempt === attempts) {
       cleanup();
       throw new Error(
