@@ -14,6 +14,7 @@ const esmPackages = [
   'w3c-keyname',
   'crelt',
   'lru-cache',
+  'jose',
 ];
 
 module.exports = {
