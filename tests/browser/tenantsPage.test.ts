@@ -199,7 +199,12 @@ test('a failing tenant shows "failed" with the error and the fix; planning again
     }
     // The query-param warning is shared by both tenants in the spec: shown once, above them.
     expect(await page.getByTestId('plan-shared-warning').count()).toBe(1);
-    expect(await page.getByTestId('plan-tenant-hooli').getByText(/^Warning:/).count()).toBe(0);
+    expect(
+      await page
+        .getByTestId('plan-tenant-hooli')
+        .getByText(/^Warning:/)
+        .count()
+    ).toBe(0);
     await browser!.screenshot('tenants-failed-tenant');
   } finally {
     removeFault();
