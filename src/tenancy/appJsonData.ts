@@ -24,14 +24,16 @@ export async function patchAppJsonData(
   patch: (current: JsonData) => JsonData
 ): Promise<void> {
   const previous = queues.get(orgId) ?? Promise.resolve();
-  const run = previous.catch(() => undefined).then(async () => {
-    const current = await api.getAppSettings(orgId, APP_PLUGIN_ID);
-    await api.setAppSettings(orgId, APP_PLUGIN_ID, {
-      enabled: current.enabled,
-      pinned: current.pinned,
-      jsonData: patch({ ...(current.jsonData ?? {}) }),
+  const run = previous
+    .catch(() => undefined)
+    .then(async () => {
+      const current = await api.getAppSettings(orgId, APP_PLUGIN_ID);
+      await api.setAppSettings(orgId, APP_PLUGIN_ID, {
+        enabled: current.enabled,
+        pinned: current.pinned,
+        jsonData: patch({ ...(current.jsonData ?? {}) }),
+      });
     });
-  });
   queues.set(orgId, run);
   try {
     await run;

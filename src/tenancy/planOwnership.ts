@@ -134,7 +134,11 @@ export function planTenantOrg(
       steps: [
         ...staleSteps,
         makeStep(t, 'org', 'unchanged', orgTarget, [], null),
-        registerStep(t, org.org.id, 'adopting the existing marker (adoptMarkers): the registry becomes the owner record'),
+        registerStep(
+          t,
+          org.org.id,
+          'adopting the existing marker (adoptMarkers): the registry becomes the owner record'
+        ),
       ],
       conflict: false,
     };
@@ -170,7 +174,10 @@ export function planTenantOrg(
     );
   }
   if (byName.markerTenant !== undefined) {
-    return stop(`org "${byName.org.name}" belongs to tenant "${byName.markerTenant}"`, 'use another orgName for this tenant');
+    return stop(
+      `org "${byName.org.name}" belongs to tenant "${byName.markerTenant}"`,
+      'use another orgName for this tenant'
+    );
   }
   const foreign = foreignObjects(
     byName,
@@ -188,18 +195,10 @@ export function planTenantOrg(
     org: byName,
     steps: [
       ...staleSteps,
-      makeStep(
-        t,
-        'org',
-        'update',
-        orgTarget,
-        [{ field: 'ownership', before: '(none)', after: `tenant ${t}` }],
-        null,
-        {
-          message:
-            'adopting: the org holds only this tenant’s managed objects (left by an interrupted apply); the registry entry is written next, the marker by the app-settings step',
-        }
-      ),
+      makeStep(t, 'org', 'update', orgTarget, [{ field: 'ownership', before: '(none)', after: `tenant ${t}` }], null, {
+        message:
+          'adopting: the org holds only this tenant’s managed objects (left by an interrupted apply); the registry entry is written next, the marker by the app-settings step',
+      }),
       registerStep(t, byName.org.id),
     ],
     conflict: false,

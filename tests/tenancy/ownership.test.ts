@@ -64,7 +64,9 @@ describe('ownership anchored in the provisioning org', () => {
     await writeMarkerAs(env, 'alice', await orgId(env, 'Tenant A'), 'b');
 
     const p = await plan(env, spec);
-    expect(conflictsOf(p, 'a')[0].message).toMatch(/forged ownership: the marker in org "Tenant A" .* names tenant "b"/);
+    expect(conflictsOf(p, 'a')[0].message).toMatch(
+      /forged ownership: the marker in org "Tenant A" .* names tenant "b"/
+    );
     expect(conflictsOf(p, 'a')[0].fix).toMatch(/set jsonData.tenantId back to "a"/);
     expect(conflictsOf(p, 'b')[0].message).toMatch(/org "Tenant A" .* also claims tenant "b"/);
     expect(p.tenants.filter((t) => t.blocked).map((t) => t.tenantId)).toEqual(['a', 'b']);
@@ -86,7 +88,9 @@ describe('ownership anchored in the provisioning org', () => {
 
     const p = await plan(env, withD);
     const [conflict] = conflictsOf(p, 'd');
-    expect(conflict.message).toMatch(/org "Mallory Org" .* carries an ownership marker for tenant "d", but the registry .* does not list it/);
+    expect(conflict.message).toMatch(
+      /org "Mallory Org" .* carries an ownership marker for tenant "d", but the registry .* does not list it/
+    );
     expect(conflict.fix).toMatch(/a marker alone is not proof/);
     expect(await writesOfApply(env, p)).toBe(0);
     expect((await env.client.listOrgs()).map((o) => o.name)).toContain('Mallory Org');
@@ -110,7 +114,9 @@ describe('ownership anchored in the provisioning org', () => {
     // An install from before the registry: markers only, and the admin asks to adopt them.
     await dropRegistry(env);
     const migrating = await plan(env, spec, { adoptMarkers: true });
-    expect(conflictsOf(migrating, 'a')[0].message).toMatch(/org "Tenant A" .* and org "Mallory Org" .* all claim tenant "a"/);
+    expect(conflictsOf(migrating, 'a')[0].message).toMatch(
+      /org "Tenant A" .* and org "Mallory Org" .* all claim tenant "a"/
+    );
     expect(migrating.tenants.find((t) => t.tenantId === 'b')!.blocked).toBe(false);
     env.fake.resetLog();
     await applyPlan(env.api, migrating, { retry: false });
