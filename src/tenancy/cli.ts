@@ -7,6 +7,11 @@
  *
  * `--help` lists flags, environment variables and the exit codes (cli/exitCodes.ts), one per thing a
  * CI job reacts to differently. With `--json`, errors are a JSON document on stdout as well.
+ *
+ * `--provisioning-org` (alias `--audit-org`, default 1) is the org whose Tenancy app settings hold
+ * the ownership registry and the audit log; tenant users must have no role there (registry.ts).
+ * `--adopt-markers` records orgs that carry an ownership marker but are not in the registry yet
+ * (installs provisioned before the registry existed); without it they are conflicts.
  */
 import { readFileSync } from 'fs';
 import { basicAuthTransport, bearerTokenTransport, GrafanaApi, isGrafanaApiError } from '../grafana-api';
@@ -77,15 +82,22 @@ async function planOrApply(
   const transport = token
     ? bearerTokenTransport(url, token)
     : basicAuthTransport(url, str(flags.user) ?? io.env.GRAFANA_USER ?? 'admin', password!);
+  const provisioningOrgId = Number(str(flags['provisioning-org']) ?? str(flags['audit-org']) ?? '1');
+  if (!Number.isInteger(provisioningOrgId) || provisioningOrgId < 1) {
+    throw new CliFailure('usage', '--provisioning-org must be an org id (a positive integer), e.g. 1 for "Main Org."');
+  }
   const api = tenancyApiFromGrafana(new GrafanaApi(transport));
-  const plan = planTenants(spec, await readLiveState(api, spec), { rotateSecrets: flags['rotate-secrets'] === true });
+  const live = await readLiveState(api, spec, { provisioningOrgId });
+  const plan = planTenants(spec, live, {
+    rotateSecrets: flags['rotate-secrets'] === true,
+    adoptMarkers: flags['adopt-markers'] === true,
+  });
   io.out(flags.json ? JSON.stringify(redactPlan(plan), null, 2) : formatPlan(plan));
   if (command === 'plan') {
     const pending = plan.summary.create + plan.summary.update + plan.summary.orphaned;
     return plan.summary.conflict > 0 ? EXIT.conflicts : pending > 0 ? EXIT.changesPending : EXIT.ok;
   }
-  const auditOrg = Number(str(flags['audit-org']) ?? '1');
-  const result = await applyPlan(api, plan, { prune: flags.prune === true, audit: { orgId: auditOrg } });
+  const result = await applyPlan(api, plan, { prune: flags.prune === true, audit: { orgId: provisioningOrgId } });
   io.out(formatApplyResult(result));
   if (Object.values(result.tenants).every((s) => s.state === 'done')) {
     return EXIT.ok;

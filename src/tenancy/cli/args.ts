@@ -16,7 +16,15 @@ export const FLAGS: Record<string, { value: boolean; help: string }> = {
   user: { value: true, help: 'a Grafana Server Admin login for basic auth (or GRAFANA_USER; default admin)' },
   prune: { value: false, help: 'apply: also delete managed objects that left the spec' },
   'rotate-secrets': { value: false, help: 're-send write-only secrets (data source passwords)' },
-  'audit-org': { value: true, help: 'apply: the org whose app settings keep the audit trail (default 1)' },
+  'provisioning-org': {
+    value: true,
+    help: 'the org whose app settings hold the ownership registry and the audit trail (default 1)',
+  },
+  'audit-org': { value: true, help: 'old name of --provisioning-org' },
+  'adopt-markers': {
+    value: false,
+    help: 'record orgs that carry an ownership marker but are not in the registry yet (installs from before the registry)',
+  },
   json: { value: false, help: 'machine-readable output, errors included, on stdout' },
   help: { value: false, help: 'this text' },
 };
