@@ -17,7 +17,7 @@ import { asEnforceError, queryError } from './errors';
 import { ValueType } from './functions';
 import { MatchOp } from './matchers';
 import { unquotePromQLString } from './promqlString';
-import { compileLabelRegex } from './regex';
+import { compileLabelRegex } from '../labelmatch/regex';
 import { T as SYNTAX_IDS, isExprId } from './syntax';
 import { ArgInfo, describe, next, WalkContext } from './walkContext';
 
