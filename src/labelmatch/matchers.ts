@@ -43,6 +43,23 @@ export function matcherMatches(m: LabelMatcher & { regex?: CompiledLabelRegex },
   }
 }
 
+/** Whether a matcher accepts the empty string (Prometheus and Loki: a selector needs one that does not). */
+export function matchesEmpty(op: MatchOp, value: string): boolean {
+  switch (op) {
+    case '=':
+      return value === '';
+    case '!=':
+      return value !== '';
+    default: {
+      const compiled = compileLabelRegex(value);
+      if (compiled instanceof Error) {
+        return true; // invalid regexes are rejected elsewhere; never count them as selective
+      }
+      return (op === '=~') === compiled.re.test('');
+    }
+  }
+}
+
 /** Checks an enforced matcher, compiles its regex and prints it once with the language's `format`. */
 export function prepareMatcherAs(m: LabelMatcher, format: (m: LabelMatcher) => string): PreparedMatcher {
   if (typeof m.name !== 'string' || m.name === '') {

@@ -5,7 +5,7 @@
 import { LabelMatcher, prepareMatcherAs, PreparedMatcher } from '../labelmatch/matchers';
 import { formatLabelName, quotePromQLString } from './promqlString';
 
-export { isRegexOp, matcherMatches, quoteMeta, tenantMatcher } from '../labelmatch/matchers';
+export { isRegexOp, matchesEmpty, matcherMatches, quoteMeta, tenantMatcher } from '../labelmatch/matchers';
 export type { LabelMatcher, MatchOp, PreparedMatcher } from '../labelmatch/matchers';
 
 export function formatMatcher(m: LabelMatcher): string {
