@@ -23,8 +23,21 @@ export interface WalkedQuery {
   selectors: WalkedSelector[];
 }
 
+const ESCAPES: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
+
+/** Go's strconv.Unquote for "…" and `…` (written apart from the engine's reader on purpose). */
 function unquote(raw: string): string {
-  return raw.startsWith('`') ? raw.slice(1, -1) : JSON.parse(raw);
+  if (raw.startsWith('`')) {
+    return raw.slice(1, -1);
+  }
+  return raw
+    .slice(1, -1)
+    .replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{3}|.)/g, (_m, e: string) => {
+      if (e.length > 1) {
+        return String.fromCodePoint(parseInt(/^[0-7]/.test(e) ? e : e.slice(1), /^[0-7]/.test(e) ? 8 : 16));
+      }
+      return ESCAPES[e] ?? e;
+    });
 }
 
 export function walkSelectors(text: string): WalkedQuery {
