@@ -41,6 +41,8 @@ const EXACT: Record<string, Route> = {
   '/federate': { name: 'federate', methods: ['GET'], handler: handleSeriesMatch, checkTenantFirst: true },
   '/api/v1/metadata': { name: 'metadata', methods: ['GET'], handler: handleMetadata, checkTenantFirst: true },
   '/api/v1/alerts': { name: 'alerts', methods: ['GET'], handler: handleAlerts, checkTenantFirst: false },
+  // Always filtered by the proxy, with or without --enable-label-matchers-for-rules-api (rulesAlerts.ts).
+  '/api/v1/rules': { name: 'rules', methods: ['GET'], handler: handleRules, checkTenantFirst: false },
 };
 const LABELS: Route = { name: 'labels', methods: ['GET', 'POST'], handler: handleSeriesMatch, checkTenantFirst: true };
 const LABEL_VALUES: Route = {
@@ -49,8 +51,6 @@ const LABEL_VALUES: Route = {
   handler: handleSeriesMatch,
   checkTenantFirst: true,
 };
-const RULES_FILTERED: Route = { name: 'rules', methods: ['GET'], handler: handleRules, checkTenantFirst: false };
-const RULES_MATCHERS: Route = { name: 'rules', methods: ['GET'], handler: handleSeriesMatch, checkTenantFirst: true };
 
 /**
  * The enforced route for a decoded request path, or null (404). Only exact paths are served
@@ -60,9 +60,6 @@ export function resolveRoute(path: string, options: ProxyOptions): ResolvedRoute
   const exact = EXACT[path];
   if (exact) {
     return { route: exact, path };
-  }
-  if (path === '/api/v1/rules') {
-    return { route: options.labelMatchersForRulesApi ? RULES_MATCHERS : RULES_FILTERED, path };
   }
   if (!options.enableLabelApis) {
     return null;
