@@ -63,6 +63,12 @@ describe('parseProxyArgs: prom-label-proxy flags', () => {
       ['--header-name=X-Tenant', '--upstream-timeout', '1m30s', '--max-body-bytes', '2Mi'],
       { upstreamTimeoutMs: 90_000, maxBodyBytes: 2 * 1024 * 1024 },
     ],
+    ['Prometheus upstream by default', ['--header-name=X-Tenant'], { upstreamKind: 'prometheus' }],
+    [
+      'Alertmanager upstream',
+      ['--header-name=X-Tenant', '--upstream-kind=alertmanager'],
+      { upstreamKind: 'alertmanager' },
+    ],
   ])('%s', (_name, extra, expected) => {
     expect(parseProxyArgs([...BASE, ...extra])).toMatchObject(expected);
   });
@@ -143,6 +149,12 @@ describe('parseProxyArgs: prom-label-proxy flags', () => {
       'list syntax without header',
       [...BASE, '--query-param=t', '--header-uses-list-syntax'],
       /only applies with --header-name/,
+    ],
+    ['unknown upstream kind', [...HEADER, '--upstream-kind', 'thanos'], /--upstream-kind "thanos" is not known/],
+    [
+      'passthrough of an Alertmanager route',
+      [...HEADER, '--unsafe-passthrough-paths', '/api/v2'],
+      /overlaps the enforced route \/api\/v2\/silences/,
     ],
   ])('rejects %s', (_name, argv, message) => {
     expect(() => parseProxyArgs(argv)).toThrow(message);
