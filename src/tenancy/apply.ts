@@ -76,7 +76,7 @@ export async function applyPlan(api: TenancyApi, plan: Plan, options: ApplyOptio
 
   await mapLimit(plan.tenants, options.concurrency ?? 1, async (tenant) => {
     if (!options.signal?.aborted) {
-      await applyTenant(api, tenant, plan.self.id, options, result, setTenant, setStep);
+      await applyTenant(api, tenant, plan.self.id, plan.registryOrgId, options, result, setTenant, setStep);
     }
   });
 
@@ -111,6 +111,7 @@ async function applyTenant(
   api: TenancyApi,
   tenant: TenantPlan,
   selfId: number,
+  registryOrgId: number,
   options: ApplyOptions,
   result: ApplyResult,
   setTenant: (id: string, s: TenantStatus) => void,
@@ -141,7 +142,14 @@ async function applyTenant(
   }
   setTenant(tenant.tenantId, { state: 'applying' });
   const retry = options.retry === false ? false : { ...(options.retry ?? {}), signal: options.signal };
-  const ctx: OpContext = { tenantId: tenant.tenantId, selfId, orgId: tenant.orgId, teamIds: new Map(), retry };
+  const ctx: OpContext = {
+    tenantId: tenant.tenantId,
+    selfId,
+    orgId: tenant.orgId,
+    registryOrgId,
+    teamIds: new Map(),
+    retry,
+  };
   let writes = 0;
   for (let i = 0; i < tenant.steps.length; i++) {
     const step = tenant.steps[i];
