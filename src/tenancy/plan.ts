@@ -11,8 +11,11 @@
  *   leaves behind: the org marker is written last, after the contents).
  */
 import { desiredTenant } from './desired';
+import { desiredAlerting } from './desiredAlerting';
 import { folderMarkerTenant, jsonDataMarkerTenant } from './naming';
 import type { LiveOrg, LiveState } from './observe';
+import { ALERTING_MARKER_KEY } from './observeAlerting';
+import { planAlerting } from './planAlerting';
 import { planDatasource } from './planDatasource';
 import { planApp, planFolder } from './planFolderAndApp';
 import { makeStep, summarise, type Plan, type PlanStep, type StepContext, type TenantPlan } from './planTypes';
@@ -152,13 +155,16 @@ function planTenant(spec: TenantSpec, tenant: TenantSpecEntry, live: LiveState, 
     rotateSecrets: options.rotateSecrets ?? false,
     warnings,
   };
+  // Alerting after the folder (rules live in it), before the app settings (the marker goes last).
+  const alerting = planAlerting(desiredAlerting(tenant.id, tenant.alerting), ctx);
   const steps = [
     ...orgSteps,
     ...planUsers(desired, ctx),
     ...planTeams(desired, ctx),
     ...planDatasource(desired, ctx),
     ...planFolder(desired, ctx),
-    ...planApp(desired, ctx),
+    ...alerting.steps,
+    ...planApp(desired, ctx, { [ALERTING_MARKER_KEY]: alerting.managed }),
   ];
   return result(org?.org.id, steps);
 }
