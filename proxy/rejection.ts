@@ -6,6 +6,10 @@ import type { ServerResponse } from 'http';
  */
 export type RejectionReason =
   | 'missing-tenant'
+  | 'duplicate-tenant'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'identity-unavailable'
   | 'invalid-tenant'
   | 'bad-request'
   | 'malformed-body'
@@ -16,6 +20,9 @@ export type RejectionReason =
   | 'illegal-label-matcher'
   | 'enforcement-failed'
   | 'not-found'
+  | 'forbidden'
+  | 'not-implemented'
+  | 'several-tenant-values'
   | 'upstream-unreachable'
   | 'upstream-timeout'
   | 'upstream-invalid-response'

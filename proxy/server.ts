@@ -7,15 +7,19 @@ import { parseHostPort, validateOptions, type ProxyOptions } from './options';
 import { mediaType, parseFormEncoded, readBoundedBody, type Params } from './params';
 import { forwardPassthrough } from './passthrough';
 import { ProxyRejection, writeApiError, writeRejection } from './rejection';
-import type { RouteContext } from './routes/context';
+import { resolveAlertmanagerRoute } from './routes/alertmanager/table';
+import type { RouteContext, ServedMethod } from './routes/context';
 import { isPassthrough, resolveRoute } from './routes/table';
-import { checkTenantValues, stripTenantParam, tenantValues } from './tenant';
+import { createIdentitySource, type IdentitySource, type IdentityTuning } from './identity';
+import { checkTenantValues } from './tenant';
 import { Upstream, forwardableHeaders, streamResponse } from './upstream';
 
 export interface ProxyRuntime {
   logger?: Logger;
   /** Node process metrics (CPU, memory, event loop) on /metrics; off by default for tests. */
   processMetrics?: boolean;
+  /** Timings of the tokens-file and Grafana ID-token sources (tests shorten them). */
+  identity?: IdentityTuning;
 }
 
 export interface RunningProxy {
@@ -29,6 +33,8 @@ export interface Proxy {
   listen(): Promise<RunningProxy>;
   /** Stops accepting, lets in-flight requests finish (up to shutdownGraceMs), then closes. */
   close(): Promise<void>;
+  /** Re-reads the identity source's files (SIGHUP); a broken file keeps the last good one. */
+  reload(): Promise<void>;
   readonly metrics: ProxyMetrics;
 }
 
@@ -57,8 +63,10 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
     }
     return found;
   };
-  // The tenant header is never forwarded: the upstream must not see a client-chosen tenant.
-  const notForwarded = new Set(options.tenant.kind === 'header' ? [options.tenant.name.toLowerCase()] : []);
+  const identity: IdentitySource = createIdentitySource(options.tenant, logger, runtime.identity);
+  // The tenant header and identity credentials (bearer tokens, ID tokens) are never forwarded:
+  // the upstream must not see a client-chosen tenant nor a secret.
+  const notForwarded = identity.consumedHeaders;
   let inFlight = 0;
   let drained: (() => void) | null = null;
 
@@ -116,58 +124,81 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
     if (isPassthrough(path, options)) {
       setRoute('passthrough');
       const parsedUrl = new URL(rawUrl, 'http://proxy.invalid');
-      return forwardPassthrough(req, res, upstream, parsedUrl.pathname + parsedUrl.search);
+      return forwardPassthrough(req, res, upstream, parsedUrl.pathname + parsedUrl.search, notForwarded);
     }
-    const resolved = resolveRoute(path, options);
+    const alertmanager = options.upstreamKind === 'alertmanager';
+    const resolved = alertmanager ? resolveAlertmanagerRoute(path) : resolveRoute(path, options);
     if (!resolved) {
       setRoute('not_found');
       req.resume();
       throw new ProxyRejection(
         404,
         'not-found',
-        `${path} is not served by this proxy (404 page not found); only enforced Prometheus APIs are`
+        `${path} is not served by this proxy (404 page not found); only enforced ${alertmanager ? 'Alertmanager' : 'Prometheus'} APIs are`
       );
     }
     setRoute(resolved.route.name);
 
     const url = parseFormEncoded(search.slice(1), 'URL query');
     let form: Params | null = null;
+    let jsonBody: string | null = null;
     if (req.method === 'POST') {
       const body = await readBoundedBody(req, options.maxBodyBytes);
       const type = mediaType(req);
-      if (type === 'application/x-www-form-urlencoded') {
+      if (resolved.route.body === 'json') {
+        if (type !== '' && type !== 'application/json') {
+          throw new ProxyRejection(
+            415,
+            'unsupported-media-type',
+            `POST bodies of ${path} must be application/json, got "${type}"`
+          );
+        }
+        jsonBody = body;
+      } else if (type === 'application/x-www-form-urlencoded') {
         form = parseFormEncoded(body, 'form body');
       } else if (body.length === 0) {
         form = new URLSearchParams();
-      } else {
+      } else if (resolved.route.methods.includes('POST')) {
         throw new ProxyRejection(
           415,
           'unsupported-media-type',
           `POST bodies must be application/x-www-form-urlencoded, got "${type || 'no Content-Type'}"`
         );
       }
+      // Otherwise the route takes no POST at all: the method check below answers 404.
     } else {
       // A GET body is never read (Go's ParseForm ignores it, so Prometheus would too).
       req.resume();
     }
 
     // prom-label-proxy order (BEHAVIOUR.md section 10): tenant (400), then method (404).
-    const values = tenantValues(req, options.tenant, url, form);
-    stripTenantParam(options.tenant, url, form);
-    const method = req.method;
-    if (method !== 'GET' && method !== 'POST') {
+    // Identity first, from headers and parameters only (a parameter source removes its parameter).
+    let who = identity.resolve({ headers: req.headersDistinct, url, form });
+    if (who instanceof Promise) {
+      who = await who;
+    }
+    if (who instanceof ProxyRejection) {
+      throw who;
+    }
+    const values = who.values;
+    if (resolved.route.singleTenantValue && options.regexMatch) {
       throw new ProxyRejection(
-        404,
-        'not-found',
-        `${method} is not allowed on ${path}; use GET or POST (404 page not found)`
+        501,
+        'not-implemented',
+        `${path} does not support --regex-match: a silence belongs to one exact tenant value`
       );
     }
+    const method = req.method as ServedMethod;
     if (!resolved.route.methods.includes(method)) {
       throw new ProxyRejection(
         404,
         'not-found',
-        `${method} is not allowed on ${path}; use ${resolved.route.methods.join(' or ')}`
+        `${method} is not allowed on ${path}; use ${resolved.route.methods.join(' or ')} (404 page not found)`
       );
+    }
+    if (resolved.route.singleTenantValue && values.length > 1) {
+      // prom-label-proxy's assertSingleLabelValue: 422 with this message.
+      throw new ProxyRejection(422, 'several-tenant-values', 'Multiple label matchers not supported');
     }
     if (resolved.route.checkTenantFirst) {
       checkTenantValues(values, options);
@@ -182,6 +213,7 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
       options,
       url,
       form: method === 'POST' ? form : null,
+      body: jsonBody,
       tenantValues: values,
       enforcement: () => (enforcement ??= enforcementFor(values)),
       headers: forwardableHeaders(req.headers, notForwarded),
@@ -217,6 +249,7 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
   return {
     metrics,
     async listen() {
+      await identity.start?.();
       const url = await listenOn(server, options.listenAddress);
       const internalUrl =
         internal && options.internalListenAddress ? await listenOn(internal, options.internalListenAddress) : null;
@@ -226,6 +259,9 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
         url,
         internalUrl: internalUrl ?? undefined,
         upstream: upstream.base.origin,
+        tenantSource: identity.kind,
+        identity: identity.description,
+        upstreamKind: options.upstreamKind,
       });
       return { url, internalUrl };
     },
@@ -243,8 +279,12 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
           await new Promise<void>((resolve) => internal.close(() => resolve()));
         }
         upstream.close();
+        identity.close?.();
       })();
       return closing;
+    },
+    reload: async () => {
+      await identity.reload?.();
     },
   };
 }

@@ -15,9 +15,9 @@ import { rejectErrorNodes } from './errorNodes';
 import { parseNumberLiteral } from './durations';
 import { asEnforceError, queryError } from './errors';
 import { ValueType } from './functions';
-import { MatchOp } from './matchers';
+import { matchesEmpty, MatchOp } from './matchers';
 import { unquotePromQLString } from './promqlString';
-import { compileLabelRegex } from './regex';
+import { compileLabelRegex } from '../labelmatch/regex';
 import { T as SYNTAX_IDS, isExprId } from './syntax';
 import { ArgInfo, describe, next, WalkContext } from './walkContext';
 
@@ -65,6 +65,13 @@ export interface ParsedSelector {
 export interface ParsedQuery {
   text: string;
   selectors: ParsedSelector[];
+  /**
+   * Text positions right after the only argument of each `info(v)` call. Prometheus selects the
+   * info series (`target_info` by default) with the identifying labels of `v` and the matchers of
+   * the optional second argument only (promql/info.go fetchInfoSeries), never with `v`'s own
+   * matchers: an enforcer must add a data-label selector carrying the tenant matcher there.
+   */
+  infoSelectorInsertions: number[];
   type: ValueType;
 }
 
@@ -97,11 +104,12 @@ function analyseText(text: string, features: ParserFeatures): ParsedQuery {
     }
   }
   const type = walker.expr(top);
-  return { text, selectors: walker.selectors, type };
+  return { text, selectors: walker.selectors, infoSelectorInsertions: walker.infoSelectorInsertions, type };
 }
 
 class Walker implements WalkContext {
   readonly selectors: ParsedSelector[] = [];
+  readonly infoSelectorInsertions: number[] = [];
   /**
    * Set while checking info()'s second argument: a selector of data labels, which Prometheus 3
    * accepts even when all its matchers match the empty string (`info(m, {data=~".*"})`).
@@ -344,22 +352,5 @@ class Walker implements WalkContext {
       c.parent();
     }
     return out;
-  }
-}
-
-/** Whether a matcher accepts the empty string (Prometheus: a selector needs one that does not). */
-export function matchesEmpty(op: MatchOp, value: string): boolean {
-  switch (op) {
-    case '=':
-      return value === '';
-    case '!=':
-      return value !== '';
-    default: {
-      const compiled = compileLabelRegex(value);
-      if (compiled instanceof Error) {
-        return true; // invalid regexes are rejected elsewhere; never count them as selective
-      }
-      return (op === '=~') === compiled.re.test('');
-    }
   }
 }

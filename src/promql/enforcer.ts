@@ -6,8 +6,8 @@
 import { ALL_FEATURES, analyseQuery, ParsedQuery, ParserFeatures } from './analyse';
 import { EnforceError, failClosed, queryError } from './errors';
 import { LabelMatcher, prepareMatcher, PreparedMatcher, tenantMatcher } from './matchers';
-import { rewriteSelector } from './rewrite';
-import { applyEdits, TextEdit } from './splice';
+import { rewriteSelector } from '../labelmatch/rewrite';
+import { applyEdits, TextEdit } from '../labelmatch/splice';
 
 export interface MatcherEnforcerOptions {
   /** Reject existing matchers on an enforced label that cannot agree with it (prom-label-proxy -error-on-replace). */
@@ -94,6 +94,11 @@ export function enforceParsed(parsed: ParsedQuery, me: MatcherEnforcer, extraEdi
   const opts = { errorOnReplace: me.errorOnReplace };
   for (const sel of parsed.selectors) {
     rewriteSelector(parsed.text, sel, me.matchers, me.joinedText, opts, edits);
+  }
+  // `info(v)` → `info(v, {tenant="a"})`: the info series must be the tenant's too. Pushed after the
+  // selector edits, so `info(up)` reads `info(up{tenant="a"}, {tenant="a"})` (stable sort).
+  for (const at of parsed.infoSelectorInsertions) {
+    edits.push({ from: at, to: at, insert: `, {${me.joinedText}}` });
   }
   return applyEdits(parsed.text, edits);
 }

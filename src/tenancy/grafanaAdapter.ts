@@ -4,6 +4,7 @@
  * applyPlan's own backoff is the only retry layer for writes.
  */
 import type { GrafanaApi } from '../grafana-api';
+import { alertingPortFromGrafana } from './grafanaAlertingAdapter';
 import type { TenancyApi } from './ports';
 
 /** applyPlan retries writes itself (with marker-checked adoption on 409); the client must not retry them too. */
@@ -11,9 +12,10 @@ const NO_CLIENT_WRITE_RETRY = { retrySafe: false };
 
 export function tenancyApiFromGrafana(api: GrafanaApi): TenancyApi {
   return {
+    ...alertingPortFromGrafana(api),
     currentUser: async () => {
       const u = await api.currentUser();
-      return { id: u.id, login: u.login, email: u.email };
+      return { id: u.id, login: u.login, email: u.email, orgId: u.orgId };
     },
     listOrgs: async () => (await api.listOrgs()).map((o) => ({ id: o.id, name: o.name })),
     listUsers: async () => (await api.searchUsers()).map((u) => ({ id: u.id, login: u.login, email: u.email })),
@@ -22,7 +24,14 @@ export function tenancyApiFromGrafana(api: GrafanaApi): TenancyApi {
     deleteOrg: (orgId) => api.deleteOrg(orgId),
 
     listOrgUsers: async (orgId) =>
-      (await api.listOrgUsers(orgId)).map((u) => ({ userId: u.userId, login: u.login, email: u.email, role: u.role })),
+      (await api.listOrgUsers(orgId)).map((u) => ({
+        userId: u.userId,
+        login: u.login,
+        email: u.email,
+        role: u.role,
+        externallySynced: u.isExternallySynced === true,
+        authLabels: u.authLabels ?? [],
+      })),
     addOrgUser: async (orgId, loginOrEmail, role) => {
       await api.addOrgUser(orgId, loginOrEmail, role);
     },

@@ -4,6 +4,7 @@
  * `redactPlan` before storing or logging a plan. Diffs never contain secret values.
  * Also the step constructor and the context the per-object planners share (plan.ts builds it).
  */
+import type { AlertingOp } from './alertingOps';
 import type { LiveOrg } from './observe';
 import type { AppSettingsBody, DataSourceBody, UserRef } from './ports';
 import type { OrgRole } from './spec';
@@ -11,6 +12,7 @@ import type { OrgRole } from './spec';
 export type StepAction = 'create' | 'update' | 'unchanged' | 'orphaned' | 'conflict';
 export type StepKind =
   | 'org'
+  | 'org-registry'
   | 'org-user'
   | 'team'
   | 'team-member'
@@ -18,7 +20,10 @@ export type StepKind =
   | 'app-enable'
   | 'folder'
   | 'folder-permissions'
-  | 'dashboard';
+  | 'dashboard'
+  | 'contact-point'
+  | 'notification-policy'
+  | 'alert-rule-group';
 
 /** One field that differs; values are display strings, secrets appear as "(set)" / "(not set)". */
 export interface FieldDiff {
@@ -39,6 +44,9 @@ export type WriteOp =
   | { type: 'createOrg'; name: string }
   | { type: 'renameOrg'; name: string }
   | { type: 'deleteOrg' }
+  /** Records the tenant's org (the one of this tenant plan) in the registry of the provisioning org. */
+  | { type: 'registerOrg' }
+  | { type: 'unregisterOrg'; orgId: number }
   | { type: 'addOrgUser'; loginOrEmail: string; userId: number; role: OrgRole }
   | { type: 'updateOrgUserRole'; userId: number; role: OrgRole }
   | { type: 'createTeam'; name: string; email: string; removeCreatorUserId?: number }
@@ -53,7 +61,8 @@ export type WriteOp =
   | { type: 'updateFolderTitle'; uid: string; title: string }
   | { type: 'deleteFolder'; uid: string }
   | { type: 'setFolderPermissions'; uid: string; items: FolderPermissionTarget[] }
-  | { type: 'writeAppSettings'; body: AppSettingsBody };
+  | { type: 'writeAppSettings'; body: AppSettingsBody }
+  | AlertingOp;
 
 export interface PlanStep {
   /** Stable across re-plans: `<tenant>/<kind>/<target>`. */
@@ -98,6 +107,8 @@ export interface PlanSummary {
 export interface Plan {
   /** The provisioning user (creator of orgs/teams; never demoted or removed by the plan). */
   self: { id: number; login: string };
+  /** The provisioning org whose app settings hold the ownership registry (registry.ts). */
+  registryOrgId: number;
   tenants: TenantPlan[];
   summary: PlanSummary;
 }
@@ -113,6 +124,15 @@ export function redactPlan(plan: Plan): Plan {
         if (op && (op.type === 'createDataSource' || op.type === 'updateDataSource') && op.body.secureJsonData) {
           const redacted = Object.fromEntries(Object.keys(op.body.secureJsonData).map((k) => [k, '(set)']));
           return { ...s, op: { ...op, body: { ...op.body, secureJsonData: redacted } } };
+        }
+        if (op && (op.type === 'createContactPoint' || op.type === 'updateContactPoint')) {
+          const settings = { ...op.body.settings };
+          for (const key of op.secretKeys) {
+            if (key in settings) {
+              settings[key] = '(set)';
+            }
+          }
+          return { ...s, op: { ...op, body: { ...op.body, settings } } };
         }
         return s;
       }),

@@ -7,6 +7,7 @@
  * Errors: implementations throw an error with a numeric `status` (GrafanaApiError in
  * src/grafana-api) so callers can branch on 404/409/412.
  */
+import type { AlertingPort } from './alertingPorts';
 import type { OrgRole } from './spec';
 
 export interface OrgRef {
@@ -18,6 +19,8 @@ export interface UserRef {
   id: number;
   login: string;
   email: string;
+  /** For the signed-in user: the org its requests act on when none is named (GET /api/user). */
+  orgId?: number;
 }
 
 export interface OrgUser {
@@ -25,6 +28,14 @@ export interface OrgUser {
   login: string;
   email: string;
   role: string;
+  /**
+   * Grafana's `isExternallySynced` on the org users list: the user's role comes from an identity
+   * provider (OAuth/LDAP/SAML org role sync) and Grafana refuses to change it (403
+   * `org.externallySynced`, `updateOrgUserHelper` in pkg/api/org_users.go).
+   */
+  externallySynced?: boolean;
+  /** Grafana's `authLabels` (e.g. "OAuth", "LDAP"), to name the identity provider. */
+  authLabels?: string[];
 }
 
 export interface TeamRecord {
@@ -102,7 +113,8 @@ export interface AppSettingsBody {
   jsonData: Record<string, unknown>;
 }
 
-export interface TenancyApi {
+/** Alerting calls (contact points, policies, rule groups) live in alertingPorts.ts. */
+export interface TenancyApi extends AlertingPort {
   // --- signed-in identity and global objects (Server Admin) ---
   currentUser(): Promise<UserRef>;
   listOrgs(): Promise<OrgRef[]>;

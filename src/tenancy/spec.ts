@@ -5,6 +5,8 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { alertingSchema, checkAlerting, normaliseAlerting, type AlertingSpec } from './specAlerting';
+import { closestField, knownFieldsAt } from './specFields';
 import { checkCrossFieldRules } from './specRules';
 
 export const ORG_ROLES = ['Viewer', 'Editor', 'Admin'] as const;
@@ -15,6 +17,9 @@ export const FOLDER_PERMISSIONS = ['View', 'Edit', 'Admin'] as const;
 export type FolderPermission = (typeof FOLDER_PERMISSIONS)[number];
 
 const nonEmpty = z.string().trim().min(1);
+
+/** Prometheus's classic label name syntax (model/labels: `[a-zA-Z_][a-zA-Z0-9_]*`). */
+const PROMETHEUS_LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 const memberSchema = z
   .object({
@@ -79,6 +84,8 @@ const tenantSchema = z
     dashboards: z.boolean().optional(),
     /** IdP groups mapped into this tenant's org (rendered as `org_mapping`). */
     sso: z.array(ssoGroupSchema).optional(),
+    /** Contact points, notification policy, bundled and custom alert rules (specAlerting.ts). */
+    alerting: alertingSchema.optional(),
   })
   .strict();
 
@@ -88,13 +95,17 @@ const defaultsSchema = z
     teamFolderPermission: z.enum(FOLDER_PERMISSIONS).default('View'),
     dashboards: z.boolean().default(true),
     datasource: datasourceSchema.optional(),
+    alerting: alertingSchema.optional(),
   })
   .strict();
 
 export const tenantSpecSchema = z
   .object({
     version: z.literal(1),
-    label: nonEmpty.default('tenant'),
+    label: nonEmpty
+      .regex(PROMETHEUS_LABEL_NAME, 'not a Prometheus label name')
+      .refine((v) => !v.startsWith('__'), 'names starting with __ are reserved for Prometheus')
+      .default('tenant'),
     defaults: defaultsSchema.optional(),
     tenants: z.array(tenantSchema),
   })
@@ -116,6 +127,7 @@ export interface TenantSpecEntry {
   datasource: DatasourceSpec;
   dashboards: boolean;
   sso: SsoGroupSpec[];
+  alerting: AlertingSpec;
 }
 
 export interface TenantSpec {
@@ -130,6 +142,8 @@ export interface SpecError {
   path: string;
   message: string;
   fix: string;
+  /** For unknown fields: the offending keys inside `path` (the editor underlines them). */
+  keys?: string[];
 }
 
 export type ParseSpecResult = { ok: true; spec: TenantSpec } | { ok: false; errors: SpecError[] };
@@ -170,16 +184,82 @@ export function validateTenantSpec(data: unknown): ParseSpecResult {
     };
   }
   const parsed = tenantSpecSchema.safeParse(data);
-  if (!parsed.success) {
-    return { ok: false, errors: parsed.error.issues.flatMap((issue) => issueToErrors(issue, [])) };
+  if (parsed.success) {
+    const missing = missingDatasourceErrors(parsed.data);
+    if (missing.length > 0) {
+      return { ok: false, errors: missing };
+    }
+    const spec = normalise(parsed.data);
+    const errors = [...checkCrossFieldRules(spec), ...alertingErrors(spec, parsed.data.tenants)];
+    return errors.length > 0 ? { ok: false, errors } : { ok: true, spec };
   }
-  const missing = missingDatasourceErrors(parsed.data);
-  if (missing.length > 0) {
-    return { ok: false, errors: missing };
+  // One pass: with shape errors, the tenants that are well-formed still get the cross-field
+  // checks, so an admin sees every fault of the spec at once instead of one round per kind.
+  const shapeErrors = withoutMissingFieldsMisspelt(parsed.error.issues).flatMap((issue) => issueToErrors(issue, []));
+  return { ok: false, errors: [...shapeErrors, ...crossFieldErrorsOfWellFormedTenants(data)] };
+}
+
+/**
+ * A misspelt required field shows up twice (unknown `labelValue`, missing `labelValues`): keep
+ * the unknown-field error, whose fix says "did you mean `labelValues`", and drop the other.
+ */
+function withoutMissingFieldsMisspelt(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  const misspelt = new Set<string>();
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      const known = knownFieldsAt(tenantSpecSchema, issue.path);
+      for (const key of issue.keys) {
+        const guess = closestField(key, known);
+        if (guess) {
+          misspelt.add(formatPath([...issue.path, guess]));
+        }
+      }
+    }
   }
-  const spec = normalise(parsed.data);
-  const errors = checkCrossFieldRules(spec);
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, spec };
+  return issues.filter(
+    (issue) => !(issue.code === 'invalid_type' && issue.input === undefined && misspelt.has(formatPath(issue.path)))
+  );
+}
+
+function crossFieldErrorsOfWellFormedTenants(data: object): SpecError[] {
+  const raw = data as { tenants?: unknown; defaults?: unknown; label?: unknown };
+  if (!Array.isArray(raw.tenants)) {
+    return [];
+  }
+  const defaults = defaultsSchema.safeParse(raw.defaults ?? {});
+  const original: number[] = [];
+  const tenants: Array<z.infer<typeof tenantSchema>> = [];
+  raw.tenants.forEach((t, i) => {
+    const one = tenantSchema.safeParse(t);
+    if (one.success && (one.data.datasource || (defaults.success && defaults.data.datasource))) {
+      original.push(i);
+      tenants.push(one.data);
+    }
+  });
+  if (tenants.length === 0) {
+    return [];
+  }
+  const label = typeof raw.label === 'string' ? raw.label : 'tenant';
+  const partial = normalise({
+    version: 1,
+    label,
+    defaults: defaults.success ? defaults.data : undefined,
+    tenants,
+  });
+  // Paths and messages name tenants by index: map the partial spec's indices back to the spec's.
+  const renumber = (text: string) => text.replace(/tenants\[(\d+)\]/g, (_, k) => `tenants[${original[Number(k)]}]`);
+  return [...checkCrossFieldRules(partial), ...alertingErrors(partial, tenants)].map((e) => ({
+    ...e,
+    path: renumber(e.path),
+    message: renumber(e.message),
+  }));
+}
+
+/** The alerting checks of every tenant (specAlerting.ts); `raw` = the tenants as parsed, same order. */
+function alertingErrors(spec: TenantSpec, raw: Array<{ alerting?: z.infer<typeof alertingSchema> }>): SpecError[] {
+  return spec.tenants.flatMap((t, i) =>
+    checkAlerting(t.alerting, raw[i].alerting, `tenants[${i}]`, spec.label, t.labelValues)
+  );
 }
 
 /**
@@ -225,6 +305,7 @@ function normalise(raw: RawSpec): TenantSpec {
       datasource: (t.datasource ?? raw.defaults?.datasource)!,
       dashboards: t.dashboards ?? defaults.dashboards,
       sso: t.sso ?? [],
+      alerting: normaliseAlerting(raw.defaults?.alerting, t.alerting),
     })),
   };
 }
@@ -256,6 +337,10 @@ function formatPath(path: readonly PropertyKey[]): string {
 
 const FIX_BY_FIELD: Array<[RegExp, string]> = [
   [/^version$/, 'set `version: 1`'],
+  [
+    /^label$/,
+    'the label your agents stamp on every series, e.g. `label: tenant` (letters, digits, _; not starting with __)',
+  ],
   [/labelValues$/, 'list at least one label value, e.g. `labelValues: [team-a]`'],
   [
     /datasource(\.mode|\.tenantVia)?$/,
@@ -264,11 +349,18 @@ const FIX_BY_FIELD: Array<[RegExp, string]> = [
   [/headerName$/, 'mimir always uses `X-Scope-OrgID`; proxy header mode needs the header your proxy reads'],
   [/role$|orgRoles\.[^.]+$/, 'use one of Viewer, Editor, Admin (org) or Member, Admin (team)'],
   [/folderPermission$/, 'use one of View, Edit, Admin'],
+  [/(for|interval|groupWait|groupInterval|repeatInterval)$/, 'write a duration such as `30s`, `5m` or `1h`'],
+  [/threshold$|above$|below$/, 'give a plain number, e.g. `120`'],
 ];
+
+const CONTACT_POINT_FIX =
+  'use `type: email` (addresses), `type: webhook` (url, optional basicAuth) or `type: slack` (webhookUrl or webhookUrlEnv, optional recipient)';
 
 /** A union branch whose discriminator (mode / tenantVia) does not match is not what the user meant. */
 const wrongBranch = (issues: z.core.$ZodIssue[]) =>
-  issues.some((i) => i.code === 'invalid_value' && ['mode', 'tenantVia'].includes(String(i.path[i.path.length - 1])));
+  issues.some(
+    (i) => i.code === 'invalid_value' && ['mode', 'tenantVia', 'type'].includes(String(i.path[i.path.length - 1]))
+  );
 
 function issueToErrors(issue: z.core.$ZodIssue, prefix: PropertyKey[]): SpecError[] {
   const full = [...prefix, ...issue.path];
@@ -285,14 +377,22 @@ function issueToErrors(issue: z.core.$ZodIssue, prefix: PropertyKey[]): SpecErro
 function issueToError(issue: z.core.$ZodIssue): SpecError {
   const path = formatPath(issue.path);
   if (issue.code === 'unrecognized_keys') {
+    const known = knownFieldsAt(tenantSpecSchema, issue.path);
+    const guesses = issue.keys.map((key) => [key, closestField(key, known)] as const).filter(([, g]) => g);
     return {
       path,
       message: `unknown field(s) ${issue.keys.join(', ')}`,
-      fix: 'remove them or check the spelling against the documented fields',
+      fix:
+        guesses.length > 0
+          ? guesses.map(([key, guess]) => `did you mean \`${guess}\` instead of \`${key}\`?`).join(' ')
+          : `remove them; the fields here are ${known.join(', ') || '(none)'}`,
+      keys: [...issue.keys],
     };
   }
   if (issue.code === 'invalid_union') {
-    return { path, message: 'does not match any data source mode', fix: FIX_BY_FIELD[2][1] };
+    return /contactPoints\[\d+\](\.type)?$/.test(path)
+      ? { path, message: 'does not match any contact point type', fix: CONTACT_POINT_FIX }
+      : { path, message: 'does not match any data source mode', fix: FIX_BY_FIELD[2][1] };
   }
   const fix =
     FIX_BY_FIELD.find(([re]) => re.test(path))?.[1] ??
