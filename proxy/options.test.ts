@@ -48,7 +48,7 @@ describe('parseProxyArgs: prom-label-proxy flags', () => {
       /only one of --label-value, --header-name and --query-param/,
     ],
     ['no label', ['--upstream', 'http://p:9090', '--label-value', 'a'], /--label is required/],
-    ['no upstream', ['--label', 'tenant'], /--upstream "" is not a URL/],
+    ['no upstream', ['--label', 'tenant'], /--upstream is required/],
     [
       'upstream with a query',
       [...BASE.slice(0, 1), 'http://p:9090/?x=1', '--label', 't'],
