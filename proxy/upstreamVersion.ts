@@ -194,11 +194,27 @@ export class UpstreamVersion {
   }
 }
 
+const NOT_PROMETHEUS: UpstreamProfile = {
+  product: 'unknown',
+  version: null,
+  release: null,
+  source: 'flag',
+  problem: 'not a Prometheus upstream',
+};
+
 /** Largest buildinfo answer read (Prometheus' is a few hundred bytes). */
 const MAX_BUILDINFO_BYTES = 64 * 1024;
 
 /** The UpstreamVersion of a proxy: pinned by --upstream-version, else read through `upstream`. */
 export function startUpstreamVersion(upstream: Upstream, options: ProxyOptions, logger: Logger): UpstreamVersion {
+  if (options.upstreamKind !== undefined && options.upstreamKind !== 'prometheus') {
+    // Other kinds have route tables of their own, with no version-gated route.
+    return new UpstreamVersion(
+      () => Promise.resolve(null),
+      NOT_PROMETHEUS,
+      () => {}
+    );
+  }
   const pinned = options.upstreamVersion === undefined ? null : parseUpstreamVersionFlag(options.upstreamVersion);
   const fetchBuildInfo = async (): Promise<unknown> => {
     const res = await upstream.send(

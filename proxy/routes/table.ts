@@ -1,5 +1,5 @@
 import type { ProxyOptions } from '../options';
-import type { RouteHandler } from './context';
+import type { RouteHandler, ServedMethod } from './context';
 import { handleMetadata } from './metadata';
 import { handleQuery } from './query';
 import { handleAlerts, handleRules } from './rulesAlerts';
@@ -9,13 +9,20 @@ import { handleBuildInfo, handleFormatQuery, handleParseQuery } from './upstream
 export interface Route {
   /** Name used in metrics and logs. */
   name: string;
-  methods: ReadonlyArray<'GET' | 'POST'>;
+  methods: readonly ServedMethod[];
   handler: RouteHandler;
   /**
    * Whether the -regex-match tenant checks run before the handler. The rules/alerts filter
    * checks after the upstream call, as prom-label-proxy does (its vectors expect that).
    */
   checkTenantFirst: boolean;
+  /** 'json': a POST body is a JSON document (ctx.body), not form parameters (the default). */
+  body?: 'json';
+  /**
+   * prom-label-proxy's silence endpoints work on one exact tenant value: --regex-match is refused
+   * with 501 (before the method check) and several values with 422 (after it).
+   */
+  singleTenantValue?: boolean;
 }
 
 export interface ResolvedRoute {

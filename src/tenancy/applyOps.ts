@@ -6,6 +6,8 @@
 import { APP_PLUGIN_ID, jsonDataMarkerTenant, teamMarkerTenant } from './naming';
 import { errorMessage, errorStatus, type FolderPermissionItem, type TenancyApi } from './ports';
 import type { TeamRef, WriteOp } from './planTypes';
+import type { OrgRole } from './spec';
+import { registerOrg, unregisterOrg } from './registry';
 import { withRetry, type RetryOptions } from './retry';
 
 export class ApplyStepError extends Error {
@@ -24,6 +26,8 @@ export interface OpContext {
   /** The applying user (the only member of an org it just created). */
   selfId: number;
   orgId?: number;
+  /** The provisioning org holding the ownership registry (registry.ts). */
+  registryOrgId: number;
   teamIds: Map<string, number>;
   retry: RetryOptions | false;
 }
@@ -33,6 +37,9 @@ export async function runOp(api: TenancyApi, op: WriteOp, ctx: OpContext): Promi
   if (op.type === 'createOrg') {
     ctx.orgId = await createOrAdoptOrg(api, op.name, ctx, call);
     return;
+  }
+  if (op.type === 'unregisterOrg') {
+    return call(() => unregisterOrg(api, ctx.registryOrgId, op.orgId));
   }
   const orgId = ctx.orgId;
   if (orgId === undefined) {
@@ -55,6 +62,8 @@ export async function runOp(api: TenancyApi, op: WriteOp, ctx: OpContext): Promi
         throw err;
       }
       return;
+    case 'registerOrg':
+      return call(() => registerOrg(api, ctx.registryOrgId, orgId, ctx.tenantId));
     case 'addOrgUser':
       try {
         await call(() => api.addOrgUser(orgId, op.loginOrEmail, op.role));
@@ -63,11 +72,11 @@ export async function runOp(api: TenancyApi, op: WriteOp, ctx: OpContext): Promi
           throw err;
         }
         // Already a member (added meanwhile, e.g. by SSO): make the role match instead.
-        await call(() => api.updateOrgUserRole(orgId, op.userId, op.role));
+        await updateRole(api, orgId, op.userId, op.role, call);
       }
       return;
     case 'updateOrgUserRole':
-      return call(() => api.updateOrgUserRole(orgId, op.userId, op.role));
+      return updateRole(api, orgId, op.userId, op.role, call);
     case 'createTeam': {
       const teamId = await createOrAdoptTeam(api, orgId, op.name, op.email, ctx, call);
       ctx.teamIds.set(op.name.toLowerCase(), teamId);
@@ -151,6 +160,33 @@ export async function runOp(api: TenancyApi, op: WriteOp, ctx: OpContext): Promi
 }
 
 type Call = <T>(fn: () => Promise<T>) => Promise<T>;
+
+/**
+ * Role change; Grafana refuses it for users whose role an identity provider syncs: 403 errutil
+ * `org.externallySynced` (`updateOrgUserHelper`, pkg/api/org_users.go). The planner does not
+ * propose those, but a user may have logged in through SSO between plan and apply.
+ */
+async function updateRole(api: TenancyApi, orgId: number, userId: number, role: OrgRole, call: Call): Promise<void> {
+  try {
+    await call(() => api.updateOrgUserRole(orgId, userId, role));
+  } catch (err) {
+    if (isExternallySyncedRefusal(err)) {
+      throw new ApplyStepError(
+        `role of user ${userId} in org ${orgId} is managed by your identity provider: Grafana refuses to change it (${errorMessage(err)})`,
+        `map the user's group to "${role}" in the identity provider's org_mapping (the Tenants page renders it from the spec's sso entries), or set skip_org_role_sync; applying as Server Admin does not help`
+      );
+    }
+    throw err;
+  }
+}
+
+export function isExternallySyncedRefusal(err: unknown): boolean {
+  if (errorStatus(err) !== 403) {
+    return false;
+  }
+  const body = (err as { body?: { messageId?: unknown } }).body;
+  return body?.messageId === 'org.externallySynced' || /externally synced/i.test(errorMessage(err));
+}
 
 async function createOrAdoptOrg(api: TenancyApi, name: string, ctx: OpContext, call: Call): Promise<number> {
   try {

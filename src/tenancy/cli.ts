@@ -2,7 +2,12 @@
  * GitOps CLI: plan or apply a tenant spec file against Grafana as a Server Admin user (basic auth).
  *
  *   npx tsx src/tenancy/cli.ts plan  --spec provisioning/tenants/tenants.yaml --grafana-url http://localhost:3000 --user admin --password admin
- *   npx tsx src/tenancy/cli.ts apply --spec ... [--prune] [--rotate-secrets] [--audit-org 1]
+ *   npx tsx src/tenancy/cli.ts apply --spec ... [--prune] [--rotate-secrets] [--provisioning-org 1] [--adopt-markers]
+ *
+ * `--provisioning-org` (alias `--audit-org`, default 1) is the org whose Tenancy app settings hold
+ * the ownership registry and the audit log; tenant users must have no role there (registry.ts).
+ * `--adopt-markers` records orgs that carry an ownership marker but are not in the registry yet
+ * (installs provisioned before the registry existed); without it they are conflicts.
  *
  * URL, user and password may come from GRAFANA_URL, GRAFANA_USER, GRAFANA_PASSWORD instead.
  * `datasource.basicAuth.passwordEnv` in the spec is read from the environment.
@@ -26,7 +31,7 @@ export interface CliIo {
 }
 
 const USAGE =
-  'usage: tenancy plan|apply --spec <file> [--grafana-url <url>] [--user <login>] [--password <pw>] [--prune] [--rotate-secrets] [--audit-org <id>] [--json]';
+  'usage: tenancy plan|apply --spec <file> [--grafana-url <url>] [--user <login>] [--password <pw>] [--prune] [--rotate-secrets] [--provisioning-org <id>] [--adopt-markers] [--json]';
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -65,14 +70,22 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   const api = tenancyApiFromGrafana(new GrafanaApi(basicAuthTransport(url, user, password)));
   try {
-    const plan = planTenants(spec, await readLiveState(api, spec), { rotateSecrets: flags['rotate-secrets'] === true });
+    const provisioningOrgId = Number(str(flags['provisioning-org']) ?? str(flags['audit-org']) ?? '1');
+    if (!Number.isInteger(provisioningOrgId) || provisioningOrgId < 1) {
+      io.err('--provisioning-org must be an org id (a positive integer), e.g. 1 for "Main Org."');
+      return 1;
+    }
+    const live = await readLiveState(api, spec, { provisioningOrgId });
+    const plan = planTenants(spec, live, {
+      rotateSecrets: flags['rotate-secrets'] === true,
+      adoptMarkers: flags['adopt-markers'] === true,
+    });
     io.out(flags.json ? JSON.stringify(redactPlan(plan), null, 2) : formatPlan(plan));
     if (command === 'plan') {
       const pending = plan.summary.create + plan.summary.update + plan.summary.orphaned;
       return plan.summary.conflict > 0 ? 1 : pending > 0 ? 2 : 0;
     }
-    const auditOrg = Number(str(flags['audit-org']) ?? '1');
-    const result = await applyPlan(api, plan, { prune: flags.prune === true, audit: { orgId: auditOrg } });
+    const result = await applyPlan(api, plan, { prune: flags.prune === true, audit: { orgId: provisioningOrgId } });
     io.out(formatApplyResult(result));
     return Object.values(result.tenants).every((s) => s.state === 'done') ? 0 : 1;
   } catch (e) {

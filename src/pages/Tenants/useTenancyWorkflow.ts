@@ -113,7 +113,8 @@ export function useTenancyWorkflow({ api, orgId, login }: WorkflowDeps) {
     // The previous plan (and its statuses) must not be mistaken for the new one while reading.
     setPlan(undefined);
     try {
-      const live = await readLiveState(api, parsed.spec);
+      // The page's org is the provisioning org: it holds the ownership registry (registry.ts).
+      const live = await readLiveState(api, parsed.spec, { provisioningOrgId: orgId });
       setPlan({ plan: planTenants(parsed.spec, live), forText: specText, applied: false });
     } catch (e) {
       setPlan(undefined);
@@ -123,7 +124,7 @@ export function useTenancyWorkflow({ api, orgId, login }: WorkflowDeps) {
     } finally {
       setBusy(undefined);
     }
-  }, [api, parsed, specText]);
+  }, [api, parsed, specText, orgId]);
 
   const runApply = useCallback(
     async (prune: boolean) => {
