@@ -12,7 +12,8 @@ import { resolveAlertmanagerRoute } from './routes/alertmanager/table';
 import type { RouteContext, ServedMethod } from './routes/context';
 import { isPassthrough, resolveRoute } from './routes/table';
 import { notServedMessage } from './routes/upstreamRoutes';
-import { checkTenantValues, stripTenantParam, tenantValues } from './tenant';
+import { createIdentitySource, type IdentitySource, type IdentityTuning } from './identity';
+import { checkTenantValues } from './tenant';
 import { Upstream, forwardableHeaders, streamResponse } from './upstream';
 import { startUpstreamVersion, type UpstreamVersion } from './upstreamVersion';
 
@@ -20,6 +21,8 @@ export interface ProxyRuntime {
   logger?: Logger;
   /** Node process metrics (CPU, memory, event loop) on /metrics; off by default for tests. */
   processMetrics?: boolean;
+  /** Timings of the tokens-file and Grafana ID-token sources (tests shorten them). */
+  identity?: IdentityTuning;
 }
 
 export interface RunningProxy {
@@ -33,6 +36,8 @@ export interface Proxy {
   listen(): Promise<RunningProxy>;
   /** Stops accepting, lets in-flight requests finish (up to shutdownGraceMs), then closes. */
   close(): Promise<void>;
+  /** Re-reads the identity source's files (SIGHUP); a broken file keeps the last good one. */
+  reload(): Promise<void>;
   readonly metrics: ProxyMetrics;
   /** What the upstream is (read from its buildinfo, or pinned). */
   readonly upstreamVersion: UpstreamVersion;
@@ -64,8 +69,10 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
     }
     return found;
   };
-  // The tenant header is never forwarded: the upstream must not see a client-chosen tenant.
-  const notForwarded = new Set(options.tenant.kind === 'header' ? [options.tenant.name.toLowerCase()] : []);
+  const identity: IdentitySource = createIdentitySource(options.tenant, logger, runtime.identity);
+  // The tenant header and identity credentials (bearer tokens, ID tokens) are never forwarded:
+  // the upstream must not see a client-chosen tenant nor a secret.
+  const notForwarded = identity.consumedHeaders;
   let inFlight = 0;
   let drained: (() => void) | null = null;
 
@@ -134,7 +141,13 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
     if (isPassthrough(path, options)) {
       setRoute('passthrough');
       const parsedUrl = new URL(rawUrl, 'http://proxy.invalid');
-      return forwardPassthrough(req, res, timedUpstream(upstream, state), parsedUrl.pathname + parsedUrl.search);
+      return forwardPassthrough(
+        req,
+        res,
+        timedUpstream(upstream, state),
+        parsedUrl.pathname + parsedUrl.search,
+        notForwarded
+      );
     }
     const alertmanager = options.upstreamKind === 'alertmanager';
     const resolved = alertmanager ? resolveAlertmanagerRoute(path) : resolveRoute(path, options);
@@ -178,9 +191,16 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
     }
 
     // prom-label-proxy order (BEHAVIOUR.md section 10): tenant (400), then method (404).
-    const values = tenantValues(req, options.tenant, url, form);
+    // Identity first, from headers and parameters only (a parameter source removes its parameter).
+    let who = identity.resolve({ headers: req.headersDistinct, url, form });
+    if (who instanceof Promise) {
+      who = await who;
+    }
+    if (who instanceof ProxyRejection) {
+      throw who;
+    }
+    const values = who.values;
     state.tenant = tenantForLog(values);
-    stripTenantParam(options.tenant, url, form);
     if (resolved.route.singleTenantValue && options.regexMatch) {
       throw new ProxyRejection(
         501,
@@ -251,6 +271,7 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
     metrics,
     upstreamVersion,
     async listen() {
+      await identity.start?.();
       const url = await listenOn(server, options.listenAddress);
       const internalUrl =
         internal && options.internalListenAddress ? await listenOn(internal, options.internalListenAddress) : null;
@@ -260,6 +281,8 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
         url,
         internalUrl: internalUrl ?? undefined,
         upstream: upstream.base.origin,
+        tenantSource: identity.kind,
+        identity: identity.description,
         upstreamKind: options.upstreamKind,
       });
       upstreamVersion.detectAtStart();
@@ -279,8 +302,12 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
           await new Promise<void>((resolve) => internal.close(() => resolve()));
         }
         upstream.close();
+        identity.close?.();
       })();
       return closing;
+    },
+    reload: async () => {
+      await identity.reload?.();
     },
   };
 }
