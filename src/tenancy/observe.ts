@@ -66,8 +66,8 @@ export async function readLiveState(api: TenancyApi, spec: TenantSpec, options: 
   const [self, orgs, users] = await Promise.all([api.currentUser(), api.listOrgs(), api.listUsers()]);
   const concurrency = options.concurrency ?? 4;
   const orgStates = await mapLimit(orgs, concurrency, (org) => readOrgMarker(api, org));
-  const wanted = new Set(spec.tenants.map((t) => t.id));
-  const names = new Set(spec.tenants.map((t) => t.orgName.toLowerCase()));
+  const wanted = new Set([...spec.tenants.map((t) => t.id), ...spec.sharedOrgs.map((o) => o.id)]);
+  const names = new Set([...spec.tenants, ...spec.sharedOrgs].map((t) => t.orgName.toLowerCase()));
   const toRead = orgStates.filter(
     (s) =>
       (s.markerTenant !== undefined && wanted.has(s.markerTenant)) ||
@@ -97,7 +97,7 @@ async function readOrgMarker(api: TenancyApi, org: OrgRef): Promise<LiveOrg> {
 }
 
 function tenantForName(spec: TenantSpec, orgName: string): string {
-  return spec.tenants.find((t) => t.orgName.toLowerCase() === orgName.toLowerCase())?.id ?? '';
+  return [...spec.tenants, ...spec.sharedOrgs].find((t) => t.orgName.toLowerCase() === orgName.toLowerCase())?.id ?? '';
 }
 
 async function readOrgContents(

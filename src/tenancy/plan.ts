@@ -8,38 +8,80 @@
  *   uid/name) is a `conflict`: the tenant is blocked until the admin resolves it;
  * - an org without the marker whose name matches the spec is adopted only when it holds nothing
  *   but objects carrying this tenant's markers and users of the spec (what an interrupted apply
- *   leaves behind: the org marker is written last, after the contents).
+ *   leaves behind: the org marker is written last, after the contents) — planOrg.ts;
+ * - token-mode tenants and shared orgs get a token step (planTokens.ts); shared orgs are planned
+ *   by planSharedOrg.ts.
  */
 import { desiredTenant } from './desired';
-import { folderMarkerTenant, jsonDataMarkerTenant } from './naming';
 import type { LiveOrg, LiveState } from './observe';
 import { planDatasource } from './planDatasource';
 import { planApp, planFolder } from './planFolderAndApp';
+import { planOrg } from './planOrg';
+import { planSharedOrg } from './planSharedOrg';
+import { planToken, planTokenLeftovers, type TokenPlanContext } from './planTokens';
 import { makeStep, summarise, type Plan, type PlanStep, type StepContext, type TenantPlan } from './planTypes';
 import { planTeams, planUsers, resolveUser } from './planUsersAndTeams';
 import type { TenantSpec, TenantSpecEntry } from './spec';
+import { readTokenRegistry } from './tokenRegistry';
 
 export interface PlanOptions {
   /** Re-send write-only secrets even when Grafana reports them set (secret rotation / repair). */
   rotateSecrets?: boolean;
+  /** Issue new bearer tokens: all (`true`) or these tenant / shared org ids. Old ones stay valid until the next apply. */
+  rotateTokens?: boolean | string[];
+  /**
+   * The org whose app settings keep the token hashes and the audit log (the org the admin page runs
+   * in, the CLI's `--audit-org`). Token-mode tenants and shared orgs are conflicts without it.
+   */
+  provisioningOrgId?: number;
 }
 
 export function planTenants(spec: TenantSpec, live: LiveState, options: PlanOptions = {}): Plan {
-  const tenants = spec.tenants.map((tenant) => planTenant(spec, tenant, live, options));
-  const specIds = new Set(spec.tenants.map((t) => t.id));
+  const tokens = tokenContext(live, options);
+  const tenants = spec.tenants.map((tenant) => planTenant(spec, tenant, live, options, tokens));
+  tenants.push(...spec.sharedOrgs.map((shared) => planSharedOrg(spec, shared, live, tokens)));
+  const specIds = new Set([...spec.tenants.map((t) => t.id), ...spec.sharedOrgs.map((o) => o.id)]);
   for (const state of live.orgStates) {
     if (state.markerTenant !== undefined && !specIds.has(state.markerTenant)) {
       tenants.push(orphanedTenant(state, state.markerTenant));
     }
   }
+  const tokenIds = new Set([
+    ...spec.tenants.filter((t) => usesToken(t)).map((t) => t.id),
+    ...spec.sharedOrgs.map((o) => o.id),
+  ]);
+  planTokenLeftovers(tenants, tokenIds, specIds, tokens);
   return { self: { id: live.self.id, login: live.self.login }, tenants, summary: summarise(tenants) };
 }
 
-function planTenant(spec: TenantSpec, tenant: TenantSpecEntry, live: LiveState, options: PlanOptions): TenantPlan {
+const usesToken = (t: TenantSpecEntry) => t.datasource.mode === 'proxy' && t.datasource.tenantVia === 'token';
+
+function tokenContext(live: LiveState, options: PlanOptions): TokenPlanContext {
+  const rotate = options.rotateTokens ?? false;
+  const orgId = options.provisioningOrgId;
+  if (orgId === undefined) {
+    return { rotate };
+  }
+  const state = live.orgStates.find((s) => s.org.id === orgId);
+  if (!state || state.readError || !state.appSettings) {
+    return {
+      rotate,
+      registryOrgId: orgId,
+      registryError: `the app settings of the provisioning org ${orgId} could not be read${state?.readError ? `: ${state.readError}` : ' (no such org)'}`,
+    };
+  }
+  return { rotate, registryOrgId: orgId, registry: readTokenRegistry(state.appSettings.jsonData) };
+}
+
+function planTenant(
+  spec: TenantSpec,
+  tenant: TenantSpecEntry,
+  live: LiveState,
+  options: PlanOptions,
+  tokens: TokenPlanContext
+): TenantPlan {
   const desired = desiredTenant(spec, tenant);
   const warnings: string[] = [];
-  const byMarker = live.orgStates.find((s) => s.markerTenant === tenant.id);
-  const byName = live.orgStates.find((s) => s.org.name.toLowerCase() === tenant.orgName.toLowerCase());
   const result = (orgId: number | undefined, steps: PlanStep[]): TenantPlan => ({
     tenantId: tenant.id,
     orgName: tenant.orgName,
@@ -49,101 +91,29 @@ function planTenant(spec: TenantSpec, tenant: TenantSpecEntry, live: LiveState, 
     steps,
     warnings,
   });
-  const orgTarget = `org "${tenant.orgName}"`;
-  const conflict = (message: string, fix: string) =>
-    makeStep(tenant.id, 'org', 'conflict', orgTarget, [], null, { message, fix });
 
   if (tenant.datasource.mode === 'proxy' && tenant.datasource.tenantVia === 'query-param') {
     warnings.push(
-      'query-param mode: the tenant parameter is added by Grafana, but a caller of the data source proxy can add its own parameter of the same name; the enforcing proxy must reject duplicates. Prefer tenantVia: header.'
+      'query-param mode: the tenant parameter is added by Grafana, but a caller of the data source proxy can add its own parameter of the same name; the enforcing proxy must reject duplicates, and the network path to the proxy must be trusted. Prefer token mode (omit tenantVia).'
+    );
+  }
+  if (tenant.datasource.mode === 'proxy' && tenant.datasource.tenantVia === 'header') {
+    warnings.push(
+      'header mode: the proxy believes whatever tenant header reaches it, so only Grafana may reach the proxy (trusted network path), and an org Admin can edit the header. Prefer token mode (omit tenantVia).'
     );
   }
 
-  let org: LiveOrg | undefined;
-  const orgSteps: PlanStep[] = [];
-  if (byMarker) {
-    org = byMarker;
-    if (byMarker.readError || !byMarker.contents) {
-      return result(byMarker.org.id, [
-        conflict(byMarker.readError ?? `org "${byMarker.org.name}" could not be read`, 'fix access and plan again'),
-      ]);
-    }
-    if (byMarker.org.name === tenant.orgName) {
-      orgSteps.push(makeStep(tenant.id, 'org', 'unchanged', orgTarget, [], null));
-    } else if (byName && byName !== byMarker) {
-      return result(byMarker.org.id, [
-        conflict(
-          `cannot rename org "${byMarker.org.name}" to "${tenant.orgName}": another org already has that name`,
-          'rename or delete the other org, or keep the old orgName'
-        ),
-      ]);
-    } else {
-      orgSteps.push(
-        makeStep(
-          tenant.id,
-          'org',
-          'update',
-          orgTarget,
-          [{ field: 'name', before: byMarker.org.name, after: tenant.orgName }],
-          { type: 'renameOrg', name: tenant.orgName }
-        )
-      );
-    }
-  } else if (byName) {
-    if (byName.readError || !byName.contents) {
-      return result(byName.org.id, [
-        conflict(
-          byName.readError ?? `org "${byName.org.name}" could not be read`,
-          'fix access, or choose another orgName'
-        ),
-      ]);
-    }
-    if (byName.markerTenant !== undefined) {
-      return result(byName.org.id, [
-        conflict(
-          `org "${byName.org.name}" belongs to tenant "${byName.markerTenant}"`,
-          'use another orgName for this tenant'
-        ),
-      ]);
-    }
-    const foreign = foreignObjects(
-      byName,
-      tenant.id,
-      desired.users.map((u) => resolveUser(live.users, u.key)?.id),
-      live.self.id
-    );
-    if (foreign.length > 0) {
-      return result(byName.org.id, [
-        conflict(
-          `org "${byName.org.name}" already exists and was not created by the tenancy app (it holds ${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''})`,
-          'choose another orgName, or delete/rename the existing org in Grafana'
-        ),
-      ]);
-    }
-    org = byName;
-    orgSteps.push(
-      makeStep(
-        tenant.id,
-        'org',
-        'update',
-        orgTarget,
-        [{ field: 'ownership', before: '(none)', after: `tenant ${tenant.id}` }],
-        null,
-        {
-          message:
-            'adopting: the org holds only this tenant’s managed objects (left by an interrupted apply); the marker is written by the app-settings step',
-        }
-      )
-    );
-  } else {
-    orgSteps.push(
-      makeStep(tenant.id, 'org', 'create', orgTarget, [{ field: 'name', before: null, after: tenant.orgName }], {
-        type: 'createOrg',
-        name: tenant.orgName,
-      })
-    );
+  const orgPlan = planOrg({
+    id: tenant.id,
+    orgName: tenant.orgName,
+    live,
+    allowedUserIds: desired.users.map((u) => resolveUser(live.users, u.key)?.id),
+    adoptPopulated: false,
+  });
+  if (orgPlan.blocked) {
+    return result(orgPlan.orgId, orgPlan.steps);
   }
-
+  const org = orgPlan.org;
   const ctx: StepContext = {
     tenantId: tenant.id,
     self: live.self,
@@ -152,42 +122,40 @@ function planTenant(spec: TenantSpec, tenant: TenantSpecEntry, live: LiveState, 
     rotateSecrets: options.rotateSecrets ?? false,
     warnings,
   };
+  const datasourceSteps = planDatasource(desired, ctx);
+  const tokenSteps = usesToken(tenant)
+    ? planToken({ scope: 'tenant', id: tenant.id, datasource: desired.datasource, org, datasourceSteps }, tokens)
+    : [];
   const steps = [
-    ...orgSteps,
+    ...orgPlan.steps,
     ...planUsers(desired, ctx),
     ...planTeams(desired, ctx),
-    ...planDatasource(desired, ctx),
+    ...datasourceSteps,
+    ...tokenSteps,
     ...planFolder(desired, ctx),
     ...planApp(desired, ctx),
   ];
   return result(org?.org.id, steps);
 }
 
-/** Objects in an unmarked org that the tenancy app did not create for this tenant. */
-function foreignObjects(
-  state: LiveOrg,
-  tenantId: string,
-  declaredUserIds: Array<number | undefined>,
-  selfId: number
-): string[] {
-  const c = state.contents!;
-  const allowedUsers = new Set([selfId, ...declaredUserIds.filter((x): x is number => x !== undefined)]);
-  return [
-    ...c.users.filter((u) => !allowedUsers.has(u.userId)).map((u) => `user ${u.login}`),
-    ...c.teams.filter((t) => t.markerTenant !== tenantId).map((t) => `team ${t.name}`),
-    ...c.datasources.filter((d) => jsonDataMarkerTenant(d.jsonData) !== tenantId).map((d) => `data source ${d.name}`),
-    ...c.hits
-      .filter((h) =>
-        h.type === 'dash-folder'
-          ? folderMarkerTenant(h.uid) !== tenantId
-          : h.folderUid === undefined || folderMarkerTenant(h.folderUid) !== tenantId
-      )
-      .map((h) => `${h.type === 'dash-folder' ? 'folder' : 'dashboard'} ${h.title}`),
-    ...(state.appSettings?.enabled ? ['the app enabled without ownership marker'] : []),
-  ];
-}
-
 function orphanedTenant(state: LiveOrg, tenantId: string): TenantPlan {
+  if (state.appSettings?.jsonData?.sharedOrg === true) {
+    // A shared org holds everyone's dashboards: it is never deleted by prune, only reported.
+    const step = makeStep(tenantId, 'org', 'orphaned', `org "${state.org.name}"`, [], null, {
+      requiresPrune: true,
+      message: `shared org "${tenantId}" is no longer in the spec; its managed teams and data sources stay until you delete them in Grafana (the proxy mapping file is no longer written for it)`,
+    });
+    return {
+      tenantId,
+      kind: 'shared-org',
+      orgName: state.org.name,
+      orgId: state.org.id,
+      inSpec: false,
+      blocked: false,
+      steps: [step],
+      warnings: [],
+    };
+  }
   const step = makeStep(
     tenantId,
     'org',

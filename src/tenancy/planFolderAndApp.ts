@@ -95,7 +95,7 @@ function permissionName(p: number | undefined): string | null {
   return p === undefined ? null : (({ 1: 'View', 2: 'Edit', 4: 'Admin' } as Record<number, string>)[p] ?? String(p));
 }
 
-export function planApp(d: DesiredTenant, ctx: StepContext): PlanStep[] {
+export function planApp(d: Pick<DesiredTenant, 'app'>, ctx: StepContext): PlanStep[] {
   const settings = ctx.org?.appSettings;
   const marked = ctx.org?.markerTenant === ctx.tenantId;
   const liveEnabled = settings?.enabled ?? false;
