@@ -34,7 +34,9 @@ export async function runOp(api: TenancyApi, op: WriteOp, ctx: OpContext): Promi
   if (op.type === 'setTokenHashes') {
     const hashes = op.hashes;
     return call(() =>
-      writeTokenEntry(api, op.registryOrgId, op.scope, op.id, hashes.length > 0 ? { hashes } : undefined)
+      writeTokenEntry(api, op.registryOrgId, op.scope, op.id, (current) =>
+        hashes.length > 0 ? { ...current, hashes } : undefined
+      )
     );
   }
   const orgId = ctx.orgId;
@@ -160,10 +162,10 @@ export async function runOp(api: TenancyApi, op: WriteOp, ctx: OpContext): Promi
       const written = await api.getDataSource(orgId, op.body.uid);
       const hash = sha256Hex(token);
       await call(() =>
-        writeTokenEntry(api, op.registryOrgId, op.scope, op.id, {
+        writeTokenEntry(api, op.registryOrgId, op.scope, op.id, () => ({
           hashes: [hash, ...op.keepHashes.filter((h) => h !== hash)],
           datasource: { orgId, datasourceId: written.id, version: written.version ?? 0 },
-        })
+        }))
       );
       return;
     }

@@ -2,14 +2,21 @@
  * GitOps CLI: plan or apply a tenant spec file against Grafana as a Server Admin user (basic auth).
  *
  *   npx tsx src/tenancy/cli.ts plan  --spec provisioning/tenants/tenants.yaml --grafana-url http://localhost:3000 --user admin --password admin
- *   npx tsx src/tenancy/cli.ts apply --spec ... [--prune] [--rotate-secrets] [--audit-org 1]
+ *   npx tsx src/tenancy/cli.ts apply --spec ... [--prune] [--rotate-secrets] [--rotate-tokens[=a,b]] [--audit-org 1]
+ *        [--tokens-out proxy-tokens.yaml] [--mapping-out 'team-mapping-{id}.yaml']
+ *
+ * `--audit-org` is the provisioning org: its app settings keep the audit log and the token hashes.
+ * `--tokens-out` writes the proxy's `--tenant-tokens-file` and `--mapping-out` one
+ * `--team-mapping-file` per shared org (`{id}` is replaced by the shared org's id; needed when there
+ * are several), both from what Grafana holds after the run; with `plan` they re-export the current
+ * files without writing to Grafana.
  *
  * URL, user and password may come from GRAFANA_URL, GRAFANA_USER, GRAFANA_PASSWORD instead.
  * `datasource.basicAuth.passwordEnv` in the spec is read from the environment.
  * Exit codes: plan → 0 nothing to do, 2 changes pending, 1 invalid spec / conflicts / errors;
  * apply → 0 every tenant done, 1 otherwise.
  */
-import { readFileSync } from 'fs';
+import { readFileSync, renameSync, writeFileSync } from 'fs';
 import { basicAuthTransport, GrafanaApi } from '../grafana-api';
 import { applyPlan } from './apply';
 import { formatApplyResult, formatPlan } from './format';
@@ -17,6 +24,8 @@ import { tenancyApiFromGrafana } from './grafanaAdapter';
 import { readLiveState } from './observe';
 import { planTenants } from './plan';
 import { redactPlan } from './planTypes';
+import type { TenancyApi } from './ports';
+import { readProxyFiles, renderTeamMappingFile, renderTenantTokensFile } from './proxyFiles';
 import { parseTenantSpec, type TenantSpec } from './spec';
 
 export interface CliIo {
@@ -26,7 +35,7 @@ export interface CliIo {
 }
 
 const USAGE =
-  'usage: tenancy plan|apply --spec <file> [--grafana-url <url>] [--user <login>] [--password <pw>] [--prune] [--rotate-secrets] [--audit-org <id>] [--json]';
+  'usage: tenancy plan|apply --spec <file> [--grafana-url <url>] [--user <login>] [--password <pw>] [--prune] [--rotate-secrets] [--rotate-tokens[=<id>,...]] [--audit-org <id>] [--tokens-out <file>] [--mapping-out <file with {id}>] [--json]';
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -63,22 +72,100 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (!spec) {
     return 1;
   }
+  const auditOrg = Number(str(flags['audit-org']) ?? '1');
+  if (!Number.isInteger(auditOrg) || auditOrg < 1) {
+    io.err(`--audit-org "${String(flags['audit-org'])}" is not an org id; give the numeric id of the provisioning org`);
+    return 1;
+  }
+  const mappingOut = str(flags['mapping-out']);
+  if (flags['mapping-out'] === true || flags['tokens-out'] === true) {
+    io.err('--tokens-out and --mapping-out need a file name');
+    return 1;
+  }
+  if (mappingOut && spec.sharedOrgs.length > 1 && !mappingOut.includes('{id}')) {
+    io.err(
+      `--mapping-out ${mappingOut}: the spec has ${spec.sharedOrgs.length} shared orgs, one file each; put {id} in the name, e.g. team-mapping-{id}.yaml`
+    );
+    return 1;
+  }
   const api = tenancyApiFromGrafana(new GrafanaApi(basicAuthTransport(url, user, password)));
   try {
-    const plan = planTenants(spec, await readLiveState(api, spec), { rotateSecrets: flags['rotate-secrets'] === true });
+    const plan = planTenants(spec, await readLiveState(api, spec), {
+      rotateSecrets: flags['rotate-secrets'] === true,
+      rotateTokens: rotateTokens(flags['rotate-tokens']),
+      provisioningOrgId: auditOrg,
+    });
     io.out(flags.json ? JSON.stringify(redactPlan(plan), null, 2) : formatPlan(plan));
+    let code: number;
     if (command === 'plan') {
       const pending = plan.summary.create + plan.summary.update + plan.summary.orphaned;
-      return plan.summary.conflict > 0 ? 1 : pending > 0 ? 2 : 0;
+      code = plan.summary.conflict > 0 ? 1 : pending > 0 ? 2 : 0;
+    } else {
+      const result = await applyPlan(api, plan, { prune: flags.prune === true, audit: { orgId: auditOrg } });
+      io.out(formatApplyResult(result));
+      code = Object.values(result.tenants).every((s) => s.state === 'done') ? 0 : 1;
     }
-    const auditOrg = Number(str(flags['audit-org']) ?? '1');
-    const result = await applyPlan(api, plan, { prune: flags.prune === true, audit: { orgId: auditOrg } });
-    io.out(formatApplyResult(result));
-    return Object.values(result.tenants).every((s) => s.state === 'done') ? 0 : 1;
+    const written = await writeProxyFiles(api, spec, auditOrg, str(flags['tokens-out']), mappingOut, io);
+    return written ? code : 1;
   } catch (e) {
     io.err(`tenancy ${command} failed: ${(e as Error).message}`);
     return 1;
   }
+}
+
+function rotateTokens(flag: string | true | undefined): boolean | string[] {
+  if (flag === undefined) {
+    return false;
+  }
+  return flag === true
+    ? true
+    : flag
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean);
+}
+
+/**
+ * Writes the proxy's files from what Grafana holds now. Each file is written whole (temp file +
+ * rename) so a proxy watching it never reads half a file. A shared org whose mapping cannot be
+ * built yet is reported and its file left as it was (fail closed).
+ */
+async function writeProxyFiles(
+  api: TenancyApi,
+  spec: TenantSpec,
+  registryOrgId: number,
+  tokensOut: string | undefined,
+  mappingOut: string | undefined,
+  io: CliIo
+): Promise<boolean> {
+  if (!tokensOut && !mappingOut) {
+    return true;
+  }
+  const files = await readProxyFiles(api, spec, registryOrgId);
+  let ok = true;
+  if (tokensOut) {
+    writeWhole(tokensOut, renderTenantTokensFile(files.tokens));
+    io.out(`wrote ${tokensOut} (${Object.keys(files.tokens.tenants).length} tenant(s) in token mode)`);
+  }
+  if (mappingOut) {
+    for (const shared of files.sharedOrgs) {
+      const file = mappingOut.split('{id}').join(shared.id);
+      if (!shared.mapping) {
+        io.err(`not written: ${file} for shared org "${shared.id}": ${shared.error}`);
+        ok = false;
+        continue;
+      }
+      writeWhole(file, renderTeamMappingFile(shared.mapping));
+      io.out(`wrote ${file} (org ${shared.mapping.orgId}, ${shared.mapping.teams.length} team(s))`);
+    }
+  }
+  return ok;
+}
+
+function writeWhole(file: string, text: string): void {
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, text, { mode: 0o644 });
+  renameSync(temp, file);
 }
 
 function resolvePasswordEnv(spec: TenantSpec, io: CliIo): TenantSpec | undefined {

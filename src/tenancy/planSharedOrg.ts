@@ -14,8 +14,7 @@
  * The proxy's team mapping file is rendered after apply from live teams (tokensFile.ts).
  */
 import { datasourceUid, defaultDatasourceName, MANAGED_BY, teamMarkerEmail, jsonDataMarkerTenant } from './naming';
-import type { DesiredDatasource } from './desired';
-import { TOKEN_HEADER_NAME } from './desired';
+import { TOKEN_HEADER_NAME, type DesiredDatasource } from './desired';
 import type { LiveState } from './observe';
 import { planDatasource } from './planDatasource';
 import { planApp } from './planFolderAndApp';

@@ -17,8 +17,7 @@
  * (the proxy answers 401 for an unknown token) until the next apply repairs it; the hashes live in
  * the provisioning org, out of their reach.
  */
-import type { DesiredDatasource } from './desired';
-import { TOKEN_HEADER_VALUE_KEY } from './desired';
+import { TOKEN_HEADER_VALUE_KEY, type DesiredDatasource } from './desired';
 import type { LiveOrg } from './observe';
 import { makeStep, type PlanStep, type TenantPlan } from './planTypes';
 import type { TokenEntry, TokenRegistry, TokenScope } from './tokenRegistry';

@@ -94,11 +94,16 @@ export function withTokenEntry(
       records[id] = entry.datasource;
     }
   }
-  return { ...(jsonData ?? {}), [keys.hashes]: hashes, [keys.datasources]: records };
+  // Sorted by id: the stored settings do not depend on the order tenants were applied in.
+  return { ...(jsonData ?? {}), [keys.hashes]: sortedByKey(hashes), [keys.datasources]: sortedByKey(records) };
 }
 
+const sortedByKey = (o: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(o).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
+
 /**
- * Read-modify-write of one entry in the provisioning org's app settings (2 calls). Writes through
+ * Read-modify-write of one entry in the provisioning org's app settings (2 calls); `update` gets
+ * the entry as stored now. Writes through
  * one API object are serialised, so tenants applied in parallel do not lose each other's entry.
  * Plugin settings POST replaces enabled/pinned/jsonData (CONTRACT §9): all are re-sent.
  */
@@ -107,7 +112,7 @@ export function writeTokenEntry(
   registryOrgId: number,
   scope: TokenScope,
   id: string,
-  entry: TokenEntry | undefined
+  update: (current: TokenEntry | undefined) => TokenEntry | undefined
 ): Promise<void> {
   const previous = queues.get(api) ?? Promise.resolve();
   const next = previous
@@ -117,7 +122,7 @@ export function writeTokenEntry(
       await api.setAppSettings(registryOrgId, APP_PLUGIN_ID, {
         enabled: current.enabled,
         pinned: current.pinned,
-        jsonData: withTokenEntry(current.jsonData, scope, id, entry),
+        jsonData: withTokenEntry(current.jsonData, scope, id, update(readTokenRegistry(current.jsonData)[scope][id])),
       });
     });
   queues.set(api, next);

@@ -114,7 +114,11 @@ export function useTenancyWorkflow({ api, orgId, login }: WorkflowDeps) {
     setPlan(undefined);
     try {
       const live = await readLiveState(api, parsed.spec);
-      setPlan({ plan: planTenants(parsed.spec, live), forText: specText, applied: false });
+      setPlan({
+        plan: planTenants(parsed.spec, live, { provisioningOrgId: orgId }),
+        forText: specText,
+        applied: false,
+      });
     } catch (e) {
       setPlan(undefined);
       setError(
@@ -123,7 +127,7 @@ export function useTenancyWorkflow({ api, orgId, login }: WorkflowDeps) {
     } finally {
       setBusy(undefined);
     }
-  }, [api, parsed, specText]);
+  }, [api, parsed, specText, orgId]);
 
   const runApply = useCallback(
     async (prune: boolean) => {
