@@ -19,9 +19,12 @@
  *   nothing else, timed the same way (after the panel's target round trip, min of N): the floor of
  *   any wrapper that parses each query once (lezer-promql is the project's parser), so the goal is
  *   out of reach against this target whenever this floor is near or above 2 %.
+ * - `wrapper.own_vs_parse_floor`: the wrapper's own time per query on a new session ÷ that parse
+ *   floor (goal ≤ 2.5, issue #17: judged against the parser it cannot avoid, not the fixture's speed).
+ *   No cache of enforced texts outlives the browser session (maintainers' decision).
  * - `wrapper.overhead_ratio_refresh`: the same session refreshing (team list, enforced texts cached).
  * - `wrapper.overhead_ratio_target_25ms`: new sessions against a target with a fixed 25 ms latency
- *   (typical of Grafana's backend + a production Prometheus).
+ *   (typical of Grafana's backend + a production Prometheus); the goal (< 2 %) is judged here.
  * - `wrapper.overhead_ratio_first_load`: the first load of a fresh process, JIT cold (like the first
  *   dashboard of a new browser tab); one sample, info.
  * - `*_sum`: plain sums (noise in); `wrapper.e2e_*`: wall clock around the whole query() minus the
@@ -91,7 +94,7 @@ export default async function bench(report: Report): Promise<void> {
       name: 'wrapper.overhead_ratio',
       value: m.overheadRatio * 100,
       unit: '%',
-      goal: `< 2% (new session per load: 1 HTTP team lookup + enforcement from scratch; vs real Prometheus fixture; ${n})`,
+      goal: `info (new session per load: 1 HTTP team lookup + enforcement from scratch; vs real Prometheus fixture; ${n})`,
     });
     report({
       name: 'wrapper.parse_floor_ratio',
@@ -100,10 +103,16 @@ export default async function bench(report: Report): Promise<void> {
       goal: `info (ONE bare lezer-promql parse per query, nothing else, timed like the wrapper: ${m.parseFloorPerQueryMs.toFixed(3)} ms/query; the least any wrapper that parses each query once pays per new session, so overhead_ratio cannot go below it; ${n})`,
     });
     report({
+      name: 'wrapper.own_vs_parse_floor',
+      value: m.coldPerQueryOwnMinMs / m.parseFloorPerQueryMs,
+      unit: 'ratio',
+      goal: `<= 2.5 (the wrapper's own time per query on a new session ÷ one bare lezer-promql parse of the same text, both min of N: ${m.coldPerQueryOwnMinMs.toFixed(3)} / ${m.parseFloorPerQueryMs.toFixed(3)} ms)`,
+    });
+    report({
       name: 'wrapper.overhead_ratio_refresh',
       value: m.refreshOverheadRatio * 100,
       unit: '%',
-      goal: `< 2% (same session refreshing: caches warm; ${n})`,
+      goal: `info (same session refreshing: caches warm; ${n})`,
     });
     report({
       name: `wrapper.overhead_ratio_target_${m.fixedLatencyMs}ms`,

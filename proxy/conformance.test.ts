@@ -6,60 +6,24 @@
  * Status, forwarding, upstream path and parameters and response bodies are compared as the
  * conformance README prescribes (PromQL and match[] semantically, the rest exactly).
  */
-import { readFileSync } from 'fs';
-import http from 'http';
-import { gzipSync } from 'zlib';
-import { sharedPath } from '../tests/support/shared';
+import type http from 'http';
 import { silentLogger } from './log';
-import { DEFAULTS, type ProxyOptions, type TenantSource } from './options';
 import { createProxy } from './server';
 import { startFakeUpstream, type FakeUpstream, type RecordedRequest } from './testing/fakeUpstream';
 import { queryDifference, selectorListDifference } from './testing/promqlCompare';
+import {
+  proxyOptionsFor,
+  routeFixtures as fixtures,
+  routeVectors as allVectors,
+  sendVector as send,
+  writeFixtureAnswer,
+  type ParamMap,
+  type RouteVector as Vector,
+} from './testing/routeVectors';
 
-type ParamMap = Record<string, string[]>;
-interface Respond {
-  status: number;
-  body?: string;
-  bodyFixture?: string;
-  contentType?: string;
-  gzip?: boolean;
-}
-interface Vector {
-  id: string;
-  scope: string;
-  method: string;
-  path: string;
-  query: ParamMap | null;
-  body: string | null;
-  headers: Record<string, string[]> | null;
-  tenantSource: { kind: 'queryParam' | 'header' | 'static'; name?: string; listSyntax?: boolean };
-  tenantValues: string[];
-  label: string;
-  proxyOptions: {
-    errorOnReplace: boolean;
-    regexMatch: boolean;
-    enableLabelAPIs: boolean;
-    rulesWithActiveAlerts: boolean;
-    labelMatchersForRulesAPI: boolean;
-    passthroughPaths: string[];
-  };
-  upstream: { respond: Respond; assertForm?: ParamMap; onAssertFail?: { status: number } } | null;
-  expectedStatus: number;
-  expectedForwarded: boolean | null;
-  expectedUpstreamQuery: ParamMap | null;
-  expectedUpstreamForm: ParamMap | null;
-  expectedUpstreamBody: string | null;
-  expectedUpstreamAbsent: { query?: string[]; form?: string[] } | null;
-  expectedResponseBody: string | { goldenFixture: string; compare: 'json' | 'exact' } | null;
-}
-
-const dir = ['conformance', 'prom-label-proxy'];
-const allVectors: Vector[] = JSON.parse(readFileSync(sharedPath(...dir, 'routes-vectors.json'), 'utf8'));
-const fixtures: { upstreamBodies: Record<string, string>; golden: Record<string, string> } = JSON.parse(
-  readFileSync(sharedPath(...dir, 'routes-fixtures.json'), 'utf8')
-);
 const vectors = allVectors.filter((v) => v.scope === 'prometheus');
-// Passthrough routing cases; the one that probes an Alertmanager route (/api/v2/...) is out of scope.
+// Passthrough routing cases; the one that probes an Alertmanager route (/api/v2/...) runs in
+// alertmanagerConformance.test.ts.
 const routingVectors = allVectors.filter((v) => v.scope === 'routing' && !v.path.startsWith('/api/v2/'));
 
 let upstream: FakeUpstream;
@@ -74,36 +38,10 @@ afterAll(async () => {
   console.log(
     `prom-label-proxy conformance: ${vectors.length - failures.length}/${vectors.length} "prometheus" vectors passed, ` +
       `${routingVectors.length - routingFailures.length}/${routingVectors.length} passthrough "routing" vectors passed ` +
-      `(${allVectors.length - vectors.length - routingVectors.length} alertmanager vectors out of scope)` +
+      `(the alertmanager vectors run in alertmanagerConformance.test.ts)` +
       (failures.length + routingFailures.length ? `\n${[...failures, ...routingFailures].join('\n')}` : '')
   );
 });
-
-function proxyOptionsFor(v: Vector, upstreamUrl: string): ProxyOptions {
-  const src = v.tenantSource;
-  const tenant: TenantSource =
-    src.kind === 'static'
-      ? { kind: 'static', values: v.tenantValues }
-      : src.kind === 'header'
-        ? { kind: 'header', name: src.name!, listSyntax: src.listSyntax === true }
-        : { kind: 'queryParam', name: src.name! };
-  return {
-    upstream: upstreamUrl,
-    listenAddress: '127.0.0.1:0',
-    internalListenAddress: null,
-    label: v.label,
-    tenant,
-    errorOnReplace: v.proxyOptions.errorOnReplace,
-    enableLabelApis: v.proxyOptions.enableLabelAPIs,
-    regexMatch: v.proxyOptions.regexMatch,
-    rulesWithActiveAlerts: v.proxyOptions.rulesWithActiveAlerts,
-    labelMatchersForRulesApi: v.proxyOptions.labelMatchersForRulesAPI,
-    passthroughPaths: v.proxyOptions.passthroughPaths,
-    upstreamTimeoutMs: 5000,
-    maxBodyBytes: DEFAULTS.maxBodyBytes,
-    shutdownGraceMs: 1000,
-  };
-}
 
 function upstreamAnswer(v: Vector) {
   return (req: RecordedRequest, res: http.ServerResponse) => {
@@ -111,6 +49,9 @@ function upstreamAnswer(v: Vector) {
       res.writeHead(200);
       res.end('ok');
       return;
+    }
+    if (v.upstream.sequence) {
+      throw new Error(`${v.id}: upstream sequences are Alertmanager vectors, not run here`);
     }
     const { respond, assertForm, onAssertFail } = v.upstream;
     if (assertForm) {
@@ -124,41 +65,8 @@ function upstreamAnswer(v: Vector) {
         }
       }
     }
-    let body: Buffer = Buffer.from(
-      respond.bodyFixture ? fixtures.upstreamBodies[respond.bodyFixture] : (respond.body ?? '')
-    );
-    const headers: Record<string, string> = {};
-    if (respond.contentType) {
-      headers['Content-Type'] = respond.contentType;
-    }
-    if (respond.gzip) {
-      body = gzipSync(body);
-      headers['Content-Encoding'] = 'gzip';
-    }
-    res.writeHead(respond.status, headers);
-    res.end(body);
+    writeFixtureAnswer(respond, res);
   };
-}
-
-function send(base: string, v: Vector): Promise<{ status: number; body: string }> {
-  const search = new URLSearchParams();
-  for (const [name, values] of Object.entries(v.query ?? {})) {
-    values.forEach((value) => search.append(name, value));
-  }
-  const qs = search.toString();
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      `${base}${v.path}${qs ? `?${qs}` : ''}`,
-      { method: v.method, headers: v.headers ?? {} },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-      }
-    );
-    req.on('error', reject);
-    req.end(v.body ?? undefined);
-  });
 }
 
 /** Compares listed parameters: values as multisets, query/match[] semantically. */
@@ -203,7 +111,7 @@ async function check(v: Vector): Promise<string[]> {
   const problems: string[] = [];
   upstream.reset();
   upstream.respond(upstreamAnswer(v));
-  const proxy = createProxy(proxyOptionsFor(v, upstream.url), { logger: silentLogger });
+  const proxy = createProxy(proxyOptionsFor(v, upstream.url, 'prometheus'), { logger: silentLogger });
   const { url } = await proxy.listen();
   try {
     const answer = await send(url, v);

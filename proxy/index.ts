@@ -6,5 +6,6 @@ export {
   DEFAULTS,
   type ProxyOptions,
   type TenantSource,
+  type UpstreamKind,
 } from './options';
 export type { Logger, LogRecord } from './log';

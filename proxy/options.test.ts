@@ -37,6 +37,8 @@ describe('parseProxyArgs: prom-label-proxy flags', () => {
       ['--upstream-timeout', '1m30s', '--max-body-bytes', '2Mi'],
       { upstreamTimeoutMs: 90_000, maxBodyBytes: 2 * 1024 * 1024 },
     ],
+    ['Prometheus upstream by default', [], { upstreamKind: 'prometheus' }],
+    ['Alertmanager upstream', ['--upstream-kind=alertmanager'], { upstreamKind: 'alertmanager' }],
   ])('%s', (_name, extra, expected) => {
     expect(parseProxyArgs([...BASE, ...extra])).toMatchObject(expected);
   });
@@ -78,6 +80,12 @@ describe('parseProxyArgs: prom-label-proxy flags', () => {
     ['bad duration', [...BASE, '--upstream-timeout', 'soon'], /not a duration/],
     ['bad address', [...BASE, '--insecure-listen-address', '8080'], /HOST:PORT/],
     ['list syntax without header', [...BASE, '--header-uses-list-syntax'], /only applies with --header-name/],
+    ['unknown upstream kind', [...BASE, '--upstream-kind', 'thanos'], /--upstream-kind "thanos" is not known/],
+    [
+      'passthrough of an Alertmanager route',
+      [...BASE, '--unsafe-passthrough-paths', '/api/v2'],
+      /overlaps the enforced route \/api\/v2\/silences/,
+    ],
   ])('rejects %s', (_name, argv, message) => {
     expect(() => parseProxyArgs(argv)).toThrow(message);
   });

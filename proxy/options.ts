@@ -11,9 +11,15 @@ export type TenantSource =
   | { kind: 'header'; name: string; listSyntax: boolean }
   | { kind: 'queryParam'; name: string };
 
+/** What the upstream is; each kind has its own route table (proxy/routes/…). */
+export type UpstreamKind = 'prometheus' | 'alertmanager';
+const UPSTREAM_KINDS: readonly UpstreamKind[] = ['prometheus', 'alertmanager'];
+
 export interface ProxyOptions {
-  /** Base URL of the Prometheus to protect, e.g. `http://prometheus:9090`. */
+  /** Base URL of the Prometheus (or Alertmanager) to protect, e.g. `http://prometheus:9090`. */
   upstream: string;
+  /** `--upstream-kind`: which API the proxy serves and enforces (default prometheus). */
+  upstreamKind: UpstreamKind;
   /** `HOST:PORT` for the enforced API; port 0 picks a free port. */
   listenAddress: string;
   /** `HOST:PORT` for /healthz and /metrics; null = not served. */
@@ -54,6 +60,7 @@ const BOOLEAN_FLAGS = new Set([
 ]);
 const VALUE_FLAGS = new Set([
   'upstream',
+  'upstream-kind',
   'insecure-listen-address',
   'internal-listen-address',
   'label',
@@ -136,6 +143,7 @@ export function parseProxyArgs(argv: readonly string[]): ProxyOptions {
 
   const options: ProxyOptions = {
     upstream: single('upstream') ?? '',
+    upstreamKind: (single('upstream-kind') ?? 'prometheus') as UpstreamKind,
     listenAddress: single('insecure-listen-address') ?? '127.0.0.1:8080',
     internalListenAddress: single('internal-listen-address') ?? null,
     label,
@@ -165,6 +173,11 @@ export function validateOptions(o: ProxyOptions): void {
   } catch {
     throw new OptionsError(
       `--upstream "${o.upstream}" is not a URL; give the Prometheus base URL, e.g. http://prometheus:9090`
+    );
+  }
+  if (!UPSTREAM_KINDS.includes(o.upstreamKind)) {
+    throw new OptionsError(
+      `--upstream-kind "${o.upstreamKind}" is not known; use one of ${UPSTREAM_KINDS.join(', ')} (default prometheus)`
     );
   }
   if (upstream.protocol !== 'http:' && upstream.protocol !== 'https:') {
@@ -233,6 +246,10 @@ export const ENFORCED_PATH_PREFIXES = [
   '/api/v1/metadata',
   '/api/v1/rules',
   '/api/v1/alerts',
+  // Alertmanager (--upstream-kind=alertmanager); prom-label-proxy registers them in every mode.
+  '/api/v2/silences',
+  '/api/v2/silence',
+  '/api/v2/alerts',
   '/healthz',
 ];
 
@@ -300,6 +317,7 @@ function parseByteCount(flag: string, text: string | undefined): number | undefi
 export function usage(): string {
   return [
     'usage: npm run -s proxy -- --upstream URL --label NAME (--label-value V... | --header-name H | --query-param P) [flags]',
+    '  --upstream-kind prometheus|alertmanager  the API served and enforced (default prometheus)',
     '  --insecure-listen-address HOST:PORT   enforced API (default 127.0.0.1:8080)',
     '  --internal-listen-address HOST:PORT   /healthz and /metrics',
     '  --header-uses-list-syntax             split the tenant header on commas',

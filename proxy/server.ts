@@ -7,7 +7,8 @@ import { parseHostPort, validateOptions, type ProxyOptions } from './options';
 import { mediaType, parseFormEncoded, readBoundedBody, type Params } from './params';
 import { forwardPassthrough } from './passthrough';
 import { ProxyRejection, writeApiError, writeRejection } from './rejection';
-import type { RouteContext } from './routes/context';
+import { resolveAlertmanagerRoute } from './routes/alertmanager/table';
+import type { RouteContext, ServedMethod } from './routes/context';
 import { isPassthrough, resolveRoute } from './routes/table';
 import { checkTenantValues, stripTenantParam, tenantValues } from './tenant';
 import { Upstream, forwardableHeaders, streamResponse } from './upstream';
@@ -118,34 +119,46 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
       const parsedUrl = new URL(rawUrl, 'http://proxy.invalid');
       return forwardPassthrough(req, res, upstream, parsedUrl.pathname + parsedUrl.search);
     }
-    const resolved = resolveRoute(path, options);
+    const alertmanager = options.upstreamKind === 'alertmanager';
+    const resolved = alertmanager ? resolveAlertmanagerRoute(path) : resolveRoute(path, options);
     if (!resolved) {
       setRoute('not_found');
       req.resume();
       throw new ProxyRejection(
         404,
         'not-found',
-        `${path} is not served by this proxy (404 page not found); only enforced Prometheus APIs are`
+        `${path} is not served by this proxy (404 page not found); only enforced ${alertmanager ? 'Alertmanager' : 'Prometheus'} APIs are`
       );
     }
     setRoute(resolved.route.name);
 
     const url = parseFormEncoded(search.slice(1), 'URL query');
     let form: Params | null = null;
+    let jsonBody: string | null = null;
     if (req.method === 'POST') {
       const body = await readBoundedBody(req, options.maxBodyBytes);
       const type = mediaType(req);
-      if (type === 'application/x-www-form-urlencoded') {
+      if (resolved.route.body === 'json') {
+        if (type !== '' && type !== 'application/json') {
+          throw new ProxyRejection(
+            415,
+            'unsupported-media-type',
+            `POST bodies of ${path} must be application/json, got "${type}"`
+          );
+        }
+        jsonBody = body;
+      } else if (type === 'application/x-www-form-urlencoded') {
         form = parseFormEncoded(body, 'form body');
       } else if (body.length === 0) {
         form = new URLSearchParams();
-      } else {
+      } else if (resolved.route.methods.includes('POST')) {
         throw new ProxyRejection(
           415,
           'unsupported-media-type',
           `POST bodies must be application/x-www-form-urlencoded, got "${type || 'no Content-Type'}"`
         );
       }
+      // Otherwise the route takes no POST at all: the method check below answers 404.
     } else {
       // A GET body is never read (Go's ParseForm ignores it, so Prometheus would too).
       req.resume();
@@ -154,20 +167,24 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
     // prom-label-proxy order (BEHAVIOUR.md section 10): tenant (400), then method (404).
     const values = tenantValues(req, options.tenant, url, form);
     stripTenantParam(options.tenant, url, form);
-    const method = req.method;
-    if (method !== 'GET' && method !== 'POST') {
+    if (resolved.route.singleTenantValue && options.regexMatch) {
       throw new ProxyRejection(
-        404,
-        'not-found',
-        `${method} is not allowed on ${path}; use GET or POST (404 page not found)`
+        501,
+        'not-implemented',
+        `${path} does not support --regex-match: a silence belongs to one exact tenant value`
       );
     }
+    const method = req.method as ServedMethod;
     if (!resolved.route.methods.includes(method)) {
       throw new ProxyRejection(
         404,
         'not-found',
-        `${method} is not allowed on ${path}; use ${resolved.route.methods.join(' or ')}`
+        `${method} is not allowed on ${path}; use ${resolved.route.methods.join(' or ')} (404 page not found)`
       );
+    }
+    if (resolved.route.singleTenantValue && values.length > 1) {
+      // prom-label-proxy's assertSingleLabelValue: 422 with this message.
+      throw new ProxyRejection(422, 'several-tenant-values', 'Multiple label matchers not supported');
     }
     if (resolved.route.checkTenantFirst) {
       checkTenantValues(values, options);
@@ -182,6 +199,7 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
       options,
       url,
       form: method === 'POST' ? form : null,
+      body: jsonBody,
       tenantValues: values,
       enforcement: () => (enforcement ??= enforcementFor(values)),
       headers: forwardableHeaders(req.headers, notForwarded),
@@ -226,6 +244,7 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
         url,
         internalUrl: internalUrl ?? undefined,
         upstream: upstream.base.origin,
+        upstreamKind: options.upstreamKind,
       });
       return { url, internalUrl };
     },

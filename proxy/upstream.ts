@@ -8,11 +8,13 @@ import { UpstreamExchange } from './upstreamExchange';
 
 /** One request to the upstream, always rebuilt from parsed parameters (never the client's bytes). */
 export interface UpstreamRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   path: string;
   query: Params;
-  /** POST form body; null sends no body. */
+  /** POST form body; null sends no body (unless `json` is given). */
   form: Params | null;
+  /** A JSON POST body the proxy built (Alertmanager silences); only when `form` is null. */
+  json?: string;
   headers: Record<string, string | string[]>;
 }
 
@@ -120,12 +122,15 @@ export class Upstream {
    *   answered, the upstream request is cancelled.
    */
   send(req: UpstreamRequest, route: string, client?: ServerResponse): Promise<UpstreamResponse> {
-    const body = req.form ? encodeParams(req.form) : null;
+    const body = req.form ? encodeParams(req.form) : (req.json ?? null);
     const search = encodeParams(req.query);
     const headers: Record<string, string | string[]> = { ...req.headers };
     if (body !== null) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
+      headers['content-type'] = req.form ? 'application/x-www-form-urlencoded' : 'application/json';
     }
+    // Prometheus requests are all reads, and an Alertmanager DELETE (expire) is idempotent; a JSON
+    // POST creates or changes a silence, which must not happen twice.
+    const retryable = req.json === undefined || req.form !== null;
     const path = `${this.basePath}${req.path}${search ? `?${search}` : ''}`;
     const started = performance.now();
     return new Promise((resolve, reject) => {
@@ -156,8 +161,8 @@ export class Upstream {
             resolve(res);
           },
           (err: NodeJS.ErrnoException) => {
-            // A pooled keep-alive connection the upstream closed meanwhile: the request never got
-            // there, and every request the proxy sends is a read, so one retry is safe.
+            // A pooled keep-alive connection the upstream closed meanwhile: the request most likely
+            // never got there, so one retry is safe for reads and idempotent requests.
             if (mayRetry && !timedOut && !clientGone && DROPPED_CONNECTION.has(err.code ?? '')) {
               attempt(false);
               return;
@@ -178,7 +183,7 @@ export class Upstream {
         );
         this.pool.dispatch({ origin: this.base.origin, method: req.method, path, headers, body }, current);
       };
-      attempt(true);
+      attempt(retryable);
     });
   }
 

@@ -4,11 +4,14 @@ import type { ProxyOptions } from '../options';
 import type { Params } from '../params';
 import type { Upstream, UpstreamRequest } from '../upstream';
 
+/** The methods any route table may list; others are 404 before routing (prom-label-proxy). */
+export type ServedMethod = 'GET' | 'POST' | 'DELETE';
+
 /** Everything a route handler needs for one request, after the tenant has been established. */
 export interface RouteContext {
   req: IncomingMessage;
   res: ServerResponse;
-  method: 'GET' | 'POST';
+  method: ServedMethod;
   /** The canonical path forwarded upstream (decoded and re-encoded, never the raw client path). */
   path: string;
   /** Route name for metrics. */
@@ -16,8 +19,10 @@ export interface RouteContext {
   options: ProxyOptions;
   /** URL parameters without the tenant parameter. */
   url: Params;
-  /** POST form parameters without the tenant parameter; null for GET. */
+  /** POST form parameters without the tenant parameter; null for GET and for JSON routes. */
   form: Params | null;
+  /** The POST body of a route that takes JSON (Alertmanager silences), unparsed; null otherwise. */
+  body: string | null;
   tenantValues: readonly string[];
   /** Builds (once) the engine enforcer for the tenant values; throws a ProxyRejection. */
   enforcement(): TenantEnforcement;

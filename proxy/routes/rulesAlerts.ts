@@ -2,6 +2,7 @@ import { ProxyRejection } from '../rejection';
 import { checkTenantValues, tenantValueMatcher } from '../tenant';
 import { streamResponse } from '../upstream';
 import { writeJson, type RouteContext, type RouteHandler } from './context';
+import { appendTenantMatchers } from './seriesMatch';
 
 /** Largest upstream rules/alerts answer the proxy buffers to filter. */
 const MAX_FILTERED_BYTES = 64 * 1024 * 1024;
@@ -22,16 +23,32 @@ interface RuleGroup {
 }
 
 /**
+ * Rules API parameters refused on purpose. Prometheus 3.x pages /api/v1/rules with `group_limit`
+ * and `group_next_token` (web/api/v1/api.go, rules handler): a page is cut before the proxy
+ * filters it, so a tenant would get short or empty pages and a next-page token naming another
+ * tenant's group. Refused (400, nothing upstream) instead of half-served.
+ */
+const UNFILTERABLE_RULES_PARAMS = ['group_limit', 'group_next_token'];
+
+/**
  * /api/v1/rules and /api/v1/alerts: forwarded without the tenant, then the answer is filtered
  * to the tenant's rules and alerts as prom-label-proxy's injectproxy/rules.go does
  * (BEHAVIOUR.md section 7): non-200 answers pass through, an answer that is not a successful API
  * response becomes 502 with an empty body, and a tenant matcher that cannot be built is 400
  * with an empty body (checked after the upstream call, as there).
+ *
+ * The answer is filtered whatever the flags: with --enable-label-matchers-for-rules-api the
+ * tenant `match[]` is also sent (Prometheus >= 2.54 narrows by it), but Prometheus 2.42 ignores
+ * `match[]` on /api/v1/rules, and no upstream is trusted to have applied it (issue #14 item 4).
  */
 function filteringHandler(
-  filter: (data: unknown, ctx: RouteContext, accepts: (v: string | undefined) => boolean) => unknown
+  filter: (data: unknown, ctx: RouteContext, accepts: (v: string | undefined) => boolean) => unknown,
+  sendTenantMatchers: (ctx: RouteContext) => boolean
 ): RouteHandler {
   return async (ctx) => {
+    if (sendTenantMatchers(ctx)) {
+      appendTenantMatchers(ctx);
+    }
     const upstreamRes = await ctx.upstream.send(
       { method: 'GET', path: ctx.path, query: ctx.url, form: null, headers: ctx.headers },
       ctx.route
@@ -69,12 +86,33 @@ function invalidUpstream(): ProxyRejection {
   );
 }
 
-export const handleAlerts = filteringHandler((data, ctx, accepts) => {
-  const alerts = (data as { alerts?: Alert[] } | null)?.alerts ?? [];
-  return { alerts: alerts.filter((a) => accepts(a.labels?.[ctx.options.label])) };
-});
+export const handleAlerts = filteringHandler(
+  (data, ctx, accepts) => {
+    const alerts = (data as { alerts?: Alert[] } | null)?.alerts ?? [];
+    return { alerts: alerts.filter((a) => accepts(a.labels?.[ctx.options.label])) };
+  },
+  () => false
+);
 
-export const handleRules = filteringHandler((data, ctx, accepts) => {
+const filterRules = filteringHandler(
+  (data, ctx, accepts) => filterRuleGroups(data, ctx, accepts),
+  (ctx) => ctx.options.labelMatchersForRulesApi
+);
+
+export const handleRules: RouteHandler = async (ctx) => {
+  for (const name of UNFILTERABLE_RULES_PARAMS) {
+    if (ctx.url.has(name) || ctx.form?.has(name)) {
+      throw new ProxyRejection(
+        400,
+        'bad-request',
+        `${name} is not supported through the proxy: /api/v1/rules pages are cut before the proxy filters them to your tenant; request without ${name}`
+      );
+    }
+  }
+  await filterRules(ctx);
+};
+
+function filterRuleGroups(data: unknown, ctx: RouteContext, accepts: (v: string | undefined) => boolean): unknown {
   const label = ctx.options.label;
   const groups = (data as { groups?: RuleGroup[] } | null)?.groups ?? [];
   const kept: RuleGroup[] = [];
@@ -99,4 +137,4 @@ export const handleRules = filteringHandler((data, ctx, accepts) => {
     }
   }
   return { groups: kept };
-});
+}

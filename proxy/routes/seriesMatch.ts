@@ -1,11 +1,12 @@
 import type { Params } from '../params';
-import type { RouteHandler } from './context';
+import type { RouteContext, RouteHandler } from './context';
 
 const MATCH = 'match[]';
 
 /**
- * /federate, /api/v1/series, /api/v1/labels, /api/v1/label/<name>/values (and /api/v1/rules with
- * --enable-label-matchers-for-rules-api): every `match[]` gets the tenant matcher appended
+ * /federate, /api/v1/series, /api/v1/labels, /api/v1/label/<name>/values (and the upstream request
+ * of /api/v1/rules with --enable-label-matchers-for-rules-api, whose answer is still filtered):
+ * every `match[]` gets the tenant matcher appended
  * (BEHAVIOUR.md section 5); with none anywhere, one selecting the whole tenant is added.
  *
  * Unlike prom-label-proxy, a POST whose `match[]` is only in the body does not also get a
@@ -13,6 +14,12 @@ const MATCH = 'match[]';
  * extra selector silently widened the answer to the whole tenant.
  */
 export const handleSeriesMatch: RouteHandler = async (ctx) => {
+  appendTenantMatchers(ctx);
+  await ctx.forward({ method: ctx.method, path: ctx.path, query: ctx.url, form: ctx.form, headers: ctx.headers });
+};
+
+/** Appends the tenant matcher to every `match[]` of the request, or adds one selecting the tenant. */
+export function appendTenantMatchers(ctx: RouteContext): void {
   const enforcement = ctx.enforcement();
   const given = ctx.url.has(MATCH) || (ctx.form?.has(MATCH) ?? false);
   const rewrite = (params: Params) => {
@@ -29,5 +36,4 @@ export const handleSeriesMatch: RouteHandler = async (ctx) => {
   if (!given) {
     (ctx.form ?? ctx.url).append(MATCH, enforcement.tenantSelector());
   }
-  await ctx.forward({ method: ctx.method, path: ctx.path, query: ctx.url, form: ctx.form, headers: ctx.headers });
-};
+}

@@ -1,5 +1,5 @@
 import type { ProxyOptions } from '../options';
-import type { RouteHandler } from './context';
+import type { RouteHandler, ServedMethod } from './context';
 import { handleMetadata } from './metadata';
 import { handleQuery } from './query';
 import { handleAlerts, handleRules } from './rulesAlerts';
@@ -8,13 +8,20 @@ import { handleSeriesMatch } from './seriesMatch';
 export interface Route {
   /** Name used in metrics and logs. */
   name: string;
-  methods: ReadonlyArray<'GET' | 'POST'>;
+  methods: readonly ServedMethod[];
   handler: RouteHandler;
   /**
    * Whether the -regex-match tenant checks run before the handler. The rules/alerts filter
    * checks after the upstream call, as prom-label-proxy does (its vectors expect that).
    */
   checkTenantFirst: boolean;
+  /** 'json': a POST body is a JSON document (ctx.body), not form parameters (the default). */
+  body?: 'json';
+  /**
+   * prom-label-proxy's silence endpoints work on one exact tenant value: --regex-match is refused
+   * with 501 (before the method check) and several values with 422 (after it).
+   */
+  singleTenantValue?: boolean;
 }
 
 export interface ResolvedRoute {
@@ -41,6 +48,8 @@ const EXACT: Record<string, Route> = {
   '/federate': { name: 'federate', methods: ['GET'], handler: handleSeriesMatch, checkTenantFirst: true },
   '/api/v1/metadata': { name: 'metadata', methods: ['GET'], handler: handleMetadata, checkTenantFirst: true },
   '/api/v1/alerts': { name: 'alerts', methods: ['GET'], handler: handleAlerts, checkTenantFirst: false },
+  // Always filtered by the proxy, with or without --enable-label-matchers-for-rules-api (rulesAlerts.ts).
+  '/api/v1/rules': { name: 'rules', methods: ['GET'], handler: handleRules, checkTenantFirst: false },
 };
 const LABELS: Route = { name: 'labels', methods: ['GET', 'POST'], handler: handleSeriesMatch, checkTenantFirst: true };
 const LABEL_VALUES: Route = {
@@ -49,8 +58,6 @@ const LABEL_VALUES: Route = {
   handler: handleSeriesMatch,
   checkTenantFirst: true,
 };
-const RULES_FILTERED: Route = { name: 'rules', methods: ['GET'], handler: handleRules, checkTenantFirst: false };
-const RULES_MATCHERS: Route = { name: 'rules', methods: ['GET'], handler: handleSeriesMatch, checkTenantFirst: true };
 
 /**
  * The enforced route for a decoded request path, or null (404). Only exact paths are served
@@ -60,9 +67,6 @@ export function resolveRoute(path: string, options: ProxyOptions): ResolvedRoute
   const exact = EXACT[path];
   if (exact) {
     return { route: exact, path };
-  }
-  if (path === '/api/v1/rules') {
-    return { route: options.labelMatchersForRulesApi ? RULES_MATCHERS : RULES_FILTERED, path };
   }
   if (!options.enableLabelApis) {
     return null;

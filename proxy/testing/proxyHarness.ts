@@ -6,6 +6,7 @@ import { createProxy, type Proxy } from '../server';
 export function testProxyOptions(upstream: string, overrides: Partial<ProxyOptions> = {}): ProxyOptions {
   return {
     upstream,
+    upstreamKind: 'prometheus',
     listenAddress: '127.0.0.1:0',
     internalListenAddress: null,
     label: 'tenant',

@@ -64,14 +64,20 @@ export class GrafanaApiError extends Error {
   readonly body: unknown;
   /** Grafana's own `message` (empty when there was none). */
   readonly serverMessage: string;
+  /** What failed, without the advice: `POST /api/datasources (org 6) failed with HTTP 400: …`. */
+  readonly summary: string;
+  /** What to do about it (the message is `summary. hint`). */
+  readonly hint: string;
 
   constructor(init: GrafanaApiErrorInit) {
     const server =
       init.status === 0 ? String((init.cause as Error)?.message ?? init.cause ?? '') : serverMessage(init.body);
     const where = `${init.method} ${init.path}${init.orgId !== undefined ? ` (org ${init.orgId})` : ''}`;
-    super(
-      `${where} failed with ${init.status === 0 ? 'a network error' : `HTTP ${init.status}`}${server ? `: ${server}` : ''}. ${hint(init)}`
-    );
+    const summary = `${where} failed with ${init.status === 0 ? 'a network error' : `HTTP ${init.status}`}${server ? `: ${server.replace(/\.+$/, '')}` : ''}`;
+    const advice = hint(init);
+    super(`${summary}. ${advice}`);
+    this.summary = summary;
+    this.hint = advice;
     this.name = 'GrafanaApiError';
     this.status = init.status;
     this.method = init.method;

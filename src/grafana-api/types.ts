@@ -25,6 +25,10 @@ export interface OrgUser {
   name?: string;
   role: OrgRole;
   isDisabled?: boolean;
+  /** Identity-provider labels, e.g. ["OAuth"] (`searchOrgUsersHelper`, pkg/api/org_users.go). */
+  authLabels?: string[];
+  /** True when the role is synced from an identity provider: PATCH of the role answers 403. */
+  isExternallySynced?: boolean;
 }
 /** UserProfileDTO */
 export interface UserProfile {

@@ -65,6 +65,13 @@ export interface ParsedSelector {
 export interface ParsedQuery {
   text: string;
   selectors: ParsedSelector[];
+  /**
+   * Text positions right after the only argument of each `info(v)` call. Prometheus selects the
+   * info series (`target_info` by default) with the identifying labels of `v` and the matchers of
+   * the optional second argument only (promql/info.go fetchInfoSeries), never with `v`'s own
+   * matchers: an enforcer must add a data-label selector carrying the tenant matcher there.
+   */
+  infoSelectorInsertions: number[];
   type: ValueType;
 }
 
@@ -97,11 +104,12 @@ function analyseText(text: string, features: ParserFeatures): ParsedQuery {
     }
   }
   const type = walker.expr(top);
-  return { text, selectors: walker.selectors, type };
+  return { text, selectors: walker.selectors, infoSelectorInsertions: walker.infoSelectorInsertions, type };
 }
 
 class Walker implements WalkContext {
   readonly selectors: ParsedSelector[] = [];
+  readonly infoSelectorInsertions: number[] = [];
   /**
    * Set while checking info()'s second argument: a selector of data labels, which Prometheus 3
    * accepts even when all its matchers match the empty string (`info(m, {data=~".*"})`).

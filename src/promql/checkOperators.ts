@@ -55,6 +55,9 @@ export function call(ctx: WalkContext, c: TreeCursor): ValueType {
       );
     }
   });
+  if (name === 'info' && args.length === 1) {
+    ctx.infoSelectorInsertions.push(args[0].to);
+  }
   if (name === 'info' && args.length === 2) {
     const second = bodyNode?.getChildren(args[1].id).find((k) => k.from === args[1].from);
     const sel =

@@ -95,6 +95,11 @@ export function enforceParsed(parsed: ParsedQuery, me: MatcherEnforcer, extraEdi
   for (const sel of parsed.selectors) {
     rewriteSelector(parsed.text, sel, me.matchers, me.joinedText, opts, edits);
   }
+  // `info(v)` → `info(v, {tenant="a"})`: the info series must be the tenant's too. Pushed after the
+  // selector edits, so `info(up)` reads `info(up{tenant="a"}, {tenant="a"})` (stable sort).
+  for (const at of parsed.infoSelectorInsertions) {
+    edits.push({ from: at, to: at, insert: `, {${me.joinedText}}` });
+  }
   return applyEdits(parsed.text, edits);
 }
 

@@ -21,6 +21,8 @@ export interface WalkContext {
   readonly text: string;
   readonly features: Required<ParserFeatures>;
   readonly selectors: ParsedSelector[];
+  /** Where an `info(v)` without a data-label selector gets one (after `v`); see ParsedQuery. */
+  readonly infoSelectorInsertions: number[];
   /** Throws EnforceError('parse') for [from, to). */
   fail(from: number, to: number, reason: string): never;
   slice(c: TreeCursor): string;

@@ -11,6 +11,7 @@
  * - Retries 429/5xx with backoff per call (retry.ts). If the transport already retries, pass
  *   `retry: false` so the two do not multiply.
  */
+import { GrafanaApiError } from '../grafana-api/errors';
 import { recordAudit, type AuditChange, type AuditEntry } from './audit';
 import { ApplyStepError, runOp, type OpContext } from './applyOps';
 import type { Plan, PlanStep, TenantPlan } from './planTypes';
@@ -22,6 +23,8 @@ export type TenantStatus =
   | { state: 'pending' }
   | { state: 'applying' }
   | { state: 'done'; writes: number }
+  /** A tenant that left the spec and was not pruned: its org and objects are still there. */
+  | { state: 'needs-prune'; deletions: number }
   | { state: 'failed'; error: string; fix: string };
 
 export type StepStatus = 'pending' | 'running' | 'done' | 'skipped' | 'failed';
@@ -73,7 +76,7 @@ export async function applyPlan(api: TenancyApi, plan: Plan, options: ApplyOptio
 
   await mapLimit(plan.tenants, options.concurrency ?? 1, async (tenant) => {
     if (!options.signal?.aborted) {
-      await applyTenant(api, tenant, plan.self.id, options, result, setTenant, setStep);
+      await applyTenant(api, tenant, plan.self.id, plan.registryOrgId, options, result, setTenant, setStep);
     }
   });
 
@@ -108,6 +111,7 @@ async function applyTenant(
   api: TenancyApi,
   tenant: TenantPlan,
   selfId: number,
+  registryOrgId: number,
   options: ApplyOptions,
   result: ApplyResult,
   setTenant: (id: string, s: TenantStatus) => void,
@@ -138,7 +142,14 @@ async function applyTenant(
   }
   setTenant(tenant.tenantId, { state: 'applying' });
   const retry = options.retry === false ? false : { ...(options.retry ?? {}), signal: options.signal };
-  const ctx: OpContext = { tenantId: tenant.tenantId, selfId, orgId: tenant.orgId, teamIds: new Map(), retry };
+  const ctx: OpContext = {
+    tenantId: tenant.tenantId,
+    selfId,
+    orgId: tenant.orgId,
+    registryOrgId,
+    teamIds: new Map(),
+    retry,
+  };
   let writes = 0;
   for (let i = 0; i < tenant.steps.length; i++) {
     const step = tenant.steps[i];
@@ -175,11 +186,17 @@ async function applyTenant(
     });
     setStep(step, 'done');
   }
-  setTenant(tenant.tenantId, { state: 'done', writes });
+  const leftForPrune = tenant.steps.filter((s) => s.requiresPrune && s.op !== null && !options.prune).length;
+  setTenant(
+    tenant.tenantId,
+    !tenant.inSpec && leftForPrune > 0 ? { state: 'needs-prune', deletions: leftForPrune } : { state: 'done', writes }
+  );
 }
 
 function describeFailure(step: PlanStep, err: unknown): { error: string; fix: string } {
-  const error = `${step.target} (${step.kind} ${step.action}) failed: ${errorMessage(err)}`;
+  // The client's own advice is replaced by the fix below (one fix, said once), not repeated.
+  const what = err instanceof GrafanaApiError ? err.summary : errorMessage(err).replace(/\.+$/, '');
+  const error = `${step.target} (${step.kind} ${step.action}) failed: ${what}`;
   if (err instanceof ApplyStepError) {
     return { error, fix: err.fix };
   }

@@ -7,6 +7,8 @@ import { ApplyStepError } from './applyErrors';
 import { APP_PLUGIN_ID, jsonDataMarkerTenant, teamMarkerTenant } from './naming';
 import { errorMessage, errorStatus, type FolderPermissionItem, type TenancyApi } from './ports';
 import type { TeamRef, WriteOp } from './planTypes';
+import type { OrgRole } from './spec';
+import { registerOrg, unregisterOrg } from './registry';
 import { withRetry, type RetryOptions } from './retry';
 import { writeTokenEntry } from './tokenRegistry';
 import { BEARER_PREFIX, generateToken, sha256Hex } from './tokens';
@@ -21,6 +23,8 @@ export interface OpContext {
   /** The applying user (the only member of an org it just created). */
   selfId: number;
   orgId?: number;
+  /** The provisioning org holding the ownership registry (registry.ts). */
+  registryOrgId: number;
   teamIds: Map<string, number>;
   retry: RetryOptions | false;
 }
@@ -38,6 +42,9 @@ export async function runOp(api: TenancyApi, op: WriteOp, ctx: OpContext): Promi
         hashes.length > 0 ? { ...current, hashes } : undefined
       )
     );
+  }
+  if (op.type === 'unregisterOrg') {
+    return call(() => unregisterOrg(api, ctx.registryOrgId, op.orgId));
   }
   const orgId = ctx.orgId;
   if (orgId === undefined) {
@@ -60,6 +67,8 @@ export async function runOp(api: TenancyApi, op: WriteOp, ctx: OpContext): Promi
         throw err;
       }
       return;
+    case 'registerOrg':
+      return call(() => registerOrg(api, ctx.registryOrgId, orgId, ctx.tenantId));
     case 'addOrgUser':
       try {
         await call(() => api.addOrgUser(orgId, op.loginOrEmail, op.role));
@@ -68,11 +77,11 @@ export async function runOp(api: TenancyApi, op: WriteOp, ctx: OpContext): Promi
           throw err;
         }
         // Already a member (added meanwhile, e.g. by SSO): make the role match instead.
-        await call(() => api.updateOrgUserRole(orgId, op.userId, op.role));
+        await updateRole(api, orgId, op.userId, op.role, call);
       }
       return;
     case 'updateOrgUserRole':
-      return call(() => api.updateOrgUserRole(orgId, op.userId, op.role));
+      return updateRole(api, orgId, op.userId, op.role, call);
     case 'createTeam': {
       const teamId = await createOrAdoptTeam(api, orgId, op.name, op.email, ctx, call);
       ctx.teamIds.set(op.name.toLowerCase(), teamId);
@@ -195,6 +204,33 @@ export async function runOp(api: TenancyApi, op: WriteOp, ctx: OpContext): Promi
 }
 
 type Call = <T>(fn: () => Promise<T>) => Promise<T>;
+
+/**
+ * Role change; Grafana refuses it for users whose role an identity provider syncs: 403 errutil
+ * `org.externallySynced` (`updateOrgUserHelper`, pkg/api/org_users.go). The planner does not
+ * propose those, but a user may have logged in through SSO between plan and apply.
+ */
+async function updateRole(api: TenancyApi, orgId: number, userId: number, role: OrgRole, call: Call): Promise<void> {
+  try {
+    await call(() => api.updateOrgUserRole(orgId, userId, role));
+  } catch (err) {
+    if (isExternallySyncedRefusal(err)) {
+      throw new ApplyStepError(
+        `role of user ${userId} in org ${orgId} is managed by your identity provider: Grafana refuses to change it (${errorMessage(err)})`,
+        `map the user's group to "${role}" in the identity provider's org_mapping (the Tenants page renders it from the spec's sso entries), or set skip_org_role_sync; applying as Server Admin does not help`
+      );
+    }
+    throw err;
+  }
+}
+
+export function isExternallySyncedRefusal(err: unknown): boolean {
+  if (errorStatus(err) !== 403) {
+    return false;
+  }
+  const body = (err as { body?: { messageId?: unknown } }).body;
+  return body?.messageId === 'org.externallySynced' || /externally synced/i.test(errorMessage(err));
+}
 
 async function createOrAdoptOrg(api: TenancyApi, name: string, ctx: OpContext, call: Call): Promise<number> {
   try {

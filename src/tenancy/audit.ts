@@ -7,7 +7,7 @@
  * re-sends the current flags and every other jsonData key, otherwise it would disable the app
  * (and Grafana would delete its dashboards) or wipe the stored spec.
  */
-import { APP_PLUGIN_ID } from './naming';
+import { patchAppJsonData } from './appJsonData';
 import type { FieldDiff, StepAction, StepKind } from './planTypes';
 import type { TenancyApi } from './ports';
 
@@ -53,12 +53,7 @@ export function appendAuditEntry(
   return { ...(jsonData ?? {}), [AUDIT_KEY]: [...readAuditLog(jsonData), bounded].slice(-limit) };
 }
 
-/** Read-modify-write of the app settings in `orgId`; 2 calls. */
+/** Read-modify-write of the app settings in `orgId` (other keys kept, appJsonData.ts); 2 calls. */
 export async function recordAudit(api: TenancyApi, orgId: number, entry: AuditEntry): Promise<void> {
-  const current = await api.getAppSettings(orgId, APP_PLUGIN_ID);
-  await api.setAppSettings(orgId, APP_PLUGIN_ID, {
-    enabled: current.enabled,
-    pinned: current.pinned,
-    jsonData: appendAuditEntry(current.jsonData, entry),
-  });
+  await patchAppJsonData(api, orgId, (jsonData) => appendAuditEntry(jsonData, entry));
 }

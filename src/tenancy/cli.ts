@@ -2,10 +2,14 @@
  * GitOps CLI: plan or apply a tenant spec file against Grafana as a Server Admin user (basic auth).
  *
  *   npx tsx src/tenancy/cli.ts plan  --spec provisioning/tenants/tenants.yaml --grafana-url http://localhost:3000 --user admin --password admin
- *   npx tsx src/tenancy/cli.ts apply --spec ... [--prune] [--rotate-secrets] [--rotate-tokens[=a,b]] [--audit-org 1]
+ *   npx tsx src/tenancy/cli.ts apply --spec ... [--prune] [--rotate-secrets] [--rotate-tokens[=a,b]] [--provisioning-org 1] [--adopt-markers]
  *        [--tokens-out proxy-tokens.yaml] [--mapping-out 'team-mapping-{id}.yaml']
  *
- * `--audit-org` is the provisioning org: its app settings keep the audit log and the token hashes.
+ * `--provisioning-org` (alias `--audit-org`, default 1) is the org whose Tenancy app settings hold
+ * the ownership registry, the token hashes and the audit log; tenant users must have no role there
+ * (registry.ts, tokenRegistry.ts).
+ * `--adopt-markers` records orgs that carry an ownership marker but are not in the registry yet
+ * (installs provisioned before the registry existed); without it they are conflicts.
  * `--tokens-out` writes the proxy's `--tenant-tokens-file` and `--mapping-out` one
  * `--team-mapping-file` per shared org (`{id}` is replaced by the shared org's id; needed when there
  * are several), both from what Grafana holds after the run; with `plan` they re-export the current
@@ -35,7 +39,7 @@ export interface CliIo {
 }
 
 const USAGE =
-  'usage: tenancy plan|apply --spec <file> [--grafana-url <url>] [--user <login>] [--password <pw>] [--prune] [--rotate-secrets] [--rotate-tokens[=<id>,...]] [--audit-org <id>] [--tokens-out <file>] [--mapping-out <file with {id}>] [--json]';
+  'usage: tenancy plan|apply --spec <file> [--grafana-url <url>] [--user <login>] [--password <pw>] [--prune] [--rotate-secrets] [--rotate-tokens[=<id>,...]] [--provisioning-org <id>] [--adopt-markers] [--tokens-out <file>] [--mapping-out <file with {id}>] [--json]';
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -72,9 +76,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (!spec) {
     return 1;
   }
-  const auditOrg = Number(str(flags['audit-org']) ?? '1');
-  if (!Number.isInteger(auditOrg) || auditOrg < 1) {
-    io.err(`--audit-org "${String(flags['audit-org'])}" is not an org id; give the numeric id of the provisioning org`);
+  const provisioningOrgId = Number(str(flags['provisioning-org']) ?? str(flags['audit-org']) ?? '1');
+  if (!Number.isInteger(provisioningOrgId) || provisioningOrgId < 1) {
+    io.err('--provisioning-org must be an org id (a positive integer), e.g. 1 for "Main Org."');
     return 1;
   }
   const mappingOut = str(flags['mapping-out']);
@@ -90,10 +94,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   const api = tenancyApiFromGrafana(new GrafanaApi(basicAuthTransport(url, user, password)));
   try {
-    const plan = planTenants(spec, await readLiveState(api, spec), {
+    const live = await readLiveState(api, spec, { provisioningOrgId });
+    const plan = planTenants(spec, live, {
       rotateSecrets: flags['rotate-secrets'] === true,
       rotateTokens: rotateTokens(flags['rotate-tokens']),
-      provisioningOrgId: auditOrg,
+      adoptMarkers: flags['adopt-markers'] === true,
     });
     io.out(flags.json ? JSON.stringify(redactPlan(plan), null, 2) : formatPlan(plan));
     let code: number;
@@ -101,11 +106,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       const pending = plan.summary.create + plan.summary.update + plan.summary.orphaned;
       code = plan.summary.conflict > 0 ? 1 : pending > 0 ? 2 : 0;
     } else {
-      const result = await applyPlan(api, plan, { prune: flags.prune === true, audit: { orgId: auditOrg } });
+      const result = await applyPlan(api, plan, { prune: flags.prune === true, audit: { orgId: provisioningOrgId } });
       io.out(formatApplyResult(result));
       code = Object.values(result.tenants).every((s) => s.state === 'done') ? 0 : 1;
     }
-    const written = await writeProxyFiles(api, spec, auditOrg, str(flags['tokens-out']), mappingOut, io);
+    const written = await writeProxyFiles(api, spec, provisioningOrgId, str(flags['tokens-out']), mappingOut, io);
     return written ? code : 1;
   } catch (e) {
     io.err(`tenancy ${command} failed: ${(e as Error).message}`);

@@ -13,7 +13,7 @@ export function tenancyApiFromGrafana(api: GrafanaApi): TenancyApi {
   return {
     currentUser: async () => {
       const u = await api.currentUser();
-      return { id: u.id, login: u.login, email: u.email };
+      return { id: u.id, login: u.login, email: u.email, orgId: u.orgId };
     },
     listOrgs: async () => (await api.listOrgs()).map((o) => ({ id: o.id, name: o.name })),
     listUsers: async () => (await api.searchUsers()).map((u) => ({ id: u.id, login: u.login, email: u.email })),
@@ -22,7 +22,14 @@ export function tenancyApiFromGrafana(api: GrafanaApi): TenancyApi {
     deleteOrg: (orgId) => api.deleteOrg(orgId),
 
     listOrgUsers: async (orgId) =>
-      (await api.listOrgUsers(orgId)).map((u) => ({ userId: u.userId, login: u.login, email: u.email, role: u.role })),
+      (await api.listOrgUsers(orgId)).map((u) => ({
+        userId: u.userId,
+        login: u.login,
+        email: u.email,
+        role: u.role,
+        externallySynced: u.isExternallySynced === true,
+        authLabels: u.authLabels ?? [],
+      })),
     addOrgUser: async (orgId, loginOrEmail, role) => {
       await api.addOrgUser(orgId, loginOrEmail, role);
     },

@@ -1,7 +1,7 @@
 /**
  * Reads the live state the planner needs, with as few calls as possible: global lists once
- * (current user, orgs, users), the app settings of every org once (it carries the org ownership
- * marker), then per tenant org: org users, teams, members of managed teams, data sources, the
+ * (current user, orgs, users), the app settings of every org once (the marker of tenant orgs, and
+ * the ownership registry of the provisioning org, registry.ts), then per tenant org: org users, teams, members of managed teams, data sources, the
  * managed data source by uid (for secureJsonFields), one `/api/search` (folders + dashboards)
  * and the managed folder's permissions. No writes.
  */
@@ -20,6 +20,7 @@ import {
   type TenancyApi,
   type UserRef,
 } from './ports';
+import { readRegistry, registeredTenantOf, unreadableRegistry, type Registry } from './registry';
 import type { TenantSpec } from './spec';
 
 export interface LiveTeam extends TeamRecord {
@@ -53,6 +54,8 @@ export interface LiveState {
   self: UserRef;
   users: UserRef[];
   orgs: OrgRef[];
+  /** The authoritative tenant → org record, from the provisioning org's app settings. */
+  registry: Registry;
   /** Every org with its settings marker; contents only for orgs a spec tenant maps to. */
   orgStates: LiveOrg[];
 }
@@ -60,31 +63,53 @@ export interface LiveState {
 export interface ReadOptions {
   /** Parallel tenant reads (default 4): enough to hide latency, gentle on Grafana. */
   concurrency?: number;
+  /**
+   * The org whose app settings hold the ownership registry: the org the admin page runs in, or the
+   * CLI's --provisioning-org. Default: the org the signed-in user's requests act on (GET /api/user).
+   */
+  provisioningOrgId?: number;
 }
 
 export async function readLiveState(api: TenancyApi, spec: TenantSpec, options: ReadOptions = {}): Promise<LiveState> {
   const [self, orgs, users] = await Promise.all([api.currentUser(), api.listOrgs(), api.listUsers()]);
   const concurrency = options.concurrency ?? 4;
   const orgStates = await mapLimit(orgs, concurrency, (org) => readOrgMarker(api, org));
+  const registry = registryOf(orgStates, options.provisioningOrgId ?? self.orgId ?? 1);
   const wanted = new Set([...spec.tenants.map((t) => t.id), ...spec.sharedOrgs.map((o) => o.id)]);
   const names = new Set([...spec.tenants, ...spec.sharedOrgs].map((t) => t.orgName.toLowerCase()));
+  const owner = (s: LiveOrg) => registeredTenantOf(registry, s.org.id);
   const toRead = orgStates.filter(
     (s) =>
-      (s.markerTenant !== undefined && wanted.has(s.markerTenant)) ||
-      (names.has(s.org.name.toLowerCase()) && s.readError === undefined)
+      s.readError === undefined &&
+      s.org.id !== registry.orgId &&
+      (wanted.has(owner(s) ?? '') ||
+        (s.markerTenant !== undefined && wanted.has(s.markerTenant)) ||
+        names.has(s.org.name.toLowerCase()))
   );
   await mapLimit(toRead, concurrency, async (state) => {
     try {
       state.contents = await readOrgContents(
         api,
         state.org.id,
-        state.markerTenant ?? tenantForName(spec, state.org.name)
+        owner(state) ?? state.markerTenant ?? tenantForName(spec, state.org.name)
       );
     } catch (err) {
       state.readError = readErrorText(state.org, err);
     }
   });
-  return { self, users, orgs, orgStates };
+  return { self, users, orgs, registry, orgStates };
+}
+
+/** The registry from the provisioning org's settings (already read with the markers). */
+function registryOf(orgStates: LiveOrg[], orgId: number): Registry {
+  const state = orgStates.find((s) => s.org.id === orgId);
+  if (!state) {
+    return unreadableRegistry(orgId, `org ${orgId} does not exist; pass the org the admin provisions from`);
+  }
+  if (state.readError || !state.appSettings) {
+    return unreadableRegistry(orgId, state.readError ?? 'no app settings');
+  }
+  return readRegistry(orgId, state.appSettings.jsonData);
 }
 
 async function readOrgMarker(api: TenancyApi, org: OrgRef): Promise<LiveOrg> {

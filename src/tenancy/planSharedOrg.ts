@@ -18,7 +18,7 @@ import { TOKEN_HEADER_NAME, type DesiredDatasource } from './desired';
 import type { LiveState } from './observe';
 import { planDatasource } from './planDatasource';
 import { planApp } from './planFolderAndApp';
-import { planOrg } from './planOrg';
+import { planTenantOrg, type OwnershipOptions } from './planOwnership';
 import { planToken, type TokenPlanContext } from './planTokens';
 import { makeStep, type PlanStep, type StepContext, type TenantPlan } from './planTypes';
 import type { SharedOrgSpec, TenantSpec } from './spec';
@@ -46,6 +46,7 @@ export function planSharedOrg(
   spec: TenantSpec,
   shared: SharedOrgSpec,
   live: LiveState,
+  options: OwnershipOptions,
   tokens: TokenPlanContext
 ): TenantPlan {
   const warnings: string[] = [
@@ -61,11 +62,14 @@ export function planSharedOrg(
     steps,
     warnings,
   });
-  const orgPlan = planOrg({ id: shared.id, orgName: shared.orgName, live, allowedUserIds: [], adoptPopulated: true });
-  if (orgPlan.blocked) {
-    return result(orgPlan.orgId, orgPlan.steps);
+  const owned = planTenantOrg(shared, [], live, { ...options, adoptPopulated: true });
+  if (owned.conflict) {
+    return result(
+      owned.org?.org.id,
+      owned.steps.filter((s) => s.action === 'conflict')
+    );
   }
-  const org = orgPlan.org;
+  const org = owned.org;
   const ctx: StepContext = {
     tenantId: shared.id,
     self: live.self,
@@ -88,7 +92,7 @@ export function planSharedOrg(
     : ctx;
   const datasourceSteps = [...foreignPrometheusConflicts(shared, ctx), ...planDatasource({ datasource: want }, dsCtx)];
   const steps = [
-    ...orgPlan.steps,
+    ...owned.steps,
     ...planSharedTeams(shared, ctx),
     ...datasourceSteps,
     ...planToken({ scope: 'shared-org', id: shared.id, datasource: want, org, datasourceSteps }, tokens),

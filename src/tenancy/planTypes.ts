@@ -12,6 +12,7 @@ import type { TokenScope } from './tokenRegistry';
 export type StepAction = 'create' | 'update' | 'unchanged' | 'orphaned' | 'conflict';
 export type StepKind =
   | 'org'
+  | 'org-registry'
   | 'org-user'
   | 'team'
   | 'team-member'
@@ -42,6 +43,9 @@ export type WriteOp =
   | { type: 'createOrg'; name: string }
   | { type: 'renameOrg'; name: string }
   | { type: 'deleteOrg' }
+  /** Records the tenant's org (the one of this tenant plan) in the registry of the provisioning org. */
+  | { type: 'registerOrg' }
+  | { type: 'unregisterOrg'; orgId: number }
   | { type: 'addOrgUser'; loginOrEmail: string; userId: number; role: OrgRole }
   | { type: 'updateOrgUserRole'; userId: number; role: OrgRole }
   | { type: 'createTeam'; name: string; email: string; removeCreatorUserId?: number }
@@ -126,6 +130,8 @@ export interface PlanSummary {
 export interface Plan {
   /** The provisioning user (creator of orgs/teams; never demoted or removed by the plan). */
   self: { id: number; login: string };
+  /** The provisioning org whose app settings hold the ownership registry (registry.ts). */
+  registryOrgId: number;
   tenants: TenantPlan[];
   summary: PlanSummary;
 }

@@ -51,6 +51,13 @@ export function planUsers(d: DesiredTenant, ctx: StepContext): PlanStep[] {
           role: u.role,
         })
       );
+    } else if (member.role !== u.role && member.externallySynced) {
+      // Grafana refuses this change (403 org.externallySynced, updateOrgUserHelper in
+      // pkg/api/org_users.go); proposing it would fail every apply. The IdP mapping decides.
+      const idp = member.authLabels?.length ? member.authLabels.join(', ') : 'your identity provider';
+      const message = `role managed by your identity provider (${idp}): Grafana keeps ${member.role}, the spec asks for ${u.role}. Change the group → role mapping instead: the org_mapping the Tenants page generates from this tenant's \`sso\` entries (or your IdP's role claim)`;
+      ctx.warnings.push(`"${u.key}": ${message}`);
+      steps.push(makeStep(ctx.tenantId, 'org-user', 'unchanged', target, [], null, { message }));
     } else if (member.role !== u.role) {
       steps.push(
         makeStep(ctx.tenantId, 'org-user', 'update', target, [{ field: 'role', before: member.role, after: u.role }], {

@@ -18,6 +18,8 @@ export interface UserRef {
   id: number;
   login: string;
   email: string;
+  /** For the signed-in user: the org its requests act on when none is named (GET /api/user). */
+  orgId?: number;
 }
 
 export interface OrgUser {
@@ -25,6 +27,14 @@ export interface OrgUser {
   login: string;
   email: string;
   role: string;
+  /**
+   * Grafana's `isExternallySynced` on the org users list: the user's role comes from an identity
+   * provider (OAuth/LDAP/SAML org role sync) and Grafana refuses to change it (403
+   * `org.externallySynced`, `updateOrgUserHelper` in pkg/api/org_users.go).
+   */
+  externallySynced?: boolean;
+  /** Grafana's `authLabels` (e.g. "OAuth", "LDAP"), to name the identity provider. */
+  authLabels?: string[];
 }
 
 export interface TeamRecord {

@@ -5,6 +5,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { closestField, knownFieldsAt } from './specFields';
 import { checkCrossFieldRules } from './specRules';
 
 export const ORG_ROLES = ['Viewer', 'Editor', 'Admin'] as const;
@@ -15,6 +16,9 @@ export const FOLDER_PERMISSIONS = ['View', 'Edit', 'Admin'] as const;
 export type FolderPermission = (typeof FOLDER_PERMISSIONS)[number];
 
 const nonEmpty = z.string().trim().min(1);
+
+/** Prometheus's classic label name syntax (model/labels: `[a-zA-Z_][a-zA-Z0-9_]*`). */
+const PROMETHEUS_LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 const memberSchema = z
   .object({
@@ -135,7 +139,10 @@ const defaultsSchema = z
 export const tenantSpecSchema = z
   .object({
     version: z.literal(1),
-    label: nonEmpty.default('tenant'),
+    label: nonEmpty
+      .regex(PROMETHEUS_LABEL_NAME, 'not a Prometheus label name')
+      .refine((v) => !v.startsWith('__'), 'names starting with __ are reserved for Prometheus')
+      .default('tenant'),
     defaults: defaultsSchema.optional(),
     tenants: z.array(tenantSchema),
     sharedOrgs: z.array(sharedOrgSchema).optional(),
@@ -194,6 +201,8 @@ export interface SpecError {
   path: string;
   message: string;
   fix: string;
+  /** For unknown fields: the offending keys inside `path` (the editor underlines them). */
+  keys?: string[];
 }
 
 export type ParseSpecResult = { ok: true; spec: TenantSpec } | { ok: false; errors: SpecError[] };
@@ -234,16 +243,49 @@ export function validateTenantSpec(data: unknown): ParseSpecResult {
     };
   }
   const parsed = tenantSpecSchema.safeParse(data);
-  if (!parsed.success) {
-    return { ok: false, errors: parsed.error.issues.flatMap((issue) => issueToErrors(issue, [])) };
+  if (parsed.success) {
+    const missing = missingDatasourceErrors(parsed.data);
+    if (missing.length > 0) {
+      return { ok: false, errors: missing };
+    }
+    const spec = normalise(parsed.data);
+    const errors = checkCrossFieldRules(spec);
+    return errors.length > 0 ? { ok: false, errors } : { ok: true, spec };
   }
-  const missing = missingDatasourceErrors(parsed.data);
-  if (missing.length > 0) {
-    return { ok: false, errors: missing };
+  // One pass: with shape errors, the tenants that are well-formed still get the cross-field
+  // checks, so an admin sees every fault of the spec at once instead of one round per kind.
+  const shapeErrors = parsed.error.issues.flatMap((issue) => issueToErrors(issue, []));
+  return { ok: false, errors: [...shapeErrors, ...crossFieldErrorsOfWellFormedTenants(data)] };
+}
+
+function crossFieldErrorsOfWellFormedTenants(data: object): SpecError[] {
+  const raw = data as { tenants?: unknown; defaults?: unknown; label?: unknown };
+  if (!Array.isArray(raw.tenants)) {
+    return [];
   }
-  const spec = normalise(parsed.data);
-  const errors = checkCrossFieldRules(spec);
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, spec };
+  const defaults = defaultsSchema.safeParse(raw.defaults ?? {});
+  const original: number[] = [];
+  const tenants: Array<z.infer<typeof tenantSchema>> = [];
+  raw.tenants.forEach((t, i) => {
+    const one = tenantSchema.safeParse(t);
+    if (one.success && (one.data.datasource || (defaults.success && defaults.data.datasource))) {
+      original.push(i);
+      tenants.push(one.data);
+    }
+  });
+  if (tenants.length === 0) {
+    return [];
+  }
+  const label = typeof raw.label === 'string' ? raw.label : 'tenant';
+  const partial = normalise({
+    version: 1,
+    label,
+    defaults: defaults.success ? defaults.data : undefined,
+    tenants,
+  });
+  // Paths and messages name tenants by index: map the partial spec's indices back to the spec's.
+  const renumber = (text: string) => text.replace(/tenants\[(\d+)\]/g, (_, k) => `tenants[${original[Number(k)]}]`);
+  return checkCrossFieldRules(partial).map((e) => ({ ...e, path: renumber(e.path), message: renumber(e.message) }));
 }
 
 /**
@@ -350,6 +392,10 @@ function formatPath(path: readonly PropertyKey[]): string {
 
 const FIX_BY_FIELD: Array<[RegExp, string]> = [
   [/^version$/, 'set `version: 1`'],
+  [
+    /^label$/,
+    'the label your agents stamp on every series, e.g. `label: tenant` (letters, digits, _; not starting with __)',
+  ],
   [/labelValues$/, 'list at least one label value, e.g. `labelValues: [team-a]`'],
   [
     /datasource(\.mode|\.tenantVia)?$/,
@@ -379,10 +425,16 @@ function issueToErrors(issue: z.core.$ZodIssue, prefix: PropertyKey[]): SpecErro
 function issueToError(issue: z.core.$ZodIssue): SpecError {
   const path = formatPath(issue.path);
   if (issue.code === 'unrecognized_keys') {
+    const known = knownFieldsAt(tenantSpecSchema, issue.path);
+    const guesses = issue.keys.map((key) => [key, closestField(key, known)] as const).filter(([, g]) => g);
     return {
       path,
       message: `unknown field(s) ${issue.keys.join(', ')}`,
-      fix: 'remove them or check the spelling against the documented fields',
+      fix:
+        guesses.length > 0
+          ? guesses.map(([key, guess]) => `did you mean \`${guess}\` instead of \`${key}\`?`).join(' ')
+          : `remove them; the fields here are ${known.join(', ') || '(none)'}`,
+      keys: [...issue.keys],
     };
   }
   if (issue.code === 'invalid_union') {

@@ -14,7 +14,7 @@
  * - `sharedOrgTokenHashes` / `sharedOrgTokenDatasources`: the same for the Grafana→proxy secret of
  *   each shared org's data source (keyed by the shared org's id).
  */
-import { APP_PLUGIN_ID } from './naming';
+import { patchAppJsonData } from './appJsonData';
 import type { TenancyApi } from './ports';
 import { SHA256_HEX_PATTERN } from './tokens';
 
@@ -102,10 +102,9 @@ const sortedByKey = (o: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(o).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
 
 /**
- * Read-modify-write of one entry in the provisioning org's app settings (2 calls); `update` gets
- * the entry as stored now. Writes through
- * one API object are serialised, so tenants applied in parallel do not lose each other's entry.
- * Plugin settings POST replaces enabled/pinned/jsonData (CONTRACT §9): all are re-sent.
+ * Read-modify-write of one entry in the provisioning org's app settings (2 calls, through
+ * appJsonData.ts, which keeps every other key and serialises writers of the same org); `update`
+ * gets the entry as stored now.
  */
 export function writeTokenEntry(
   api: TenancyApi,
@@ -114,19 +113,7 @@ export function writeTokenEntry(
   id: string,
   update: (current: TokenEntry | undefined) => TokenEntry | undefined
 ): Promise<void> {
-  const previous = queues.get(api) ?? Promise.resolve();
-  const next = previous
-    .catch(() => undefined)
-    .then(async () => {
-      const current = await api.getAppSettings(registryOrgId, APP_PLUGIN_ID);
-      await api.setAppSettings(registryOrgId, APP_PLUGIN_ID, {
-        enabled: current.enabled,
-        pinned: current.pinned,
-        jsonData: withTokenEntry(current.jsonData, scope, id, update(readTokenRegistry(current.jsonData)[scope][id])),
-      });
-    });
-  queues.set(api, next);
-  return next;
+  return patchAppJsonData(api, registryOrgId, (jsonData) =>
+    withTokenEntry(jsonData, scope, id, update(readTokenRegistry(jsonData)[scope][id]))
+  );
 }
-
-const queues = new WeakMap<TenancyApi, Promise<void>>();

@@ -65,7 +65,7 @@ afterAll(async () => {
   await grafana?.stop();
 });
 
-test('an invalid spec lists its errors by field, with the fix', async () => {
+test('an invalid spec lists its errors by field with the fix, and marks them on their line in the code editor', async () => {
   const { page } = browser!;
   await browser!.open(harness!.pageUrl('tenants'));
   const editor = page.getByTestId('spec-text');
@@ -74,9 +74,24 @@ test('an invalid spec lists its errors by field, with the fix', async () => {
   const errors = page.getByTestId('spec-error');
   await errors.first().waitFor({ timeout: TIMEOUT });
   const texts = await errors.allTextContents();
-  expect(texts.some((t) => t.startsWith('tenants[0].labelValues') && t.includes('Fix:'))).toBe(true);
-  expect(texts.some((t) => t.includes('colour'))).toBe(true);
+  expect(texts.some((t) => t.startsWith('line 4: tenants[0].labelValues') && t.includes('Fix:'))).toBe(true);
+  expect(texts.some((t) => t.startsWith('line 6: tenants[0]') && t.includes('colour'))).toBe(true);
   expect(await page.getByRole('button', { name: 'Plan' }).isDisabled()).toBe(true);
+  // A code editor: line numbers in the gutter, YAML highlighting, errors underlined where they are.
+  const gutter = await page.locator('.cm-lineNumbers .cm-gutterElement').allTextContents();
+  expect(gutter).toEqual(expect.arrayContaining(['1', '6']));
+  const underlined = await page.locator('.cm-lintRange-error').allTextContents();
+  expect(underlined).toEqual(expect.arrayContaining(['labelValues', 'colour']));
+  expect(await page.locator('.cm-lint-marker-error').count()).toBeGreaterThanOrEqual(2);
+  const keyColour = await page
+    .locator('.cm-line', { hasText: 'orgName' })
+    .locator('span', { hasText: 'orgName' })
+    .first()
+    .evaluate((el) => getComputedStyle(el).color);
+  const valueColour = await page
+    .locator('.cm-line', { hasText: 'orgName' })
+    .evaluate((el) => getComputedStyle(el).color);
+  expect(keyColour).not.toBe(valueColour);
   await browser!.screenshot('tenants-invalid-spec');
 });
 
@@ -168,10 +183,28 @@ test('a failing tenant shows "failed" with the error and the fix; planning again
     await page.getByRole('dialog').getByRole('button', { name: 'Apply' }).click();
     await page.locator('[data-testid="tenant-status-hooli"]', { hasText: 'done' }).waitFor({ timeout: TIMEOUT });
     await page.locator('[data-testid="tenant-status-umbrella"]', { hasText: 'failed' }).waitFor({ timeout: TIMEOUT });
-    const failure = await page.getByTestId('tenant-error-umbrella').textContent();
+    const failure = (await page.getByTestId('tenant-error-umbrella').textContent()) ?? '';
     expect(failure).toContain('injected: data source rejected');
-    expect(failure).toContain('Fix:');
+    // One fix, said once (the client's advice is not repeated before the apply's own fix).
+    expect(failure.match(/fix/gi)).toHaveLength(1);
+    expect(failure).not.toMatch(/\.\./);
     expect(await page.locator('[data-status="failed"]').count()).toBe(1);
+    // The outcome beside Apply names the failed tenant and the fix, not a step count; the three
+    // tenants of the first test left the spec unpruned, so they are not "done".
+    const outcome = (await page.getByTestId('apply-outcome').textContent()) ?? '';
+    expect(outcome).toMatch(/^1 of 5 tenants failed: umbrella — fix: /);
+    expect(await page.getByTestId('apply-counter').count()).toBe(0);
+    for (const id of ['acme', 'globex', 'initech']) {
+      expect(await page.getByTestId(`tenant-status-${id}`).textContent()).toBe('not pruned');
+    }
+    // The query-param warning is shared by both tenants in the spec: shown once, above them.
+    expect(await page.getByTestId('plan-shared-warning').count()).toBe(1);
+    expect(
+      await page
+        .getByTestId('plan-tenant-hooli')
+        .getByText(/^Warning:/)
+        .count()
+    ).toBe(0);
     await browser!.screenshot('tenants-failed-tenant');
   } finally {
     removeFault();

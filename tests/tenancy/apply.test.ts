@@ -79,14 +79,18 @@ describe('applyPlan against the fake Grafana', () => {
     ]);
   });
 
-  it('every org-scoped write names its tenant org explicitly; nothing is written to the admin org', async () => {
+  it('every org-scoped write names its tenant org explicitly; the admin org only gets registry entries', async () => {
     const env = newEnv();
     env.fake.resetLog();
     await planAndApply(env, spec);
     const orgIds = new Map((await env.client.listOrgs()).map((o) => [o.id, o.name]));
-    const writes = env.fake.log.filter((e) => e.write && e.path !== '/api/orgs');
+    const adminOrgWrites = env.fake.log.filter((e) => e.write && e.orgId === 1 && e.path !== '/api/orgs');
+    expect(adminOrgWrites.map((e) => `${e.method} ${e.path}`)).toEqual(
+      Array(3).fill('POST /api/plugins/mtlabs-tenancy-app/settings')
+    );
+    const writes = env.fake.log.filter((e) => e.write && e.path !== '/api/orgs' && e.orgId !== 1);
     expect(writes.length).toBeGreaterThan(20);
-    expect(writes.filter((e) => e.orgId === 1 || e.orgId === undefined)).toEqual([]);
+    expect(writes.filter((e) => e.orgId === undefined)).toEqual([]);
     expect(new Set(writes.map((e) => orgIds.get(e.orgId!)))).toEqual(new Set(['Tenant A', 'Tenant B', 'Tenant C']));
   });
 

@@ -124,11 +124,19 @@ describe('drift detection and repair', () => {
     const withoutC = specFrom(SPEC_YAML.slice(0, SPEC_YAML.indexOf('  - id: c')));
     const p = await plan(env, withoutC);
     const orphan = p.tenants.find((t) => t.tenantId === 'c')!;
-    expect(orphan).toMatchObject({ inSpec: false, steps: [{ kind: 'org', action: 'orphaned', requiresPrune: true }] });
+    expect(orphan).toMatchObject({
+      inSpec: false,
+      steps: [
+        { kind: 'org', action: 'orphaned', requiresPrune: true },
+        { kind: 'org-registry', action: 'orphaned', requiresPrune: true },
+      ],
+    });
     await applyPlan(env.api, p, { retry: false });
     expect((await env.client.listOrgs()).map((o) => o.name)).toContain('Tenant C');
     await applyPlan(env.api, p, { retry: false, prune: true });
     expect((await env.client.listOrgs()).map((o) => o.name)).not.toContain('Tenant C');
+    // The registry entry went with the org: the next plan has nothing left for tenant c.
+    expect((await plan(env, withoutC)).tenants.map((t) => t.tenantId)).toEqual(['a', 'b']);
   });
 });
 

@@ -131,10 +131,28 @@ export async function managedStateFingerprint(env: Env): Promise<string> {
       datasources,
       hits,
       folderAcls,
-      app: { enabled: settings.enabled, jsonData: settings.jsonData ?? null },
+      app: { enabled: settings.enabled, jsonData: registryByOrgName(settings.jsonData, orgs) },
     });
   }
   return JSON.stringify(out, null, 1);
+}
+
+/** The registry is keyed by org id; ids differ between runs that converge to the same objects. */
+function registryByOrgName(
+  jsonData: Record<string, unknown> | undefined,
+  orgs: Array<{ id: number; name: string }>
+): Record<string, unknown> | null {
+  if (!jsonData) {
+    return null;
+  }
+  const registry = jsonData.registry as Record<string, unknown> | undefined;
+  if (!registry) {
+    return jsonData;
+  }
+  const byName = Object.entries(registry)
+    .map(([id, entry]) => [orgs.find((o) => String(o.id) === id)?.name ?? `(missing org ${id})`, entry] as const)
+    .sort(([a], [b]) => a.localeCompare(b));
+  return { ...jsonData, registry: Object.fromEntries(byName) };
 }
 
 /** Secret values as the fake stores them (never readable through the API). */

@@ -161,11 +161,16 @@ describe('planTenants (pure)', () => {
   });
 
   it('plans everything as create on an empty Grafana, in dependency order', () => {
-    const empty: LiveState = { ...structuredClone(converged), orgStates: [orgOf(converged, 'Main Org.')] };
+    const empty: LiveState = {
+      ...structuredClone(converged),
+      registry: { ...converged.registry, entries: [] },
+      orgStates: [orgOf(converged, 'Main Org.')],
+    };
     const p = planTenants(spec, empty);
     const kinds = [...new Set(p.tenants[0].steps.map((s) => s.kind))];
     expect(kinds).toEqual([
       'org',
+      'org-registry',
       'org-user',
       'team',
       'team-member',
@@ -180,7 +185,11 @@ describe('planTenants (pure)', () => {
   });
 
   it('is deterministic and never shows secret values in diffs; redactPlan removes them from ops', () => {
-    const empty: LiveState = { ...structuredClone(converged), orgStates: [] };
+    const empty: LiveState = {
+      ...structuredClone(converged),
+      registry: { ...converged.registry, entries: [] },
+      orgStates: [],
+    };
     const p1 = planTenants(spec, empty);
     expect(planTenants(spec, empty)).toEqual(p1);
     const diffs = JSON.stringify(p1.tenants.map((t) => t.steps.map((s) => s.diff)));

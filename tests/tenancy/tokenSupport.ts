@@ -54,7 +54,7 @@ export function newTokenEnv(): Env {
 }
 
 export async function planTokens(env: Env, spec: TenantSpec, options: PlanOptions = {}): Promise<Plan> {
-  return planTenants(spec, await readLiveState(env.api, spec), { provisioningOrgId: PROVISIONING_ORG, ...options });
+  return planTenants(spec, await readLiveState(env.api, spec, { provisioningOrgId: PROVISIONING_ORG }), options);
 }
 
 export async function applyTokens(

@@ -7,6 +7,8 @@ import { randomBytes } from 'crypto';
 import { parse } from 'yaml';
 import { GrafanaApi, NO_DELAY_RETRY_POLICY } from '../../src/grafana-api';
 import { applyPlan } from '../../src/tenancy/apply';
+import { readLiveState } from '../../src/tenancy/observe';
+import { planTenants } from '../../src/tenancy/plan';
 import { fakeTransport } from '../fakes/grafana-api';
 import { readAuditLog } from '../../src/tenancy/audit';
 import { readProxyFiles, renderTenantTokensFile } from '../../src/tenancy/proxyFiles';
@@ -223,18 +225,15 @@ describe('token mode apply', () => {
     expect(json.tenantSpec).toBe('(kept)');
   });
 
-  it('without a provisioning org, token tenants are blocked with the fix', async () => {
+  it('with an unreadable provisioning org, token tenants are blocked, never issued into the void', async () => {
     const env = newTokenEnv();
-    const { planTenants } = await import('../../src/tenancy/plan');
-    const { readLiveState } = await import('../../src/tenancy/observe');
-    const p = planTenants(spec, await readLiveState(env.api, spec));
+    const p = planTenants(spec, await readLiveState(env.api, spec, { provisioningOrgId: 99 }));
     const a = p.tenants.find((t) => t.tenantId === 'a')!;
     expect(a.blocked).toBe(true);
-    expect(a.steps.find((s) => s.kind === 'token')).toMatchObject({
-      action: 'conflict',
-      fix: expect.stringContaining('--audit-org'),
-    });
-    expect(p.tenants.find((t) => t.tenantId === 'h')!.blocked).toBe(false);
+    expect(a.steps.some((s) => s.op?.type === 'issueToken')).toBe(false);
+    env.fake.resetLog();
+    await applyPlan(env.api, p, { retry: false });
+    expect(env.fake.counts().writes).toBe(0);
   });
 
   it('a tenant leaving token mode loses its hashes at once; a tenant leaving the spec loses them with prune', async () => {

@@ -5,7 +5,7 @@ import { EditorView, keymap, placeholder } from '@codemirror/view';
 import { useTheme2 } from '@grafana/ui';
 import { PromQLExtension, type PrometheusClient } from '@prometheus-io/codemirror-promql';
 
-import { promqlTheme } from './promqlTheme';
+import { grafanaEditorTheme } from '../../components/editorTheme';
 
 export interface PromQLCodeEditorProps {
   value: string;
@@ -36,7 +36,7 @@ export function PromQLCodeEditor({ value, client, onChange, onRunQuery }: PromQL
       doc: value,
       extensions: [
         promql.asExtension(),
-        ...promqlTheme(theme),
+        ...grafanaEditorTheme(theme),
         autocompletion(),
         closeBrackets(),
         placeholder('PromQL, e.g. rate(http_requests_total[$__rate_interval])'),

@@ -48,7 +48,7 @@ const applyButton = () => screen.getByRole('button', { name: 'Apply' });
 test.each([
   ['no plan yet', undefined, {}, 'Plan first'],
   ['spec edited after planning', withOrphan, { planIsStale: true }, 'The spec changed after this plan'],
-  ['plan already applied', withOrphan, { planApplied: true }, 'This plan was applied'],
+  ['plan already applied', withOrphan, { planApplied: true }, 'Plan again to verify the result'],
   ['nothing to write', plan([step('a/team/x', { action: 'unchanged', op: null })]), {}, 'Nothing to write'],
 ] as const)('Apply is disabled when %s, and the page says why', (_name, p, extra, why) => {
   setup(p, extra);

@@ -1,11 +1,12 @@
 /**
  * Plan and Apply buttons. Apply asks for confirmation; deleting orphaned managed objects (prune)
- * needs a second, typed confirmation of its own. Shows the step counter while applying.
+ * needs a second, typed confirmation of its own. Shows the step counter while applying and, once
+ * it has finished, the outcome per tenant (which failed and the fix) beside the button.
  */
 import React, { useState } from 'react';
-import { Button, Checkbox, ConfirmModal, Stack, Text } from '@grafana/ui';
+import { Alert, Button, Checkbox, ConfirmModal, Stack, Text } from '@grafana/ui';
 import type { Plan } from '../../tenancy';
-import { progressCounts, type ProgressState } from './applyProgress';
+import { applyOutcome, progressCounts, type ProgressState } from './applyProgress';
 
 export interface ApplyPanelProps {
   canPlan: boolean;
@@ -44,14 +45,15 @@ export function ApplyPanel({
   const counts = plan ? writeCounts(plan) : undefined;
   const nothingToDo = counts !== undefined && counts.writes === 0 && (!prune || counts.prunable === 0);
   const applyDisabled = !plan || planIsStale || planApplied || busy !== undefined || nothingToDo;
-  const count = progress ? progressCounts(progress) : undefined;
+  const outcome = progress && busy !== 'applying' ? applyOutcome(progress) : undefined;
+  const count = progress && !outcome ? progressCounts(progress) : undefined;
 
   const why = !plan
     ? 'Plan first: nothing is written before you have seen the plan.'
     : planIsStale
       ? 'The spec changed after this plan: plan again.'
       : planApplied
-        ? 'This plan was applied: plan again to verify or continue.'
+        ? 'Plan again to verify the result or to continue where it stopped.'
         : nothingToDo
           ? 'Nothing to write: Grafana already matches the spec.'
           : undefined;
@@ -77,6 +79,25 @@ export function ApplyPanel({
           </Text>
         )}
       </Stack>
+      {outcome && (
+        <Alert
+          severity={outcome.severity}
+          title={outcome.headline}
+          data-testid="apply-outcome"
+          bottomSpacing={0}
+          topSpacing={1}
+        >
+          {outcome.problems.length > 1 && (
+            <ul>
+              {outcome.problems.map((p) => (
+                <li key={p.tenantId}>
+                  <strong>{p.tenantId}</strong>: {p.text}
+                </li>
+              ))}
+            </ul>
+          )}
+        </Alert>
+      )}
       {why && (
         <Text color="secondary" element="p">
           {why}

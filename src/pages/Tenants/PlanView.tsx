@@ -1,5 +1,5 @@
 /** The plan as a readable diff grouped per tenant, with live status while it is applied. */
-import React, { useState } from 'react';
+import React, { useMemo, useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Alert, Stack, Switch, Text, useStyles2 } from '@grafana/ui';
@@ -12,10 +12,13 @@ function TenantPlanCard({
   tenant,
   progress,
   showUnchanged,
+  sharedWarnings,
 }: {
   tenant: TenantPlan;
   progress?: ProgressState;
   showUnchanged: boolean;
+  /** Warnings shown once above all tenants; not repeated in each card. */
+  sharedWarnings: ReadonlySet<string>;
 }) {
   const s = useStyles2(getStyles);
   const steps = tenant.steps.filter((step) => showUnchanged || step.action !== 'unchanged');
@@ -47,11 +50,13 @@ function TenantPlanCard({
           {status.error}. Fix: {status.fix}
         </Alert>
       )}
-      {tenant.warnings.map((w) => (
-        <div key={w} className={s.warning}>
-          Warning: {w}
-        </div>
-      ))}
+      {tenant.warnings
+        .filter((w) => !sharedWarnings.has(w))
+        .map((w) => (
+          <div key={w} className={s.warning}>
+            Warning: {w}
+          </div>
+        ))}
       <ul className={s.steps}>
         {steps.map((step) => (
           <PlanStepRow key={step.id} step={step} status={progress?.steps[step.id]} />
@@ -62,9 +67,22 @@ function TenantPlanCard({
   );
 }
 
+/** Warnings that several tenants share (e.g. the same data source mode), with who has them. */
+export function sharedWarningsOf(tenants: readonly TenantPlan[]): Map<string, string[]> {
+  const byText = new Map<string, string[]>();
+  for (const t of tenants) {
+    for (const w of new Set(t.warnings)) {
+      byText.set(w, [...(byText.get(w) ?? []), t.tenantId]);
+    }
+  }
+  return new Map([...byText].filter(([, ids]) => ids.length > 1));
+}
+
 export function PlanView({ plan, progress }: { plan: Plan; progress?: ProgressState }) {
   const s = useStyles2(getStyles);
   const [showUnchanged, setShowUnchanged] = useState(false);
+  const shared = useMemo(() => sharedWarningsOf(plan.tenants), [plan]);
+  const sharedSet = useMemo(() => new Set(shared.keys()), [shared]);
   const { create, update, unchanged, orphaned, conflict } = plan.summary;
   return (
     <section aria-label="Plan" data-testid="plan-view" className={s.section}>
@@ -82,9 +100,25 @@ export function PlanView({ plan, progress }: { plan: Plan; progress?: ProgressSt
           />
         </Stack>
       </Stack>
+      {[...shared].map(([warning, ids]) => (
+        <Alert
+          key={warning}
+          severity="warning"
+          title={`Warning for ${ids.length} tenants: ${ids.join(', ')}`}
+          data-testid="plan-shared-warning"
+        >
+          {warning}
+        </Alert>
+      ))}
       {plan.tenants.length === 0 && <div>The spec has no tenants and Grafana has no managed orgs: nothing to do.</div>}
       {plan.tenants.map((tenant) => (
-        <TenantPlanCard key={tenant.tenantId} tenant={tenant} progress={progress} showUnchanged={showUnchanged} />
+        <TenantPlanCard
+          key={tenant.tenantId}
+          tenant={tenant}
+          progress={progress}
+          showUnchanged={showUnchanged}
+          sharedWarnings={sharedSet}
+        />
       ))}
     </section>
   );

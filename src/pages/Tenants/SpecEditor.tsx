@@ -1,12 +1,14 @@
 /**
  * The spec editor: the YAML/JSON text (code view) or a form that adds a tenant to it. Validation
- * runs on every edit; errors are listed by field with the fix.
+ * runs on every edit; errors are underlined on their line and listed by field with the fix.
  */
-import React, { useState } from 'react';
+import React, { useMemo, useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
-import { Button, RadioButtonGroup, Stack, TextArea, useStyles2 } from '@grafana/ui';
+import { Button, RadioButtonGroup, Stack, useStyles2 } from '@grafana/ui';
 import type { ParseSpecResult } from '../../tenancy';
+import { SpecCodeEditor } from './SpecCodeEditor';
+import { placeSpecErrors } from './specErrorPositions';
 import { SpecErrorList } from './SpecErrorList';
 import { TenantForm } from './TenantForm';
 
@@ -29,6 +31,7 @@ export function SpecEditor({ text, onChange, parsed, onSave, saving, defaultUrl 
   const s = useStyles2(getStyles);
   const [view, setView] = useState<View>('code');
   const tenantCount = parsed.ok ? parsed.spec.tenants.length : undefined;
+  const placed = useMemo(() => (parsed.ok ? [] : placeSpecErrors(text, parsed.errors)), [parsed, text]);
   return (
     <section aria-label="Tenant spec" className={s.section}>
       <Stack direction="row" justifyContent="space-between" alignItems="center">
@@ -45,25 +48,16 @@ export function SpecEditor({ text, onChange, parsed, onSave, saving, defaultUrl 
         </Stack>
       </Stack>
       {view === 'code' ? (
-        <TextArea
-          aria-label="Tenant spec (YAML or JSON)"
-          data-testid="spec-text"
-          className={s.code}
-          rows={18}
-          spellCheck={false}
-          value={text}
-          onChange={(e) => onChange(e.currentTarget.value)}
-        />
+        <SpecCodeEditor value={text} onChange={onChange} errors={placed} />
       ) : (
         <TenantForm specText={text} onSpecText={onChange} defaultUrl={defaultUrl} onDone={() => setView('code')} />
       )}
-      {!parsed.ok && <SpecErrorList errors={parsed.errors} />}
+      {!parsed.ok && <SpecErrorList errors={parsed.errors} lines={placed.map((p) => p.line)} />}
     </section>
   );
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
   section: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(1) }),
-  code: css({ fontFamily: theme.typography.fontFamilyMonospace, fontSize: theme.typography.bodySmall.fontSize }),
   status: css({ color: theme.colors.text.secondary }),
 });

@@ -1,4 +1,4 @@
-/** Per-tenant apply status: pending / applying / done / failed (with the error and the fix). */
+/** Per-tenant apply status: pending / applying / done / needs prune / failed (with the error and the fix). */
 import React from 'react';
 import { Badge } from '@grafana/ui';
 import type { TenantStatus } from '../../tenancy';
@@ -12,6 +12,16 @@ export function TenantStatusBadge({ tenantId, status }: { tenantId: string; stat
       return <Badge {...common} color="orange" icon="fa fa-spinner" text="applying" />;
     case 'done':
       return <Badge {...common} color="green" icon="check" text="done" tooltip={`${status.writes} write step(s)`} />;
+    case 'needs-prune':
+      return (
+        <Badge
+          {...common}
+          color="purple"
+          icon="trash-alt"
+          text="not pruned"
+          tooltip={`left the spec; ${status.deletions} deletion(s) wait for an apply with Prune`}
+        />
+      );
     case 'failed':
       return (
         <Badge

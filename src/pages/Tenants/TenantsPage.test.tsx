@@ -5,6 +5,7 @@
  */
 import React from 'react';
 import { fireEvent, render, screen } from '@testing-library/react';
+import { EditorView } from '@codemirror/view';
 import { config, setBackendSrv, type BackendSrv } from '@grafana/runtime';
 import { FakeGrafana, fakeBackendSrv, fakeTransport } from '../../../tests/fakes/grafana-api';
 import { GrafanaApi } from '../../grafana-api';
@@ -27,6 +28,16 @@ async function settingsJsonData(): Promise<Record<string, unknown>> {
     headers: { ...ADMIN, 'X-Grafana-Org-Id': '1' },
   });
   return ((res.body as { jsonData?: Record<string, unknown> }).jsonData ?? {}) as Record<string, unknown>;
+}
+
+/** The CodeMirror view of the spec editor (its content element carries data-testid="spec-text"). */
+async function specEditor(): Promise<EditorView> {
+  const content = await screen.findByTestId('spec-text', {}, WAIT);
+  const view = EditorView.findFromDOM(content.closest('.cm-editor') as HTMLElement);
+  if (!view) {
+    throw new Error('the spec editor is not a CodeMirror view');
+  }
+  return view;
 }
 
 function renderPage(isGrafanaAdmin = true) {
@@ -59,8 +70,8 @@ test('loads the saved spec; saving stores it without passwords and keeps the oth
     },
   });
   renderPage();
-  const editor = (await screen.findByTestId('spec-text', {}, WAIT)) as HTMLTextAreaElement;
-  expect(editor.value).toBe('version: 1\ntenants: []\n');
+  const editor = await specEditor();
+  expect(editor.state.doc.toString()).toBe('version: 1\ntenants: []\n');
 
   const withPassword = [
     'version: 1',
@@ -71,7 +82,7 @@ test('loads the saved spec; saving stores it without passwords and keeps the oth
     '    datasource: { mode: mimir, url: "http://mimir:8080", basicAuth: { user: u, password: hunter2 } }',
     '',
   ].join('\n');
-  fireEvent.change(editor, { target: { value: withPassword } });
+  editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: withPassword } });
   expect(await screen.findByText('Valid spec, 1 tenant')).toBeInTheDocument();
   fireEvent.click(screen.getByRole('button', { name: /Save spec/ }));
   expect(

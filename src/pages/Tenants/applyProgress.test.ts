@@ -1,5 +1,5 @@
 import type { Plan } from '../../tenancy';
-import { initialProgress, progressCounts, reduceProgress } from './applyProgress';
+import { applyOutcome, initialProgress, progressCounts, reduceProgress, type ProgressState } from './applyProgress';
 
 const plan = {
   self: { id: 1, login: 'admin' },
@@ -53,4 +53,48 @@ test('tenant events replace the tenant status and keep the failure details', () 
   });
   expect(state.tenants.a).toEqual({ state: 'failed', error: 'HTTP 500', fix: 'retry' });
   expect(state.tenants.b).toEqual({ state: 'pending' });
+});
+
+describe('applyOutcome', () => {
+  const finished = (tenants: ProgressState['tenants']): ProgressState => ({ tenants, steps: {} });
+
+  test('is undefined while a tenant is still pending or applying', () => {
+    expect(applyOutcome(finished({ a: { state: 'done', writes: 1 }, b: { state: 'applying' } }))).toBeUndefined();
+    expect(applyOutcome(finished({ a: { state: 'pending' } }))).toBeUndefined();
+  });
+
+  test('names the failed tenants and the fix, not a step count', () => {
+    const outcome = applyOutcome(
+      finished({
+        a: { state: 'done', writes: 3 },
+        umbrella: { state: 'failed', error: 'data source create failed', fix: 'check the URL' },
+        c: { state: 'done', writes: 0 },
+        d: { state: 'done', writes: 1 },
+        e: { state: 'done', writes: 1 },
+      })
+    )!;
+    expect(outcome.severity).toBe('error');
+    expect(outcome.headline).toBe('1 of 5 tenants failed: umbrella — fix: check the URL');
+    expect(outcome.problems).toEqual([
+      { tenantId: 'umbrella', text: 'data source create failed — fix: check the URL' },
+    ]);
+  });
+
+  test('does not count an orphaned, unpruned tenant as done', () => {
+    const outcome = applyOutcome(
+      finished({ a: { state: 'done', writes: 0 }, old: { state: 'needs-prune', deletions: 1 } })
+    )!;
+    expect(outcome.severity).toBe('warning');
+    expect(outcome.headline).toMatch(
+      /^1 of 2 tenants done; 1 left the spec and still exist: old — fix: apply with Prune/
+    );
+  });
+
+  test('says all done only when every tenant is done', () => {
+    expect(applyOutcome(finished({ a: { state: 'done', writes: 2 } }))).toEqual({
+      severity: 'success',
+      headline: '1 tenant done',
+      problems: [],
+    });
+  });
 });

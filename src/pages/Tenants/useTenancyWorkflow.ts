@@ -113,12 +113,9 @@ export function useTenancyWorkflow({ api, orgId, login }: WorkflowDeps) {
     // The previous plan (and its statuses) must not be mistaken for the new one while reading.
     setPlan(undefined);
     try {
-      const live = await readLiveState(api, parsed.spec);
-      setPlan({
-        plan: planTenants(parsed.spec, live, { provisioningOrgId: orgId }),
-        forText: specText,
-        applied: false,
-      });
+      // The page's org is the provisioning org: it holds the ownership registry (registry.ts).
+      const live = await readLiveState(api, parsed.spec, { provisioningOrgId: orgId });
+      setPlan({ plan: planTenants(parsed.spec, live), forText: specText, applied: false });
     } catch (e) {
       setPlan(undefined);
       setError(

@@ -65,6 +65,8 @@ export interface SeedUser {
   orgId?: number;
   role?: OrgRole;
   isGrafanaAdmin?: boolean;
+  /** Signed in through an identity provider that syncs org roles, e.g. `oauth_generic_oauth` or `ldap`. */
+  authModule?: string;
 }
 
 const PLUGIN_ID = 'mtlabs-tenancy-app';
@@ -109,6 +111,7 @@ export class FakeGrafana {
     });
     this.state.membership(u.orgId ?? 1, row.id)!.role = u.role ?? 'Viewer';
     row.isGrafanaAdmin = u.isGrafanaAdmin ?? false;
+    row.authModule = u.authModule;
     return { id: row.id, uid: row.uid, login: row.login };
   }
 

@@ -28,6 +28,12 @@ export interface UserRow {
   /** The stored "current org" (`user.org_id`), changed by POST /api/user/using/{id} (CONTRACT §2.2). */
   currentOrgId: number;
   created: string;
+  /**
+   * The identity provider that last signed the user in (`user_auth.auth_module`, e.g.
+   * `oauth_generic_oauth`, `ldap`); undefined for Grafana-local users. With org role sync on (the
+   * default), such a user is "externally synced" (`isExternallySynced`, pkg/api/org_users.go).
+   */
+  authModule?: string;
 }
 export interface MembershipRow {
   orgId: number;

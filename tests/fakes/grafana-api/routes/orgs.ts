@@ -1,6 +1,6 @@
 /** `/api/orgs*` and `/api/org*` (CONTRACT §4, §5.2). */
 import { requireAdminOfOrg, requireOrgRole, requireServerAdmin } from '../auth';
-import { fail, intQuery, numericParam, objectBody, ok } from '../http';
+import { fail, failErrutil, intQuery, numericParam, objectBody, ok } from '../http';
 import { FakeState, ORG_ROLES, OrgRole, OrgRow } from '../state';
 import type { Route, RouteContext } from './types';
 
@@ -37,8 +37,10 @@ function orgUsers(state: FakeState, orgId: number) {
         lastSeenAt: m.created,
         lastSeenAtAge: '10 years',
         isDisabled: false,
-        authLabels: [],
-        isExternallySynced: false,
+        // searchOrgUsersHelper (pkg/api/org_users.go): labels from the user's auth module, and
+        // isExternallySynced when that module syncs org roles.
+        authLabels: u.authModule ? [authProviderLabel(u.authModule)] : [],
+        isExternallySynced: u.authModule !== undefined,
         isProvisioned: false,
       };
     })
@@ -72,8 +74,29 @@ function adminCount(state: FakeState, orgId: number): number {
   return state.memberships.filter((m) => m.orgId === orgId && m.role === 'Admin').length;
 }
 
+/** `login.GetAuthProviderLabel` for the modules the fake knows. */
+function authProviderLabel(module: string): string {
+  const labels: Record<string, string> = {
+    oauth_generic_oauth: 'Generic OAuth',
+    oauth_azuread: 'Microsoft',
+    oauth_okta: 'Okta',
+    oauth_github: 'GitHub',
+    oauth_gitlab: 'GitLab',
+    oauth_google: 'Google',
+    ldap: 'LDAP',
+    authproxy: 'Auth Proxy',
+    auth_saml: 'SAML',
+  };
+  return labels[module] ?? 'OAuth';
+}
+
 function updateOrgUser({ state }: RouteContext, orgId: number, userId: number, body: unknown) {
   const role = parseRole(objectBody(body).role);
+  if (state.users.get(userId)?.authModule !== undefined) {
+    // updateOrgUserHelper (pkg/api/org_users.go): org.ErrCannotChangeRoleForExternallySyncedUser,
+    // an errutil.Forbidden whose public message is lower-case (pkg/services/org/model.go).
+    failErrutil(403, 'org.externallySynced', 'cannot change role for externally synced user');
+  }
   const m = state.membership(orgId, userId);
   if (!m) {
     fail(500, 'Failed update org user'); // observed ≥10.4 (CONTRACT §5.2)

@@ -5,11 +5,12 @@ import type { GrafanaTheme2 } from '@grafana/data';
 import { tags } from '@lezer/highlight';
 
 /**
- * Editor colours from the Grafana theme, so the editor reads well in dark and light mode. The
- * token tags are the ones lezer-promql assigns (its styleTags: labelName, string, number,
- * function(variableName), operatorKeyword, modifier, comment, invalid).
+ * CodeMirror colours from the Grafana theme, so the wrapper's PromQL editor and the admin page's
+ * spec editor read well in dark and light mode. The token tags are the ones lezer-promql assigns
+ * (labelName, string, number, function(variableName), operatorKeyword, modifier, comment, invalid)
+ * and lezer-yaml's (definition(propertyName) for keys, content, lineComment, typeName).
  */
-export function promqlTheme(theme: GrafanaTheme2): Extension[] {
+export function grafanaEditorTheme(theme: GrafanaTheme2): Extension[] {
   const c = (name: string) => theme.visualization.getColorByName(name);
   const highlight = HighlightStyle.define([
     { tag: tags.labelName, color: c('orange') },
@@ -17,7 +18,9 @@ export function promqlTheme(theme: GrafanaTheme2): Extension[] {
     { tag: tags.number, color: c('purple') },
     { tag: tags.function(tags.variableName), color: c('blue') },
     { tag: [tags.operatorKeyword, tags.modifier, tags.logicOperator], color: c('blue'), fontWeight: 'bold' },
-    { tag: tags.comment, color: theme.colors.text.disabled, fontStyle: 'italic' },
+    { tag: tags.definition(tags.propertyName), color: c('orange') },
+    { tag: tags.typeName, color: c('purple') },
+    { tag: [tags.comment, tags.lineComment], color: theme.colors.text.disabled, fontStyle: 'italic' },
     { tag: tags.invalid, color: theme.colors.error.text, textDecoration: 'underline wavy' },
   ]);
   const view = EditorView.theme(
@@ -32,6 +35,12 @@ export function promqlTheme(theme: GrafanaTheme2): Extension[] {
       '&.cm-focused': { outline: `2px solid ${theme.colors.primary.main}` },
       '.cm-content': { fontFamily: theme.typography.fontFamilyMonospace, caretColor: theme.colors.text.primary },
       '.cm-placeholder': { color: theme.colors.text.disabled },
+      '.cm-gutters': {
+        backgroundColor: theme.colors.background.secondary,
+        color: theme.colors.text.disabled,
+        borderRight: `1px solid ${theme.components.input.borderColor}`,
+      },
+      '.cm-lintRange-error': { textDecoration: `underline wavy ${theme.colors.error.text}` },
       '.cm-tooltip': {
         backgroundColor: theme.colors.background.secondary,
         color: theme.colors.text.primary,

@@ -1,0 +1,173 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import os from 'os';
+import path from 'path';
+import { spawnGuarded, stopGuarded, type GuardedProcess } from './guardedProcess';
+import { freePort } from './prometheus';
+
+/**
+ * Real Alertmanager 0.25 processes for tests (the Debian package prometheus-alertmanager:
+ * /usr/bin/prometheus-alertmanager).
+ *
+ * Every process binds 127.0.0.1 on a free port, runs without clustering (no gossip port), gets its
+ * own temporary config and storage directory and is stopped by `stop()`; it can never outlive the
+ * test process (guardedProcess.ts).
+ */
+
+export const ALERTMANAGER_BIN = process.env.ALERTMANAGER_BIN ?? '/usr/bin/prometheus-alertmanager';
+
+export interface RunningAlertmanager {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export interface StartAlertmanagerOptions {
+  /** alertmanager.yml text; a single receiver without integrations (nothing is ever sent) by default. */
+  config?: string;
+  /** How long to wait for /-/ready (ms). */
+  readyTimeoutMs?: number;
+}
+
+/** Routes everything to a receiver with no integrations: alerts are kept, nothing leaves the process. */
+export const SILENT_ALERTMANAGER_CONFIG = [
+  'route:',
+  '  receiver: blackhole',
+  'receivers:',
+  '  - name: blackhole',
+  '',
+].join('\n');
+
+const READY_TIMEOUT_MS = 30_000;
+const STOP_GRACE_MS = 5_000;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function waitReady(url: string, spawned: GuardedProcess, timeoutMs: number): Promise<'ready' | 'exited'> {
+  const deadline = Date.now() + timeoutMs;
+  let exited = false;
+  spawned.exited.then(() => (exited = true));
+  while (Date.now() < deadline) {
+    if (exited) {
+      return 'exited';
+    }
+    try {
+      const res = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1000) });
+      if (res.ok) {
+        return 'ready';
+      }
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  throw new Error(
+    `Alertmanager at ${url} was not ready after ${timeoutMs} ms; its last log lines:\n${spawned.logs.text()}\n` +
+      'Fix the config or raise readyTimeoutMs.'
+  );
+}
+
+/**
+ * Starts Alertmanager on a free 127.0.0.1 port and waits for /-/ready. `--cluster.listen-address=`
+ * (empty) switches gossip off, so no second port is opened; a lost port race is retried.
+ */
+export async function startAlertmanager(opts: StartAlertmanagerOptions = {}): Promise<RunningAlertmanager> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'alertmanager-'));
+  const configFile = path.join(dir, 'alertmanager.yml');
+  writeFileSync(configFile, opts.config ?? SILENT_ALERTMANAGER_CONFIG);
+  const cleanup = () => rmSync(dir, { recursive: true, force: true });
+
+  const attempts = 3;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const spawned = spawnGuarded('alertmanager', ALERTMANAGER_BIN, [
+      `--config.file=${configFile}`,
+      `--storage.path=${path.join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--cluster.listen-address=',
+      '--log.level=warn',
+    ]);
+    let outcome: 'ready' | 'exited';
+    try {
+      outcome = await waitReady(url, spawned, opts.readyTimeoutMs ?? READY_TIMEOUT_MS);
+    } catch (err) {
+      await stopGuarded(spawned, STOP_GRACE_MS);
+      cleanup();
+      throw err;
+    }
+    if (outcome === 'ready') {
+      let stopped: Promise<void> | undefined;
+      return {
+        url,
+        port,
+        stop: () => {
+          stopped ??= stopGuarded(spawned, STOP_GRACE_MS).finally(cleanup);
+          return stopped;
+        },
+      };
+    }
+    const logs = spawned.logs.text();
+    await stopGuarded(spawned, STOP_GRACE_MS);
+    if (!/address already in use/.test(logs) || attempt === attempts) {
+      cleanup();
+      throw new Error(
+        `Alertmanager (${ALERTMANAGER_BIN}, config ${configFile}) exited before becoming ready; its last log ` +
+          `lines:\n${logs}\nFix the config shown above.`
+      );
+    }
+  }
+  throw new Error('unreachable');
+}
+
+/** One alert as POST /api/v2/alerts takes it (Alertmanager's OpenAPI `postableAlert`). */
+export interface PostableAlert {
+  labels: Record<string, string>;
+  annotations?: Record<string, string>;
+  startsAt?: string;
+  endsAt?: string;
+}
+
+/** Posts alerts straight to Alertmanager (not through a proxy); throws with its answer on failure. */
+export async function postAlerts(url: string, alerts: PostableAlert[]): Promise<void> {
+  const res = await fetch(`${url}/api/v2/alerts`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(alerts),
+    signal: AbortSignal.timeout(10_000),
+  });
+  if (!res.ok) {
+    throw new Error(`posting alerts to ${url} failed: HTTP ${res.status} ${await res.text()}`);
+  }
+}
+
+/** A silence matcher as Alertmanager's API v2 has it (`isEqual` absent means true). */
+export interface SilenceMatcher {
+  name: string;
+  value: string;
+  isRegex: boolean;
+  isEqual?: boolean;
+}
+
+/** Creates a silence straight in Alertmanager (an operator's, not through a proxy); returns its id. */
+export async function createSilenceDirectly(url: string, matchers: SilenceMatcher[], comment: string): Promise<string> {
+  const now = Date.now();
+  const res = await fetch(`${url}/api/v2/silences`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      matchers,
+      startsAt: new Date(now - 60_000).toISOString(),
+      endsAt: new Date(now + 3_600_000).toISOString(),
+      createdBy: 'operator',
+      comment,
+    }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const text = await res.text();
+  if (!res.ok) {
+    throw new Error(`creating a silence in ${url} failed: HTTP ${res.status} ${text}`);
+  }
+  return (JSON.parse(text) as { silenceID: string }).silenceID;
+}
