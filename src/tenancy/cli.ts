@@ -1,35 +1,30 @@
 /**
- * GitOps CLI: plan or apply a tenant spec file against Grafana as a Server Admin user (basic auth).
+ * GitOps CLI: validate a tenant spec offline, or plan / apply it against Grafana.
  *
- *   npx tsx src/tenancy/cli.ts plan  --spec provisioning/tenants/tenants.yaml --grafana-url http://localhost:3000 --user admin --password admin
- *   npx tsx src/tenancy/cli.ts apply --spec ... [--prune] [--rotate-secrets] [--rotate-tokens[=a,b]] [--provisioning-org 1] [--adopt-markers]
- *        [--tokens-out proxy-tokens.yaml] [--mapping-out 'team-mapping-{id}.yaml']
+ *   npm run -s tenancy -- validate --spec provisioning/tenants/tenants.yaml
+ *   GRAFANA_PASSWORD=... npm run -s tenancy -- plan  --spec ... --grafana-url http://localhost:3000 --user admin
+ *   GRAFANA_PASSWORD=... npm run -s tenancy -- apply --spec ... [--prune] [--rotate-secrets] [--audit-org 1]
+ *
+ * `--help` lists flags, environment variables and the exit codes (cli/exitCodes.ts), one per thing a
+ * CI job reacts to differently. With `--json`, errors are a JSON document on stdout as well.
  *
  * `--provisioning-org` (alias `--audit-org`, default 1) is the org whose Tenancy app settings hold
- * the ownership registry, the token hashes and the audit log; tenant users must have no role there
- * (registry.ts, tokenRegistry.ts).
+ * the ownership registry and the audit log; tenant users must have no role there (registry.ts).
  * `--adopt-markers` records orgs that carry an ownership marker but are not in the registry yet
  * (installs provisioned before the registry existed); without it they are conflicts.
- * `--tokens-out` writes the proxy's `--tenant-tokens-file` and `--mapping-out` one
- * `--team-mapping-file` per shared org (`{id}` is replaced by the shared org's id; needed when there
- * are several), both from what Grafana holds after the run; with `plan` they re-export the current
- * files without writing to Grafana.
- *
- * URL, user and password may come from GRAFANA_URL, GRAFANA_USER, GRAFANA_PASSWORD instead.
- * `datasource.basicAuth.passwordEnv` in the spec is read from the environment.
- * Exit codes: plan → 0 nothing to do, 2 changes pending, 1 invalid spec / conflicts / errors;
- * apply → 0 every tenant done, 1 otherwise.
  */
-import { readFileSync, renameSync, writeFileSync } from 'fs';
-import { basicAuthTransport, GrafanaApi } from '../grafana-api';
+import { readFileSync } from 'fs';
+import { basicAuthTransport, bearerTokenTransport, GrafanaApi, isGrafanaApiError } from '../grafana-api';
 import { applyPlan } from './apply';
+import { proxyFileOutputs, writeProxyFiles } from './cli/proxyFilesOut';
+import { parseCliArgs, helpText, type CliArgs } from './cli/args';
+import { probeGrafana } from './cli/connection';
+import { CliFailure, EXIT } from './cli/exitCodes';
 import { formatApplyResult, formatPlan } from './format';
 import { tenancyApiFromGrafana } from './grafanaAdapter';
 import { readLiveState } from './observe';
 import { planTenants } from './plan';
 import { redactPlan } from './planTypes';
-import type { TenancyApi } from './ports';
-import { readProxyFiles, renderTeamMappingFile, renderTenantTokensFile } from './proxyFiles';
 import { parseTenantSpec, type TenantSpec } from './spec';
 
 export interface CliIo {
@@ -38,151 +33,124 @@ export interface CliIo {
   env: Record<string, string | undefined>;
 }
 
-const USAGE =
-  'usage: tenancy plan|apply --spec <file> [--grafana-url <url>] [--user <login>] [--password <pw>] [--prune] [--rotate-secrets] [--rotate-tokens[=<id>,...]] [--provisioning-org <id>] [--adopt-markers] [--tokens-out <file>] [--mapping-out <file with {id}>] [--json]';
-
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  const [command, ...rest] = argv;
-  const flags = parseFlags(rest);
-  if ((command !== 'plan' && command !== 'apply') || typeof flags.spec !== 'string') {
-    io.err(USAGE);
-    return 1;
-  }
-  const url = str(flags['grafana-url']) ?? io.env.GRAFANA_URL;
-  const user = str(flags.user) ?? io.env.GRAFANA_USER ?? 'admin';
-  const password = str(flags.password) ?? io.env.GRAFANA_PASSWORD;
-  if (!url || password === undefined) {
-    io.err(
-      'missing --grafana-url/GRAFANA_URL or --password/GRAFANA_PASSWORD: the CLI needs a Grafana Server Admin user'
-    );
-    return 1;
-  }
-  let text: string;
+  let args: CliArgs | undefined;
   try {
-    text = readFileSync(flags.spec, 'utf8');
-  } catch (e) {
-    io.err(`cannot read spec file ${flags.spec}: ${(e as Error).message}`);
-    return 1;
-  }
-  const parsed = parseTenantSpec(text);
-  if (!parsed.ok) {
-    io.err(
-      `spec ${flags.spec} is invalid:\n` +
-        parsed.errors.map((e) => `  ${e.path}: ${e.message}\n    fix: ${e.fix}`).join('\n')
-    );
-    return 1;
-  }
-  const spec = resolvePasswordEnv(parsed.spec, io);
-  if (!spec) {
-    return 1;
-  }
-  const provisioningOrgId = Number(str(flags['provisioning-org']) ?? str(flags['audit-org']) ?? '1');
-  if (!Number.isInteger(provisioningOrgId) || provisioningOrgId < 1) {
-    io.err('--provisioning-org must be an org id (a positive integer), e.g. 1 for "Main Org."');
-    return 1;
-  }
-  const mappingOut = str(flags['mapping-out']);
-  if (flags['mapping-out'] === true || flags['tokens-out'] === true) {
-    io.err('--tokens-out and --mapping-out need a file name');
-    return 1;
-  }
-  if (mappingOut && spec.sharedOrgs.length > 1 && !mappingOut.includes('{id}')) {
-    io.err(
-      `--mapping-out ${mappingOut}: the spec has ${spec.sharedOrgs.length} shared orgs, one file each; put {id} in the name, e.g. team-mapping-{id}.yaml`
-    );
-    return 1;
-  }
-  const api = tenancyApiFromGrafana(new GrafanaApi(basicAuthTransport(url, user, password)));
-  try {
-    const live = await readLiveState(api, spec, { provisioningOrgId });
-    const plan = planTenants(spec, live, {
-      rotateSecrets: flags['rotate-secrets'] === true,
-      rotateTokens: rotateTokens(flags['rotate-tokens']),
-      adoptMarkers: flags['adopt-markers'] === true,
-    });
-    io.out(flags.json ? JSON.stringify(redactPlan(plan), null, 2) : formatPlan(plan));
-    let code: number;
-    if (command === 'plan') {
-      const pending = plan.summary.create + plan.summary.update + plan.summary.orphaned;
-      code = plan.summary.conflict > 0 ? 1 : pending > 0 ? 2 : 0;
-    } else {
-      const result = await applyPlan(api, plan, { prune: flags.prune === true, audit: { orgId: provisioningOrgId } });
-      io.out(formatApplyResult(result));
-      code = Object.values(result.tenants).every((s) => s.state === 'done') ? 0 : 1;
+    args = parseCliArgs(argv);
+    if (args.command === 'help') {
+      io.out(helpText());
+      return EXIT.ok;
     }
-    const written = await writeProxyFiles(api, spec, provisioningOrgId, str(flags['tokens-out']), mappingOut, io);
-    return written ? code : 1;
-  } catch (e) {
-    io.err(`tenancy ${command} failed: ${(e as Error).message}`);
-    return 1;
+    const spec = readSpec(String(args.flags.spec));
+    if (args.command === 'validate') {
+      io.out(
+        args.flags.json
+          ? JSON.stringify({ valid: true, tenants: spec.tenants.map((t) => t.id) })
+          : `spec ${args.flags.spec} is valid: ${spec.tenants.length} tenant(s)`
+      );
+      return EXIT.ok;
+    }
+    return await planOrApply(args.command, args.flags, resolvePasswordEnv(spec, io.env), io);
+  } catch (err) {
+    const failure = asFailure(err, args?.command);
+    if (args?.flags.json) {
+      io.out(JSON.stringify({ error: { kind: failure.kind, message: failure.message, ...failure.details } }, null, 2));
+    }
+    io.err(failure.message);
+    return failure.exitCode;
   }
 }
 
-function rotateTokens(flag: string | true | undefined): boolean | string[] {
-  if (flag === undefined) {
-    return false;
+async function planOrApply(
+  command: 'plan' | 'apply',
+  flags: CliArgs['flags'],
+  spec: TenantSpec,
+  io: CliIo
+): Promise<number> {
+  const url = str(flags['grafana-url']) ?? io.env.GRAFANA_URL;
+  if (!url) {
+    throw new CliFailure('usage', `${command} needs --grafana-url (or GRAFANA_URL): Grafana's root URL`);
   }
-  return flag === true
-    ? true
-    : flag
+  const token = io.env.GRAFANA_TOKEN;
+  const password = io.env.GRAFANA_PASSWORD;
+  if (!token && password === undefined) {
+    throw new CliFailure(
+      'usage',
+      `${command} needs credentials: GRAFANA_PASSWORD (with --user / GRAFANA_USER, a Grafana Server Admin) or GRAFANA_TOKEN`
+    );
+  }
+  await probeGrafana(url);
+  const transport = token
+    ? bearerTokenTransport(url, token)
+    : basicAuthTransport(url, str(flags.user) ?? io.env.GRAFANA_USER ?? 'admin', password!);
+  const provisioningOrgId = Number(str(flags['provisioning-org']) ?? str(flags['audit-org']) ?? '1');
+  if (!Number.isInteger(provisioningOrgId) || provisioningOrgId < 1) {
+    throw new CliFailure('usage', '--provisioning-org must be an org id (a positive integer), e.g. 1 for "Main Org."');
+  }
+  const outputs = proxyFileOutputs(flags, spec);
+  const api = tenancyApiFromGrafana(new GrafanaApi(transport));
+  const live = await readLiveState(api, spec, { provisioningOrgId });
+  const plan = planTenants(spec, live, {
+    rotateSecrets: flags['rotate-secrets'] === true,
+    rotateTokens: flags['rotate-tokens'] === true ? true : idList(str(flags['rotate-token'])),
+    adoptMarkers: flags['adopt-markers'] === true,
+  });
+  io.out(flags.json ? JSON.stringify(redactPlan(plan), null, 2) : formatPlan(plan));
+  let code: number;
+  if (command === 'plan') {
+    const pending = plan.summary.create + plan.summary.update + plan.summary.orphaned;
+    code = plan.summary.conflict > 0 ? EXIT.conflicts : pending > 0 ? EXIT.changesPending : EXIT.ok;
+  } else {
+    const result = await applyPlan(api, plan, { prune: flags.prune === true, audit: { orgId: provisioningOrgId } });
+    io.out(formatApplyResult(result));
+    code = Object.values(result.tenants).every((s) => s.state === 'done')
+      ? EXIT.ok
+      : plan.tenants.some((t) => t.blocked)
+        ? EXIT.conflicts
+        : EXIT.failed;
+  }
+  // After the run, from what Grafana holds now (with plan: the current files, nothing written to Grafana).
+  const written = await writeProxyFiles(api, spec, provisioningOrgId, outputs, io);
+  return written || code !== EXIT.ok ? code : EXIT.failed;
+}
+
+const idList = (v: string | undefined) =>
+  v === undefined
+    ? false
+    : v
         .split(',')
         .map((id) => id.trim())
         .filter(Boolean);
+
+function readSpec(file: string): TenantSpec {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new CliFailure('invalidSpec', `cannot read spec file ${file}: ${(e as Error).message}`, { file });
+  }
+  const parsed = parseTenantSpec(text);
+  if (!parsed.ok) {
+    throw new CliFailure(
+      'invalidSpec',
+      `spec ${file} is invalid (${parsed.errors.length} error${parsed.errors.length === 1 ? '' : 's'}):\n` +
+        parsed.errors.map((e) => `  ${e.path}: ${e.message}\n    fix: ${e.fix}`).join('\n'),
+      { file, errors: parsed.errors }
+    );
+  }
+  return parsed.spec;
 }
 
-/**
- * Writes the proxy's files from what Grafana holds now. Each file is written whole (temp file +
- * rename) so a proxy watching it never reads half a file. A shared org whose mapping cannot be
- * built yet is reported and its file left as it was (fail closed).
- */
-async function writeProxyFiles(
-  api: TenancyApi,
-  spec: TenantSpec,
-  registryOrgId: number,
-  tokensOut: string | undefined,
-  mappingOut: string | undefined,
-  io: CliIo
-): Promise<boolean> {
-  if (!tokensOut && !mappingOut) {
-    return true;
-  }
-  const files = await readProxyFiles(api, spec, registryOrgId);
-  let ok = true;
-  if (tokensOut) {
-    writeWhole(tokensOut, renderTenantTokensFile(files.tokens));
-    io.out(`wrote ${tokensOut} (${Object.keys(files.tokens.tenants).length} tenant(s) in token mode)`);
-  }
-  if (mappingOut) {
-    for (const shared of files.sharedOrgs) {
-      const file = mappingOut.split('{id}').join(shared.id);
-      if (!shared.mapping) {
-        io.err(`not written: ${file} for shared org "${shared.id}": ${shared.error}`);
-        ok = false;
-        continue;
-      }
-      writeWhole(file, renderTeamMappingFile(shared.mapping));
-      io.out(`wrote ${file} (org ${shared.mapping.orgId}, ${shared.mapping.teams.length} team(s))`);
-    }
-  }
-  return ok;
-}
-
-function writeWhole(file: string, text: string): void {
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, text, { mode: 0o644 });
-  renameSync(temp, file);
-}
-
-function resolvePasswordEnv(spec: TenantSpec, io: CliIo): TenantSpec | undefined {
+function resolvePasswordEnv(spec: TenantSpec, env: CliIo['env']): TenantSpec {
   for (const t of spec.tenants) {
     const auth = t.datasource.basicAuth;
     if (auth?.passwordEnv) {
-      const value = io.env[auth.passwordEnv];
+      const value = env[auth.passwordEnv];
       if (value === undefined || value === '') {
-        io.err(
+        throw new CliFailure(
+          'invalidSpec',
           `tenant ${t.id}: environment variable ${auth.passwordEnv} (datasource.basicAuth.passwordEnv) is not set; export it or remove passwordEnv to keep the stored password`
         );
-        return undefined;
       }
       t.datasource = { ...t.datasource, basicAuth: { ...auth, password: value } };
     }
@@ -190,23 +158,23 @@ function resolvePasswordEnv(spec: TenantSpec, io: CliIo): TenantSpec | undefined
   return spec;
 }
 
-function parseFlags(args: string[]): Record<string, string | true> {
-  const flags: Record<string, string | true> = {};
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (!a.startsWith('--')) {
-      continue;
+/** Grafana's refusals and transport failures get their own exit codes; anything else is a failure. */
+function asFailure(err: unknown, command: string | undefined): CliFailure {
+  if (err instanceof CliFailure) {
+    return err;
+  }
+  if (isGrafanaApiError(err)) {
+    if (err.status === 401 || err.status === 403) {
+      return new CliFailure('unauthorised', `Grafana refused ${command ?? 'the call'}: ${err.message}`, {
+        status: err.status,
+        path: err.path,
+      });
     }
-    const [key, inline] = a.slice(2).split('=', 2);
-    if (inline !== undefined) {
-      flags[key] = inline;
-    } else if (i + 1 < args.length && !args[i + 1].startsWith('--')) {
-      flags[key] = args[++i];
-    } else {
-      flags[key] = true;
+    if (err.status === 0) {
+      return new CliFailure('unreachable', `Grafana stopped answering: ${err.message}`, { path: err.path });
     }
   }
-  return flags;
+  return new CliFailure('failed', `tenancy ${command ?? ''} failed: ${(err as Error)?.message ?? String(err)}`);
 }
 
 const str = (v: string | true | undefined) => (typeof v === 'string' ? v : undefined);

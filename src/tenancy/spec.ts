@@ -254,8 +254,30 @@ export function validateTenantSpec(data: unknown): ParseSpecResult {
   }
   // One pass: with shape errors, the tenants that are well-formed still get the cross-field
   // checks, so an admin sees every fault of the spec at once instead of one round per kind.
-  const shapeErrors = parsed.error.issues.flatMap((issue) => issueToErrors(issue, []));
+  const shapeErrors = withoutMissingFieldsMisspelt(parsed.error.issues).flatMap((issue) => issueToErrors(issue, []));
   return { ok: false, errors: [...shapeErrors, ...crossFieldErrorsOfWellFormedTenants(data)] };
+}
+
+/**
+ * A misspelt required field shows up twice (unknown `labelValue`, missing `labelValues`): keep
+ * the unknown-field error, whose fix says "did you mean `labelValues`", and drop the other.
+ */
+function withoutMissingFieldsMisspelt(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  const misspelt = new Set<string>();
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      const known = knownFieldsAt(tenantSpecSchema, issue.path);
+      for (const key of issue.keys) {
+        const guess = closestField(key, known);
+        if (guess) {
+          misspelt.add(formatPath([...issue.path, guess]));
+        }
+      }
+    }
+  }
+  return issues.filter(
+    (issue) => !(issue.code === 'invalid_type' && issue.input === undefined && misspelt.has(formatPath(issue.path)))
+  );
 }
 
 function crossFieldErrorsOfWellFormedTenants(data: object): SpecError[] {
