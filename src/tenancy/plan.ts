@@ -13,7 +13,10 @@
  *   planSharedOrg.ts.
  */
 import { desiredTenant } from './desired';
+import { desiredAlerting } from './desiredAlerting';
 import type { LiveOrg, LiveState } from './observe';
+import { ALERTING_MARKER_KEY } from './observeAlerting';
+import { planAlerting } from './planAlerting';
 import { planDatasource } from './planDatasource';
 import { planApp, planFolder } from './planFolderAndApp';
 import { planTenantOrg, unregisterStep, type OwnershipOptions } from './planOwnership';
@@ -149,6 +152,8 @@ function planTenant(
         tokens
       )
     : [];
+  // Alerting after the folder (rules live in it), before the app settings (the marker goes last).
+  const alerting = planAlerting(desiredAlerting(tenant.id, tenant.alerting), ctx);
   return result([
     ...owned.steps,
     ...planUsers(desired, ctx),
@@ -156,7 +161,8 @@ function planTenant(
     ...datasourceSteps,
     ...tokenSteps,
     ...planFolder(desired, ctx),
-    ...planApp(desired, ctx),
+    ...alerting.steps,
+    ...planApp(desired, ctx, { [ALERTING_MARKER_KEY]: alerting.managed }),
   ]);
 }
 

@@ -4,6 +4,7 @@
  * `redactPlan` before storing or logging a plan. Diffs never contain secret values.
  * Also the step constructor and the context the per-object planners share (plan.ts builds it).
  */
+import type { AlertingOp } from './alertingOps';
 import type { LiveOrg } from './observe';
 import type { AppSettingsBody, DataSourceBody, UserRef } from './ports';
 import type { OrgRole } from './spec';
@@ -22,7 +23,10 @@ export type StepKind =
   | 'folder-permissions'
   | 'dashboard'
   | 'token'
-  | 'wrapper-datasource';
+  | 'wrapper-datasource'
+  | 'contact-point'
+  | 'notification-policy'
+  | 'alert-rule-group';
 
 /** One field that differs; values are display strings, secrets appear as "(set)" / "(not set)". */
 export interface FieldDiff {
@@ -82,7 +86,8 @@ export type WriteOp =
       create: boolean;
       body: DataSourceBody;
       teams: Array<{ team: TeamRef; values: string[] }>;
-    };
+    }
+  | AlertingOp;
 
 export interface PlanStep {
   /** Stable across re-plans: `<tenant>/<kind>/<target>`. */
@@ -147,6 +152,15 @@ export function redactPlan(plan: Plan): Plan {
         if (op && (op.type === 'createDataSource' || op.type === 'updateDataSource') && op.body.secureJsonData) {
           const redacted = Object.fromEntries(Object.keys(op.body.secureJsonData).map((k) => [k, '(set)']));
           return { ...s, op: { ...op, body: { ...op.body, secureJsonData: redacted } } };
+        }
+        if (op && (op.type === 'createContactPoint' || op.type === 'updateContactPoint')) {
+          const settings = { ...op.body.settings };
+          for (const key of op.secretKeys) {
+            if (key in settings) {
+              settings[key] = '(set)';
+            }
+          }
+          return { ...s, op: { ...op, body: { ...op.body, settings } } };
         }
         return s;
       }),

@@ -5,6 +5,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { alertingSchema, checkAlerting, normaliseAlerting, type AlertingSpec } from './specAlerting';
 import { closestField, knownFieldsAt } from './specFields';
 import { checkCrossFieldRules } from './specRules';
 
@@ -92,6 +93,8 @@ const tenantSchema = z
     dashboards: z.boolean().optional(),
     /** IdP groups mapped into this tenant's org (rendered as `org_mapping`). */
     sso: z.array(ssoGroupSchema).optional(),
+    /** Contact points, notification policy, bundled and custom alert rules (specAlerting.ts). */
+    alerting: alertingSchema.optional(),
   })
   .strict();
 
@@ -133,6 +136,7 @@ const defaultsSchema = z
     teamFolderPermission: z.enum(FOLDER_PERMISSIONS).default('View'),
     dashboards: z.boolean().default(true),
     datasource: datasourceSchema.optional(),
+    alerting: alertingSchema.optional(),
   })
   .strict();
 
@@ -171,6 +175,7 @@ export interface TenantSpecEntry {
   datasource: DatasourceSpec;
   dashboards: boolean;
   sso: SsoGroupSpec[];
+  alerting: AlertingSpec;
 }
 
 export interface SharedTeamSpec {
@@ -249,7 +254,7 @@ export function validateTenantSpec(data: unknown): ParseSpecResult {
       return { ok: false, errors: missing };
     }
     const spec = normalise(parsed.data);
-    const errors = checkCrossFieldRules(spec);
+    const errors = [...checkCrossFieldRules(spec), ...alertingErrors(spec, parsed.data.tenants)];
     return errors.length > 0 ? { ok: false, errors } : { ok: true, spec };
   }
   // One pass: with shape errors, the tenants that are well-formed still get the cross-field
@@ -307,7 +312,18 @@ function crossFieldErrorsOfWellFormedTenants(data: object): SpecError[] {
   });
   // Paths and messages name tenants by index: map the partial spec's indices back to the spec's.
   const renumber = (text: string) => text.replace(/tenants\[(\d+)\]/g, (_, k) => `tenants[${original[Number(k)]}]`);
-  return checkCrossFieldRules(partial).map((e) => ({ ...e, path: renumber(e.path), message: renumber(e.message) }));
+  return [...checkCrossFieldRules(partial), ...alertingErrors(partial, tenants)].map((e) => ({
+    ...e,
+    path: renumber(e.path),
+    message: renumber(e.message),
+  }));
+}
+
+/** The alerting checks of every tenant (specAlerting.ts); `raw` = the tenants as parsed, same order. */
+function alertingErrors(spec: TenantSpec, raw: Array<{ alerting?: z.infer<typeof alertingSchema> }>): SpecError[] {
+  return spec.tenants.flatMap((t, i) =>
+    checkAlerting(t.alerting, raw[i].alerting, `tenants[${i}]`, spec.label, t.labelValues)
+  );
 }
 
 /**
@@ -353,6 +369,7 @@ function normalise(raw: RawSpec): TenantSpec {
       datasource: withTenantVia((t.datasource ?? raw.defaults?.datasource)!),
       dashboards: t.dashboards ?? defaults.dashboards,
       sso: t.sso ?? [],
+      alerting: normaliseAlerting(raw.defaults?.alerting, t.alerting),
     })),
     sharedOrgs: (raw.sharedOrgs ?? []).map((o) => ({
       id: o.id ?? sharedOrgSlug(o.orgName),
@@ -426,11 +443,18 @@ const FIX_BY_FIELD: Array<[RegExp, string]> = [
   [/headerName$/, 'mimir always uses `X-Scope-OrgID`; proxy header mode needs the header your proxy reads'],
   [/role$|orgRoles\.[^.]+$/, 'use one of Viewer, Editor, Admin (org) or Member, Admin (team)'],
   [/folderPermission$/, 'use one of View, Edit, Admin'],
+  [/(for|interval|groupWait|groupInterval|repeatInterval)$/, 'write a duration such as `30s`, `5m` or `1h`'],
+  [/threshold$|above$|below$/, 'give a plain number, e.g. `120`'],
 ];
+
+const CONTACT_POINT_FIX =
+  'use `type: email` (addresses), `type: webhook` (url, optional basicAuth) or `type: slack` (webhookUrl or webhookUrlEnv, optional recipient)';
 
 /** A union branch whose discriminator (mode / tenantVia) does not match is not what the user meant. */
 const wrongBranch = (issues: z.core.$ZodIssue[]) =>
-  issues.some((i) => i.code === 'invalid_value' && ['mode', 'tenantVia'].includes(String(i.path[i.path.length - 1])));
+  issues.some(
+    (i) => i.code === 'invalid_value' && ['mode', 'tenantVia', 'type'].includes(String(i.path[i.path.length - 1]))
+  );
 
 function issueToErrors(issue: z.core.$ZodIssue, prefix: PropertyKey[]): SpecError[] {
   const full = [...prefix, ...issue.path];
@@ -460,7 +484,9 @@ function issueToError(issue: z.core.$ZodIssue): SpecError {
     };
   }
   if (issue.code === 'invalid_union') {
-    return { path, message: 'does not match any data source mode', fix: FIX_BY_FIELD[2][1] };
+    return /contactPoints\[\d+\](\.type)?$/.test(path)
+      ? { path, message: 'does not match any contact point type', fix: CONTACT_POINT_FIX }
+      : { path, message: 'does not match any data source mode', fix: FIX_BY_FIELD[2][1] };
   }
   const fix =
     FIX_BY_FIELD.find(([re]) => re.test(path))?.[1] ??
