@@ -7,7 +7,8 @@ import { readFileSync } from 'fs';
 import { performance } from 'perf_hooks';
 import { sharedPath } from '../tests/support/shared';
 
-const ROUNDS = 5;
+/** Passes over the corpus per measurement (the CLI benchmark uses the same count). */
+export const CORPUS_ROUNDS = 5;
 const BATCH = 250;
 
 export function loadInterpolatedCorpus(): string[] {
@@ -25,7 +26,7 @@ export function interleaved(
 ): { baselineQps: number; candidateQps: number } {
   let baselineMs = 0;
   let candidateMs = 0;
-  for (let round = 0; round < ROUNDS; round++) {
+  for (let round = 0; round < CORPUS_ROUNDS; round++) {
     for (let i = 0; i < exprs.length; i += BATCH) {
       const batch = exprs.slice(i, i + BATCH);
       let t = performance.now();
@@ -40,7 +41,7 @@ export function interleaved(
       candidateMs += performance.now() - t;
     }
   }
-  const total = exprs.length * ROUNDS;
+  const total = exprs.length * CORPUS_ROUNDS;
   return { baselineQps: total / (baselineMs / 1000), candidateQps: total / (candidateMs / 1000) };
 }
 

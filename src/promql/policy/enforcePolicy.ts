@@ -9,8 +9,8 @@ import { analyseQuery, type ParsedQuery, type ParsedSelector } from '../analyse'
 import { createMatcherEnforcer, enforceParsed, type MatcherEnforcer, type MatcherEnforcerOptions } from '../enforcer';
 import { EnforceError, failClosed } from '../errors';
 import { matcherMatches } from '../matchers';
-import { rewriteSelector } from '../rewrite';
-import { applyEdits, type TextEdit } from '../splice';
+import { rewriteSelector } from '../../labelmatch/rewrite';
+import { applyEdits, type TextEdit } from '../../labelmatch/splice';
 import { liftSites, type LiftSite } from './liftSites';
 
 export interface PolicyEnforcer {
