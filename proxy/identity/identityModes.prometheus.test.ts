@@ -139,7 +139,7 @@ describe('--grafana-id-token', () => {
       iat: now - 900,
       exp: now - 300,
     });
-    for (const headers of [
+    for (const headers of <Array<Record<string, string>>>[
       { Authorization: `Bearer ${org.secret}`, 'X-Grafana-Id': expired },
       { 'X-Grafana-Id': (await asUser('alice'))['X-Grafana-Id'] },
     ]) {
