@@ -53,7 +53,7 @@ async function upstreamRequests(): Promise<number> {
 function tenantsSeen(
   base: string,
   headers: Record<string, string | string[]>
-): Promise<{ status: number; tenants: string[] }[]> {
+): Promise<Array<{ status: number; tenants: string[] }>> {
   const paths = [
     `/api/v1/query?query=${encodeURIComponent('count by (tenant) ({__name__=~".+"})')}&time=${fixture.time}`,
     `/api/v1/series?match[]=${encodeURIComponent('{__name__=~".+"}')}&start=${fixture.start}&end=${fixture.end}`,
@@ -139,10 +139,10 @@ describe('--grafana-id-token', () => {
       iat: now - 900,
       exp: now - 300,
     });
-    for (const headers of <Array<Record<string, string>>>[
+    for (const headers of [
       { Authorization: `Bearer ${org.secret}`, 'X-Grafana-Id': expired },
       { 'X-Grafana-Id': (await asUser('alice'))['X-Grafana-Id'] },
-    ]) {
+    ] as Array<Record<string, string>>) {
       expect((await tenantsSeen(idTokens.url, headers)).map((r) => r.status)).toEqual([401, 401]);
     }
     expect(await upstreamRequests()).toBe(before);
