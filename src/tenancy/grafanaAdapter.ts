@@ -11,6 +11,7 @@ const NO_CLIENT_WRITE_RETRY = { retrySafe: false };
 
 export function tenancyApiFromGrafana(api: GrafanaApi): TenancyApi {
   return {
+    grafanaInfo: () => api.capabilities(),
     currentUser: async () => {
       const u = await api.currentUser();
       return { id: u.id, login: u.login, email: u.email, orgId: u.orgId };

@@ -12,6 +12,7 @@ import {
   type AppSettingsRecord,
   type DataSourceRecord,
   type FolderPermissionItem,
+  type GrafanaInfo,
   type OrgRef,
   type OrgUser,
   type SearchHit,
@@ -51,6 +52,8 @@ export interface LiveOrg {
 }
 
 export interface LiveState {
+  /** Version and feature toggles (read first; the planner only shows them). */
+  grafana: GrafanaInfo;
   self: UserRef;
   users: UserRef[];
   orgs: OrgRef[];
@@ -71,6 +74,8 @@ export interface ReadOptions {
 }
 
 export async function readLiveState(api: TenancyApi, spec: TenantSpec, options: ReadOptions = {}): Promise<LiveState> {
+  // First: a Grafana whose API the app cannot read is refused before anything is planned.
+  const grafana = await api.grafanaInfo();
   const [self, orgs, users] = await Promise.all([api.currentUser(), api.listOrgs(), api.listUsers()]);
   const concurrency = options.concurrency ?? 4;
   const orgStates = await mapLimit(orgs, concurrency, (org) => readOrgMarker(api, org));
@@ -97,7 +102,7 @@ export async function readLiveState(api: TenancyApi, spec: TenantSpec, options: 
       state.readError = readErrorText(state.org, err);
     }
   });
-  return { self, users, orgs, registry, orgStates };
+  return { grafana, self, users, orgs, registry, orgStates };
 }
 
 /** The registry from the provisioning org's settings (already read with the markers). */

@@ -61,6 +61,7 @@ export function planTenants(spec: TenantSpec, live: LiveState, options: PlanOpti
   return {
     self: { id: live.self.id, login: live.self.login },
     registryOrgId: registry.orgId,
+    grafana: live.grafana,
     tenants,
     summary: summarise(tenants),
   };

@@ -5,7 +5,7 @@
  * Also the step constructor and the context the per-object planners share (plan.ts builds it).
  */
 import type { LiveOrg } from './observe';
-import type { AppSettingsBody, DataSourceBody, UserRef } from './ports';
+import type { AppSettingsBody, DataSourceBody, GrafanaInfo, UserRef } from './ports';
 import type { OrgRole } from './spec';
 
 export type StepAction = 'create' | 'update' | 'unchanged' | 'orphaned' | 'conflict';
@@ -104,6 +104,8 @@ export interface Plan {
   self: { id: number; login: string };
   /** The provisioning org whose app settings hold the ownership registry (registry.ts). */
   registryOrgId: number;
+  /** The Grafana planned against (for display; nothing in the plan depends on it). */
+  grafana?: GrafanaInfo;
   tenants: TenantPlan[];
   summary: PlanSummary;
 }

@@ -112,7 +112,18 @@ export interface AppSettingsBody {
   jsonData: Record<string, unknown>;
 }
 
+/** The Grafana being provisioned, as GET /api/frontend/settings describes it (src/grafana-api/capabilities.ts). */
+export interface GrafanaInfo {
+  version: string;
+  featureToggles: string[];
+  /** How the client copes with each enabled toggle that changes API shapes. */
+  adaptations: string[];
+}
+
 export interface TenancyApi {
+  /** Read first; throws (naming the version or toggle) for a Grafana the app cannot provision. */
+  grafanaInfo(): Promise<GrafanaInfo>;
+
   // --- signed-in identity and global objects (Server Admin) ---
   currentUser(): Promise<UserRef>;
   listOrgs(): Promise<OrgRef[]>;

@@ -2,6 +2,7 @@
 import { dashboardRoutes } from './routes/dashboards';
 import { dataSourceRoutes } from './routes/datasources';
 import { folderRoutes } from './routes/folders';
+import { frontendSettingsRoutes } from './routes/frontendSettings';
 import { orgRoutes } from './routes/orgs';
 import { pluginRoutes } from './routes/plugins';
 import { searchRoutes } from './routes/search';
@@ -20,6 +21,7 @@ export const ALL_ROUTES: Route[] = [
   ...searchRoutes,
   ...pluginRoutes,
   ...serviceAccountRoutes,
+  ...frontendSettingsRoutes,
 ];
 
 export interface RouteMatch {
