@@ -385,6 +385,11 @@ export class GrafanaApi {
     return this.request('POST', `/api/plugins/${enc(pluginId)}/settings`, { ...opts, orgId, body: settings });
   }
 
+  /** The app's bundled dashboards and whether each is imported in `orgId` (`GetPluginDashboards`, org Admin). */
+  pluginDashboards(orgId: number, pluginId: string): Promise<T.PluginDashboard[]> {
+    return this.request('GET', `/api/plugins/${enc(pluginId)}/dashboards`, { orgId });
+  }
+
   // --- service accounts --------------------------------------------------------------------------
 
   async searchServiceAccounts(orgId: number, query?: string): Promise<T.ServiceAccount[]> {

@@ -9,4 +9,4 @@ export type * from './types';
 export { capabilitiesFrom, SHAPE_CHANGING_TOGGLES, MIN_GRAFANA_VERSION, UnsupportedGrafanaError } from './capabilities';
 export type { GrafanaCapabilities } from './capabilities';
 export { collectPages, UnpageableListError } from './paging';
-export { TeamWithoutIdError } from './teamIds';
+export { TeamWithoutIdError, withTeamIds } from './teamIds';

@@ -19,10 +19,7 @@ export class TeamWithoutIdError extends Error {
   }
 }
 
-export async function withTeamIds(
-  hits: TeamSearchHit[],
-  getByUid: (uid: string) => Promise<Team>
-): Promise<Team[]> {
+export async function withTeamIds(hits: TeamSearchHit[], getByUid: (uid: string) => Promise<Team>): Promise<Team[]> {
   const out: Team[] = [];
   for (const hit of hits) {
     if (typeof hit.id === 'number' && hit.id > 0) {

@@ -282,3 +282,15 @@ export interface FrontendSettings {
   featureToggles?: Record<string, boolean>;
   buildInfo?: { version?: string; commit?: string; edition?: string };
 }
+
+/** PluginDashboardDTO of GET /api/plugins/:pluginId/dashboards (org Admin; per org `imported`). */
+export interface PluginDashboard {
+  pluginId: string;
+  path: string;
+  title: string;
+  uid?: string;
+  revision?: number;
+  imported?: boolean;
+  importedRevision?: number;
+  removed?: boolean;
+}

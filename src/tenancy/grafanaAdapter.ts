@@ -114,6 +114,13 @@ export function tenancyApiFromGrafana(api: GrafanaApi): TenancyApi {
         NO_CLIENT_WRITE_RETRY
       ),
 
+    listBundledDashboards: async (orgId, pluginId) =>
+      (await api.pluginDashboards(orgId, pluginId))
+        .filter((d) => !d.removed && d.uid)
+        .map((d) => ({ uid: d.uid!, path: d.path, title: d.title })),
+    importBundledDashboard: async (orgId, pluginId, path) => {
+      await api.importDashboard(orgId, { pluginId, path, overwrite: true, folderUid: '' }, NO_CLIENT_WRITE_RETRY);
+    },
     getAppSettings: async (orgId, pluginId) => {
       const s = await api.getPluginSettings(orgId, pluginId);
       return {

@@ -10,6 +10,7 @@ import {
   errorMessage,
   errorStatus,
   type AppSettingsRecord,
+  type BundledDashboardRef,
   type DataSourceRecord,
   type FolderPermissionItem,
   type GrafanaInfo,
@@ -59,6 +60,8 @@ export interface LiveState {
   orgs: OrgRef[];
   /** The authoritative tenant → org record, from the provisioning org's app settings. */
   registry: Registry;
+  /** The app's bundled dashboards (uids Grafana imports into every org where the app is enabled). */
+  bundledDashboards: BundledDashboardRef[];
   /** Every org with its settings marker; contents only for orgs a spec tenant maps to. */
   orgStates: LiveOrg[];
 }
@@ -78,8 +81,12 @@ export async function readLiveState(api: TenancyApi, spec: TenantSpec, options: 
   const grafana = await api.grafanaInfo();
   const [self, orgs, users] = await Promise.all([api.currentUser(), api.listOrgs(), api.listUsers()]);
   const concurrency = options.concurrency ?? 4;
-  const orgStates = await mapLimit(orgs, concurrency, (org) => readOrgMarker(api, org));
-  const registry = registryOf(orgStates, options.provisioningOrgId ?? self.orgId ?? 1);
+  const provisioningOrgId = options.provisioningOrgId ?? self.orgId ?? 1;
+  const [orgStates, bundled] = await Promise.all([
+    mapLimit(orgs, concurrency, (org) => readOrgMarker(api, org)),
+    readBundledDashboards(api, provisioningOrgId),
+  ]);
+  const registry = registryOf(orgStates, provisioningOrgId);
   const wanted = new Set(spec.tenants.map((t) => t.id));
   const names = new Set(spec.tenants.map((t) => t.orgName.toLowerCase()));
   const owner = (s: LiveOrg) => registeredTenantOf(registry, s.org.id);
@@ -102,7 +109,20 @@ export async function readLiveState(api: TenancyApi, spec: TenantSpec, options: 
       state.readError = readErrorText(state.org, err);
     }
   });
-  return { grafana, self, users, orgs, registry, orgStates };
+  return { grafana, self, users, orgs, registry, bundledDashboards: bundled, orgStates };
+}
+
+/**
+ * The app's bundled dashboards, listed once (the list is the same in every org), so a tenant org
+ * where one went missing while the app stayed enabled is seen as drift. Unreadable → none known:
+ * only that detection is lost, nothing is written on a guess.
+ */
+async function readBundledDashboards(api: TenancyApi, orgId: number): Promise<BundledDashboardRef[]> {
+  try {
+    return await api.listBundledDashboards(orgId, APP_PLUGIN_ID);
+  } catch {
+    return [];
+  }
 }
 
 /** The registry from the provisioning org's settings (already read with the markers). */

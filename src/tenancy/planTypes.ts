@@ -5,7 +5,7 @@
  * Also the step constructor and the context the per-object planners share (plan.ts builds it).
  */
 import type { LiveOrg } from './observe';
-import type { AppSettingsBody, DataSourceBody, GrafanaInfo, UserRef } from './ports';
+import type { AppSettingsBody, BundledDashboardRef, DataSourceBody, GrafanaInfo, UserRef } from './ports';
 import type { OrgRole } from './spec';
 
 export type StepAction = 'create' | 'update' | 'unchanged' | 'orphaned' | 'conflict';
@@ -57,7 +57,9 @@ export type WriteOp =
   | { type: 'updateFolderTitle'; uid: string; title: string }
   | { type: 'deleteFolder'; uid: string }
   | { type: 'setFolderPermissions'; uid: string; items: FolderPermissionTarget[] }
-  | { type: 'writeAppSettings'; body: AppSettingsBody };
+  /** `awaitDashboardUids`: enabling the app; Grafana imports these after answering, apply waits for them. */
+  | { type: 'writeAppSettings'; body: AppSettingsBody; awaitDashboardUids?: string[] }
+  | { type: 'importBundledDashboards'; paths: string[] };
 
 export interface PlanStep {
   /** Stable across re-plans: `<tenant>/<kind>/<target>`. */
@@ -143,6 +145,7 @@ export interface StepContext {
   tenantId: string;
   self: UserRef;
   users: UserRef[];
+  bundledDashboards: BundledDashboardRef[];
   /** Undefined when the org does not exist yet (everything is created). */
   org?: LiveOrg;
   rotateSecrets: boolean;

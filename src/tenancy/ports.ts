@@ -100,6 +100,13 @@ export interface FolderPermissionItem {
   inherited?: boolean;
 }
 
+/** A dashboard the app bundles (plugin.json `includes`), as Grafana lists it. */
+export interface BundledDashboardRef {
+  uid: string;
+  path: string;
+  title: string;
+}
+
 export interface AppSettingsRecord {
   enabled: boolean;
   pinned: boolean;
@@ -160,6 +167,11 @@ export interface TenancyApi {
   deleteFolder(orgId: number, uid: string): Promise<void>;
   getFolderPermissions(orgId: number, uid: string): Promise<FolderPermissionItem[]>;
   setFolderPermissions(orgId: number, uid: string, items: FolderPermissionItem[]): Promise<void>;
+
+  /** The app's bundled dashboards (the list is the same in every org; removed ones left out). */
+  listBundledDashboards(orgId: number, pluginId: string): Promise<BundledDashboardRef[]>;
+  /** Imports one bundled dashboard into the org's root, as Grafana's own sync does (overwrite). */
+  importBundledDashboard(orgId: number, pluginId: string, path: string): Promise<void>;
 
   getAppSettings(orgId: number, pluginId: string): Promise<AppSettingsRecord>;
   setAppSettings(orgId: number, pluginId: string, body: AppSettingsBody): Promise<void>;

@@ -5,7 +5,13 @@
  * before planning; the typed client adapts (src/grafana-api: teamIds.ts, paging.ts); the planner
  * never branches on a toggle. Every variant must converge, and a re-run must write nothing.
  */
-import { TeamWithoutIdError, UnpageableListError, UnsupportedGrafanaError } from '../../src/grafana-api';
+import {
+  collectPages,
+  TeamWithoutIdError,
+  UnpageableListError,
+  UnsupportedGrafanaError,
+  withTeamIds,
+} from '../../src/grafana-api';
 import { applyPlan } from '../../src/tenancy/apply';
 import { formatPlan } from '../../src/tenancy/format';
 import { readLiveState } from '../../src/tenancy/observe';
@@ -25,7 +31,7 @@ async function convergeOn(toggles: FakeFeatureToggle[], pluginDashboardDelay = 0
   const failed = Object.entries(first.result.tenants).filter(([, s]) => s.state !== 'done');
   const again = await plan(env, spec);
   env.fake.resetLog();
-  await applyPlan(env.api, again, { retry: false });
+  await applyPlan(env.api, again, { retry: false, dashboardPoll: { delayMs: 0 } });
   return { env, first, failed, again, rerunWrites: env.fake.counts().writes };
 }
 
@@ -43,9 +49,7 @@ describe('feature toggles', () => {
       expect(failed).toEqual([]);
       expect(again.summary).toMatchObject({ create: 0, update: 0, orphaned: 0, conflict: 0 });
       expect(rerunWrites).toBe(0);
-      // Fingerprints compare names and uids, never ids; the default variant's client sees ids.
-      const plain = newEnv();
-      plain.fake.state.orgs.clear();
+      // Fingerprints compare names and uids, never ids.
       expect(await managedStateFingerprint(env)).toBe(reference);
     }
   );
@@ -62,7 +66,12 @@ describe('feature toggles', () => {
     const teams = await env.client.searchTeams(a);
     expect(teams.map((t) => typeof t.id)).toEqual(['number', 'number']);
     const acl = await env.client.getFolderPermissions(a, 'mtt-a');
-    expect(acl.filter((p) => p.teamId).map((p) => p.team).sort()).toEqual(['dev', 'ops']);
+    expect(
+      acl
+        .filter((p) => p.teamId)
+        .map((p) => p.team)
+        .sort()
+    ).toEqual(['dev', 'ops']);
     expect(env.fake.log.some((e) => e.path.startsWith('/api/teams/undefined'))).toBe(false);
   });
 
@@ -112,24 +121,21 @@ describe('feature toggles', () => {
     await expect(readLiveState(old.api, spec)).rejects.toThrow(/Grafana 11\.6\.0 is older than 12\.4/);
     expect(old.fake.counts().writes).toBe(0);
 
-    const noIds = newEnv({ featureToggles: ['kubernetesTeamsRedirect'] });
-    await planAndApply(noIds, spec);
-    // A Grafana whose lookup by uid also lacks the id: refuse, naming the toggle.
-    noIds.fake.failOn((t) => /^\/api\/teams\/[a-z0-9]{14}$/.test(t.path), { status: 404, times: Infinity });
-    const err = await noIds.client.searchTeams(await orgId(noIds, 'Tenant A')).catch((e) => e);
-    expect(err).toBeInstanceOf(Error);
-    expect(String(err.message)).toMatch(/404|kubernetesTeamsRedirect/);
+    // A Grafana whose lookup by uid also lacks the id: refuse, naming the toggle, never write with a bad id.
+    const hit = { uid: 'aeb3kq2x', orgId: 2, name: 'ops' };
+    const noId = await withTeamIds([hit], async () => ({ ...hit, id: 0 })).catch((e) => e);
+    expect(noId).toBeInstanceOf(TeamWithoutIdError);
+    expect(noId.message).toMatch(/team "ops" has no numeric id.*kubernetesTeamsRedirect/);
 
-    const unpageable = await import('../../src/grafana-api').then(({ collectPages }) =>
-      collectPages(
-        '/api/folders',
-        2,
-        async () => [{ uid: 'x' }, { uid: 'y' }],
-        (f) => f.uid
-      ).catch((e) => e)
+    // A list that honours the limit but ignores the page: cannot be read completely → refused.
+    const pages = collectPages(
+      '/api/folders',
+      2,
+      async () => [{ uid: 'x' }, { uid: 'y' }],
+      (f) => f.uid
     );
-    expect(unpageable).toBeInstanceOf(UnpageableListError);
-    expect(new TeamWithoutIdError('ops').message).toMatch(/kubernetesTeamsRedirect/);
+    await expect(pages).rejects.toThrow(UnpageableListError);
+    await expect(pages).rejects.toThrow(/ignores paging.*kubernetesFolders/);
   });
 
   it('bundled dashboards that appear after the app is enabled (asynchronously) are awaited: converges, a re-run writes 0', async () => {
@@ -139,5 +145,28 @@ describe('feature toggles', () => {
     expect(rerunWrites).toBe(0);
     const a = await orgId(env, 'Tenant A');
     expect((await env.client.searchDashboards(a, { type: 'dash-db' })).map((h) => h.uid)).toEqual(['mt-overview']);
+    // Never imported at all: the tenant fails with a fix instead of waiting forever.
+    const stuck = newEnv({ pluginDashboardDelay: 1000 });
+    const { result } = await planAndApply(stuck, spec, { dashboardPoll: { attempts: 3, delayMs: 0 } });
+    expect(result.tenants.a).toMatchObject({ state: 'failed', fix: expect.stringMatching(/plan again in a minute/) });
+  });
+
+  it('a bundled dashboard deleted while the app stays enabled is drift: apply re-imports it from the plugin', async () => {
+    const { env } = await convergeOn([]);
+    const a = await orgId(env, 'Tenant A');
+    await env.client.deleteDashboard(a, 'mt-overview');
+    const p = await plan(env, spec);
+    const step = p.tenants.find((t) => t.tenantId === 'a')!.steps.find((s) => s.kind === 'dashboard')!;
+    expect(step).toMatchObject({
+      action: 'update',
+      diff: [{ field: 'dashboard "Tenant overview"', before: '(missing)', after: '(re-imported)' }],
+      op: { type: 'importBundledDashboards', paths: ['dashboards/overview.json'] },
+    });
+    await applyPlan(env.api, p, { retry: false });
+    const hits = await env.client.searchDashboards(a, { type: 'dash-db' });
+    expect(hits.map((h) => h.uid)).toEqual(['mt-overview']);
+    env.fake.resetLog();
+    await planAndApply(env, spec);
+    expect(env.fake.counts().writes).toBe(0);
   });
 });

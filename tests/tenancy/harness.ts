@@ -80,7 +80,7 @@ export async function planAndApply(
   options: ApplyOptions = {}
 ): Promise<{ plan: Plan; result: ApplyResult }> {
   const p = await plan(env, spec);
-  const result = await applyPlan(env.api, p, { retry: false, ...options });
+  const result = await applyPlan(env.api, p, { retry: false, dashboardPoll: { delayMs: 0 }, ...options });
   return { plan: p, result };
 }
 

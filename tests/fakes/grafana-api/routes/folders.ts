@@ -176,8 +176,12 @@ export const folderRoutes: Route[] = [
       // every request answers the whole list (CONTRACT "Found against Grafana's source").
       const ignorePaging = state.featureToggles.has('kubernetesFolders');
       return ok(
-        (ignorePaging ? all : all.slice((page - 1) * limit, page * limit))
-          .map((f) => ({ id: f.id, uid: f.uid, title: f.title, ...(f.parentUid ? { parentUid: f.parentUid } : {}) }))
+        (ignorePaging ? all : all.slice((page - 1) * limit, page * limit)).map((f) => ({
+          id: f.id,
+          uid: f.uid,
+          title: f.title,
+          ...(f.parentUid ? { parentUid: f.parentUid } : {}),
+        }))
       );
     },
   },
