@@ -357,9 +357,10 @@ describe('tenant source hygiene', () => {
     }
   });
 
-  it('two tenant header lines are a union, not a merge of text', async () => {
-    await request(`${p.url}/api/v1/query?query=up`, { headers: { 'x-tenant': ['a', 'b,c'] } });
-    expect(p.upstream.requests[0].query.get('query')).toBe('up{tenant=~"a|b,c"}');
+  it('two tenant header lines are refused, never merged (issue #14)', async () => {
+    const res = await request(`${p.url}/api/v1/query?query=up`, { headers: { 'x-tenant': ['a', 'b,c'] } });
+    expect(res.status).toBe(400);
+    expect(p.upstream.requests).toHaveLength(0);
   });
 });
 

@@ -38,7 +38,9 @@ it('exits 2 naming the problem when the flags are wrong', async () => {
     'X-Tenant',
   ]);
   expect(await proc.exited).toBe(2);
-  expect(proc.output()).toMatch(/only one of --label-value, --header-name and --query-param/);
+  expect(proc.output()).toMatch(
+    /name exactly one tenant source: --label-value, --header-name, --query-param, --tenant-tokens-file, --grafana-id-token/
+  );
 }, 30_000);
 
 it('drains an in-flight request on SIGTERM, then exits 0', async () => {

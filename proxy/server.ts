@@ -10,13 +10,16 @@ import { ProxyRejection, writeApiError, writeRejection } from './rejection';
 import { resolveAlertmanagerRoute } from './routes/alertmanager/table';
 import type { RouteContext, ServedMethod } from './routes/context';
 import { isPassthrough, resolveRoute } from './routes/table';
-import { checkTenantValues, stripTenantParam, tenantValues } from './tenant';
+import { createIdentitySource, type IdentitySource, type IdentityTuning } from './identity';
+import { checkTenantValues } from './tenant';
 import { Upstream, forwardableHeaders, streamResponse } from './upstream';
 
 export interface ProxyRuntime {
   logger?: Logger;
   /** Node process metrics (CPU, memory, event loop) on /metrics; off by default for tests. */
   processMetrics?: boolean;
+  /** Timings of the tokens-file and Grafana ID-token sources (tests shorten them). */
+  identity?: IdentityTuning;
 }
 
 export interface RunningProxy {
@@ -30,6 +33,8 @@ export interface Proxy {
   listen(): Promise<RunningProxy>;
   /** Stops accepting, lets in-flight requests finish (up to shutdownGraceMs), then closes. */
   close(): Promise<void>;
+  /** Re-reads the identity source's files (SIGHUP); a broken file keeps the last good one. */
+  reload(): Promise<void>;
   readonly metrics: ProxyMetrics;
 }
 
@@ -58,8 +63,10 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
     }
     return found;
   };
-  // The tenant header is never forwarded: the upstream must not see a client-chosen tenant.
-  const notForwarded = new Set(options.tenant.kind === 'header' ? [options.tenant.name.toLowerCase()] : []);
+  const identity: IdentitySource = createIdentitySource(options.tenant, logger, runtime.identity);
+  // The tenant header and identity credentials (bearer tokens, ID tokens) are never forwarded:
+  // the upstream must not see a client-chosen tenant nor a secret.
+  const notForwarded = identity.consumedHeaders;
   let inFlight = 0;
   let drained: (() => void) | null = null;
 
@@ -117,7 +124,7 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
     if (isPassthrough(path, options)) {
       setRoute('passthrough');
       const parsedUrl = new URL(rawUrl, 'http://proxy.invalid');
-      return forwardPassthrough(req, res, upstream, parsedUrl.pathname + parsedUrl.search);
+      return forwardPassthrough(req, res, upstream, parsedUrl.pathname + parsedUrl.search, notForwarded);
     }
     const alertmanager = options.upstreamKind === 'alertmanager';
     const resolved = alertmanager ? resolveAlertmanagerRoute(path) : resolveRoute(path, options);
@@ -165,8 +172,15 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
     }
 
     // prom-label-proxy order (BEHAVIOUR.md section 10): tenant (400), then method (404).
-    const values = tenantValues(req, options.tenant, url, form);
-    stripTenantParam(options.tenant, url, form);
+    // Identity first, from headers and parameters only (a parameter source removes its parameter).
+    let who = identity.resolve({ headers: req.headersDistinct, url, form });
+    if (who instanceof Promise) {
+      who = await who;
+    }
+    if (who instanceof ProxyRejection) {
+      throw who;
+    }
+    const values = who.values;
     if (resolved.route.singleTenantValue && options.regexMatch) {
       throw new ProxyRejection(
         501,
@@ -235,6 +249,7 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
   return {
     metrics,
     async listen() {
+      await identity.start?.();
       const url = await listenOn(server, options.listenAddress);
       const internalUrl =
         internal && options.internalListenAddress ? await listenOn(internal, options.internalListenAddress) : null;
@@ -244,6 +259,8 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
         url,
         internalUrl: internalUrl ?? undefined,
         upstream: upstream.base.origin,
+        tenantSource: identity.kind,
+        identity: identity.description,
         upstreamKind: options.upstreamKind,
       });
       return { url, internalUrl };
@@ -262,8 +279,12 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
           await new Promise<void>((resolve) => internal.close(() => resolve()));
         }
         upstream.close();
+        identity.close?.();
       })();
       return closing;
+    },
+    reload: async () => {
+      await identity.reload?.();
     },
   };
 }

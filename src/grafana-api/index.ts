@@ -1,7 +1,7 @@
 export { GrafanaApi } from './client';
 export type { CallOptions } from './client';
 export { GrafanaApiError, isGrafanaApiError, serverMessage } from './errors';
-export { basicAuthTransport, browserFetchTransport } from './transport';
+export { basicAuthTransport, bearerTokenTransport, browserFetchTransport } from './transport';
 export type { Transport, TransportRequest, TransportResponse } from './transport';
 export { DEFAULT_RETRY_POLICY, NO_DELAY_RETRY_POLICY, backoffDelay, isRetryableStatus } from './retry';
 export type { RetryPolicy } from './retry';
@@ -10,3 +10,6 @@ export { capabilitiesFrom, SHAPE_CHANGING_TOGGLES, MIN_GRAFANA_VERSION, Unsuppor
 export type { GrafanaCapabilities } from './capabilities';
 export { collectPages, UnpageableListError } from './paging';
 export { TeamWithoutIdError, withTeamIds } from './teamIds';
+export { GrafanaAlertingApi } from './alerting';
+export { REDACTED } from './alertingTypes';
+export type * from './alertingTypes';

@@ -79,10 +79,22 @@ export function browserFetchTransport(baseUrl = '', fetchImpl?: FetchLike): Tran
 
 /** For Node (CLI, GitOps job, tests against a real Grafana): HTTP basic auth as a Server Admin user. */
 export function basicAuthTransport(url: string, user: string, password: string, fetchImpl?: FetchLike): Transport {
-  const base = trimSlash(url);
   let binary = '';
   new TextEncoder().encode(`${user}:${password}`).forEach((b) => (binary += String.fromCharCode(b)));
-  const authorization = 'Basic ' + btoa(binary);
+  return authorizedTransport(url, 'Basic ' + btoa(binary), fetchImpl);
+}
+
+/**
+ * For Node with a service-account token (`Authorization: Bearer`). Grafana scopes such a token to
+ * its own org and never grants it Server Admin rights, so cross-org provisioning needs basic auth;
+ * the 403s it gets elsewhere name that (errors.ts).
+ */
+export function bearerTokenTransport(url: string, token: string, fetchImpl?: FetchLike): Transport {
+  return authorizedTransport(url, `Bearer ${token}`, fetchImpl);
+}
+
+function authorizedTransport(url: string, authorization: string, fetchImpl?: FetchLike): Transport {
+  const base = trimSlash(url);
   return async (req) => {
     const doFetch = fetchImpl ?? (globalThis.fetch.bind(globalThis) as unknown as FetchLike);
     const res = await doFetch(base + req.path, {

@@ -15,9 +15,9 @@ import { rejectErrorNodes } from './errorNodes';
 import { parseNumberLiteral } from './durations';
 import { asEnforceError, queryError } from './errors';
 import { ValueType } from './functions';
-import { MatchOp } from './matchers';
+import { matchesEmpty, MatchOp } from './matchers';
 import { unquotePromQLString } from './promqlString';
-import { compileLabelRegex } from './regex';
+import { compileLabelRegex } from '../labelmatch/regex';
 import { T as SYNTAX_IDS, isExprId } from './syntax';
 import { ArgInfo, describe, next, WalkContext } from './walkContext';
 
@@ -352,22 +352,5 @@ class Walker implements WalkContext {
       c.parent();
     }
     return out;
-  }
-}
-
-/** Whether a matcher accepts the empty string (Prometheus: a selector needs one that does not). */
-export function matchesEmpty(op: MatchOp, value: string): boolean {
-  switch (op) {
-    case '=':
-      return value === '';
-    case '!=':
-      return value !== '';
-    default: {
-      const compiled = compileLabelRegex(value);
-      if (compiled instanceof Error) {
-        return true; // invalid regexes are rejected elsewhere; never count them as selective
-      }
-      return (op === '=~') === compiled.re.test('');
-    }
   }
 }

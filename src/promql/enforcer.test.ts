@@ -204,3 +204,9 @@ describe('cli/enforce.ts as a real process', () => {
     expect(r.stderr).toMatch(/no tenant value/);
   });
 });
+
+describe('a variable followed by its unit inside a range', () => {
+  it('reads `[${__range_s}s]` as a number with the unit after it', () => {
+    expect(enforceGrafanaQuery('rate(x[${__range_s}s])', one)).toBe('rate(x{tenant="a"}[${__range_s}s])');
+  });
+});

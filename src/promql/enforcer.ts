@@ -6,8 +6,8 @@
 import { ALL_FEATURES, analyseQuery, ParsedQuery, ParserFeatures } from './analyse';
 import { EnforceError, failClosed, queryError } from './errors';
 import { LabelMatcher, prepareMatcher, PreparedMatcher, tenantMatcher } from './matchers';
-import { rewriteSelector } from './rewrite';
-import { applyEdits, TextEdit } from './splice';
+import { rewriteSelector } from '../labelmatch/rewrite';
+import { applyEdits, TextEdit } from '../labelmatch/splice';
 
 export interface MatcherEnforcerOptions {
   /** Reject existing matchers on an enforced label that cannot agree with it (prom-label-proxy -error-on-replace). */

@@ -1,54 +1,22 @@
-/**
- * lezer recovers from syntax errors by inserting error nodes anywhere in the tree; Prometheus'
- * parser refuses such text. Found before anything relies on the shape of the tree.
- */
+/** Error nodes (../labelmatch/errorNodes.ts) as PromQL parse errors. */
 import { Tree } from '@lezer/common';
+import { firstErrorNode } from '../labelmatch/errorNodes';
 import { queryError } from './errors';
 
-/** Throws EnforceError('parse') at the first error node (fast buffer scan, then a cursor for the spot). */
+/** Throws EnforceError('parse') at the first error node. */
 export function rejectErrorNodes(tree: Tree, text: string): void {
-  if (hasErrorNode(tree)) {
-    const cursor = tree.cursor();
-    do {
-      if (cursor.type.isError) {
-        const at = cursor.from;
-        const found = text.slice(at, Math.max(cursor.to, at + 1));
-        throw queryError(
-          text,
-          at,
-          Math.max(cursor.to, at + 1),
-          found
-            ? (unknownFunction(text, at, found) ?? `unexpected ${JSON.stringify(found)}`)
-            : 'unexpected end of query'
-        );
-      }
-    } while (cursor.next());
+  const error = firstErrorNode(tree);
+  if (error) {
+    const at = error.from;
+    const to = Math.max(error.to, at + 1);
+    const found = text.slice(at, to);
+    throw queryError(
+      text,
+      at,
+      to,
+      found ? (unknownFunction(text, at, found) ?? `unexpected ${JSON.stringify(found)}`) : 'unexpected end of query'
+    );
   }
-}
-
-/**
- * Whether the tree has an error node. Scans the packed node buffers (4 numbers per node, type id
- * first) instead of walking a cursor over every node: several times faster on the hot path.
- */
-function hasErrorNode(tree: Tree): boolean {
-  if (tree.type.isError) {
-    return true;
-  }
-  for (const child of tree.children) {
-    // Duck-typed: a second copy of @lezer/common in a bundle would defeat `instanceof`.
-    if ('buffer' in child) {
-      const buf = child.buffer;
-      const types = child.set.types;
-      for (let i = 0; i < buf.length; i += 4) {
-        if (types[buf[i]].isError) {
-          return true;
-        }
-      }
-    } else if (hasErrorNode(child)) {
-      return true;
-    }
-  }
-  return false;
 }
 
 /**

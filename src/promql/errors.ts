@@ -1,45 +1,18 @@
 /**
- * The one error type the engine throws. Every failure is fail-closed: callers must treat any
- * EnforceError as "do not run this query", never fall back to the unenforced text.
+ * PromQL's view of the shared error type (../labelmatch/errors.ts): messages say "invalid PromQL".
  */
-export type EnforceErrorKind = 'parse' | 'empty-values' | 'empty-label' | 'illegal-label-matcher' | 'unsupported';
+import {
+  asLanguageEnforceError,
+  EnforceError,
+  EnforceErrorKind,
+  failClosedIn,
+  languageQueryError,
+} from '../labelmatch/errors';
 
-export interface TextPosition {
-  from: number;
-  to: number;
-}
+export { EnforceError, lineColumn } from '../labelmatch/errors';
+export type { EnforceErrorKind, TextPosition } from '../labelmatch/errors';
 
-export class EnforceError extends Error {
-  readonly kind: EnforceErrorKind;
-  readonly position?: TextPosition;
-
-  constructor(kind: EnforceErrorKind, message: string, position?: TextPosition) {
-    super(message);
-    this.name = 'EnforceError';
-    this.kind = kind;
-    this.position = position;
-  }
-}
-
-/** `line:column` (1-based, like Prometheus' parser messages) of an offset in `text`. */
-export function lineColumn(text: string, offset: number): string {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return `${line}:${offset - lineStart + 1}`;
-}
-
-const SNIPPET_CHARS = 40;
-
-/**
- * A parse/semantic error in `expr` at [from, to): the message names the position, the offending
- * text and the reason, so a user can find it in a long dashboard query.
- */
+/** A parse/semantic error in PromQL `expr` at [from, to), naming the position and the reason. */
 export function queryError(
   expr: string,
   from: number,
@@ -47,50 +20,15 @@ export function queryError(
   reason: string,
   kind: EnforceErrorKind = 'parse'
 ): EnforceError {
-  const end = Math.max(to, from);
-  const near =
-    expr.slice(from, Math.min(end, from + SNIPPET_CHARS)) || expr.slice(Math.max(0, from - SNIPPET_CHARS), from);
-  const snippet = near ? ` near ${JSON.stringify(near)}` : '';
-  return new EnforceError(
-    kind,
-    `${kind === 'parse' ? 'invalid PromQL' : 'cannot enforce'} at ${lineColumn(expr, from)}${snippet}: ${reason}`,
-    { from, to: end }
-  );
+  return languageQueryError('PromQL', expr, from, to, reason, kind);
 }
 
-/** A JavaScript engine's stack overflow: V8 "Maximum call stack size exceeded", Firefox "too much recursion". */
-function isStackOverflow(err: unknown): boolean {
-  return err instanceof RangeError && /call stack|recursion/i.test(err.message);
-}
-
-/**
- * Any failure as an EnforceError, so that callers (proxy, wrapper, CLI) can map every refusal to
- * a clear message and never see anything else: a stack overflow on a deeply nested query becomes a
- * 'parse' error naming the reason; any other unexpected error an 'unsupported' one.
- */
+/** Any failure as an EnforceError (a stack overflow becomes a 'parse' error naming the reason). */
 export function asEnforceError(err: unknown, input: unknown): EnforceError {
-  if (err instanceof EnforceError) {
-    return err;
-  }
-  const size = typeof input === 'string' ? ` (${input.length} characters)` : '';
-  if (isStackOverflow(err)) {
-    return new EnforceError(
-      'parse',
-      `invalid PromQL: query too deeply nested to check${size}; reduce the nesting of parentheses, functions or operators`
-    );
-  }
-  const message = err instanceof Error ? err.message : String(err);
-  return new EnforceError(
-    'unsupported',
-    `cannot enforce the query${size}: unexpected ${err instanceof Error ? err.name : 'error'}: ${message}; the query was refused`
-  );
+  return asLanguageEnforceError('PromQL', err, input);
 }
 
 /** Runs `fn`, turning anything it throws into an EnforceError (the public functions' contract). */
 export function failClosed<R>(input: unknown, fn: () => R): R {
-  try {
-    return fn();
-  } catch (err) {
-    throw asEnforceError(err, input);
-  }
+  return failClosedIn('PromQL', input, fn);
 }

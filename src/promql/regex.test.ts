@@ -2,7 +2,7 @@
 import { protectVariables, restoreVariables } from './grafana/protect';
 import { quoteMeta, tenantMatcher } from './matchers';
 import { unquotePromQLString } from './promqlString';
-import { compileLabelRegex, regexLiteralSet } from './regex';
+import { compileLabelRegex, regexLiteralSet } from '../labelmatch/regex';
 
 describe('regexLiteralSet (Prometheus SetMatches)', () => {
   it.each([

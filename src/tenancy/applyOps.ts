@@ -3,6 +3,7 @@
  * is re-read and adopted only when it carries this tenant's marker; otherwise the op fails with
  * a conflict naming the object and the fix.
  */
+import { AlertingStepError, isAlertingOp, runAlertingOp } from './alertingOps';
 import { APP_PLUGIN_ID, jsonDataMarkerTenant, teamMarkerTenant } from './naming';
 import { errorMessage, errorStatus, type FolderPermissionItem, type TenancyApi } from './ports';
 import type { TeamRef, WriteOp } from './planTypes';
@@ -79,6 +80,13 @@ export async function runOp(api: TenancyApi, op: WriteOp, ctx: OpContext): Promi
   const orgId = ctx.orgId;
   if (orgId === undefined) {
     throw new ApplyStepError(`org of tenant "${ctx.tenantId}" is unknown`, 'plan again: the org step did not run');
+  }
+  if (isAlertingOp(op)) {
+    try {
+      return await runAlertingOp(api, orgId, op, call);
+    } catch (err) {
+      throw err instanceof AlertingStepError ? new ApplyStepError(err.message, err.fix) : err;
+    }
   }
   switch (op.type) {
     case 'renameOrg':

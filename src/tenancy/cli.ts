@@ -1,22 +1,24 @@
 /**
- * GitOps CLI: plan or apply a tenant spec file against Grafana as a Server Admin user (basic auth).
+ * GitOps CLI: validate a tenant spec offline, or plan / apply it against Grafana.
  *
- *   npx tsx src/tenancy/cli.ts plan  --spec provisioning/tenants/tenants.yaml --grafana-url http://localhost:3000 --user admin --password admin
- *   npx tsx src/tenancy/cli.ts apply --spec ... [--prune] [--rotate-secrets] [--provisioning-org 1] [--adopt-markers]
+ *   npm run -s tenancy -- validate --spec provisioning/tenants/tenants.yaml
+ *   GRAFANA_PASSWORD=... npm run -s tenancy -- plan  --spec ... --grafana-url http://localhost:3000 --user admin
+ *   GRAFANA_PASSWORD=... npm run -s tenancy -- apply --spec ... [--prune] [--rotate-secrets] [--audit-org 1]
+ *
+ * `--help` lists flags, environment variables and the exit codes (cli/exitCodes.ts), one per thing a
+ * CI job reacts to differently. With `--json`, errors are a JSON document on stdout as well.
  *
  * `--provisioning-org` (alias `--audit-org`, default 1) is the org whose Tenancy app settings hold
  * the ownership registry and the audit log; tenant users must have no role there (registry.ts).
  * `--adopt-markers` records orgs that carry an ownership marker but are not in the registry yet
  * (installs provisioned before the registry existed); without it they are conflicts.
- *
- * URL, user and password may come from GRAFANA_URL, GRAFANA_USER, GRAFANA_PASSWORD instead.
- * `datasource.basicAuth.passwordEnv` in the spec is read from the environment.
- * Exit codes: plan → 0 nothing to do, 2 changes pending, 1 invalid spec / conflicts / errors;
- * apply → 0 every tenant done, 1 otherwise.
  */
 import { readFileSync } from 'fs';
-import { basicAuthTransport, GrafanaApi } from '../grafana-api';
+import { basicAuthTransport, bearerTokenTransport, GrafanaApi, isGrafanaApiError } from '../grafana-api';
 import { applyPlan } from './apply';
+import { parseCliArgs, helpText, type CliArgs } from './cli/args';
+import { probeGrafana } from './cli/connection';
+import { CliFailure, EXIT } from './cli/exitCodes';
 import { formatApplyResult, formatPlan } from './format';
 import { tenancyApiFromGrafana } from './grafanaAdapter';
 import { readLiveState } from './observe';
@@ -30,80 +32,108 @@ export interface CliIo {
   env: Record<string, string | undefined>;
 }
 
-const USAGE =
-  'usage: tenancy plan|apply --spec <file> [--grafana-url <url>] [--user <login>] [--password <pw>] [--prune] [--rotate-secrets] [--provisioning-org <id>] [--adopt-markers] [--json]';
-
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  const [command, ...rest] = argv;
-  const flags = parseFlags(rest);
-  if ((command !== 'plan' && command !== 'apply') || typeof flags.spec !== 'string') {
-    io.err(USAGE);
-    return 1;
-  }
-  const url = str(flags['grafana-url']) ?? io.env.GRAFANA_URL;
-  const user = str(flags.user) ?? io.env.GRAFANA_USER ?? 'admin';
-  const password = str(flags.password) ?? io.env.GRAFANA_PASSWORD;
-  if (!url || password === undefined) {
-    io.err(
-      'missing --grafana-url/GRAFANA_URL or --password/GRAFANA_PASSWORD: the CLI needs a Grafana Server Admin user'
-    );
-    return 1;
-  }
-  let text: string;
+  let args: CliArgs | undefined;
   try {
-    text = readFileSync(flags.spec, 'utf8');
-  } catch (e) {
-    io.err(`cannot read spec file ${flags.spec}: ${(e as Error).message}`);
-    return 1;
-  }
-  const parsed = parseTenantSpec(text);
-  if (!parsed.ok) {
-    io.err(
-      `spec ${flags.spec} is invalid:\n` +
-        parsed.errors.map((e) => `  ${e.path}: ${e.message}\n    fix: ${e.fix}`).join('\n')
-    );
-    return 1;
-  }
-  const spec = resolvePasswordEnv(parsed.spec, io);
-  if (!spec) {
-    return 1;
-  }
-  const api = tenancyApiFromGrafana(new GrafanaApi(basicAuthTransport(url, user, password)));
-  try {
-    const provisioningOrgId = Number(str(flags['provisioning-org']) ?? str(flags['audit-org']) ?? '1');
-    if (!Number.isInteger(provisioningOrgId) || provisioningOrgId < 1) {
-      io.err('--provisioning-org must be an org id (a positive integer), e.g. 1 for "Main Org."');
-      return 1;
+    args = parseCliArgs(argv);
+    if (args.command === 'help') {
+      io.out(helpText());
+      return EXIT.ok;
     }
-    const live = await readLiveState(api, spec, { provisioningOrgId });
-    const plan = planTenants(spec, live, {
-      rotateSecrets: flags['rotate-secrets'] === true,
-      adoptMarkers: flags['adopt-markers'] === true,
-    });
-    io.out(flags.json ? JSON.stringify(redactPlan(plan), null, 2) : formatPlan(plan));
-    if (command === 'plan') {
-      const pending = plan.summary.create + plan.summary.update + plan.summary.orphaned;
-      return plan.summary.conflict > 0 ? 1 : pending > 0 ? 2 : 0;
+    const spec = readSpec(String(args.flags.spec));
+    if (args.command === 'validate') {
+      io.out(
+        args.flags.json
+          ? JSON.stringify({ valid: true, tenants: spec.tenants.map((t) => t.id) })
+          : `spec ${args.flags.spec} is valid: ${spec.tenants.length} tenant(s)`
+      );
+      return EXIT.ok;
     }
-    const result = await applyPlan(api, plan, { prune: flags.prune === true, audit: { orgId: provisioningOrgId } });
-    io.out(formatApplyResult(result));
-    return Object.values(result.tenants).every((s) => s.state === 'done') ? 0 : 1;
-  } catch (e) {
-    io.err(`tenancy ${command} failed: ${(e as Error).message}`);
-    return 1;
+    return await planOrApply(args.command, args.flags, resolvePasswordEnv(spec, io.env), io);
+  } catch (err) {
+    const failure = asFailure(err, args?.command);
+    if (args?.flags.json) {
+      io.out(JSON.stringify({ error: { kind: failure.kind, message: failure.message, ...failure.details } }, null, 2));
+    }
+    io.err(failure.message);
+    return failure.exitCode;
   }
 }
 
-function resolvePasswordEnv(spec: TenantSpec, io: CliIo): TenantSpec | undefined {
+async function planOrApply(
+  command: 'plan' | 'apply',
+  flags: CliArgs['flags'],
+  spec: TenantSpec,
+  io: CliIo
+): Promise<number> {
+  const url = str(flags['grafana-url']) ?? io.env.GRAFANA_URL;
+  if (!url) {
+    throw new CliFailure('usage', `${command} needs --grafana-url (or GRAFANA_URL): Grafana's root URL`);
+  }
+  const token = io.env.GRAFANA_TOKEN;
+  const password = io.env.GRAFANA_PASSWORD;
+  if (!token && password === undefined) {
+    throw new CliFailure(
+      'usage',
+      `${command} needs credentials: GRAFANA_PASSWORD (with --user / GRAFANA_USER, a Grafana Server Admin) or GRAFANA_TOKEN`
+    );
+  }
+  await probeGrafana(url);
+  const transport = token
+    ? bearerTokenTransport(url, token)
+    : basicAuthTransport(url, str(flags.user) ?? io.env.GRAFANA_USER ?? 'admin', password!);
+  const provisioningOrgId = Number(str(flags['provisioning-org']) ?? str(flags['audit-org']) ?? '1');
+  if (!Number.isInteger(provisioningOrgId) || provisioningOrgId < 1) {
+    throw new CliFailure('usage', '--provisioning-org must be an org id (a positive integer), e.g. 1 for "Main Org."');
+  }
+  const api = tenancyApiFromGrafana(new GrafanaApi(transport));
+  const live = await readLiveState(api, spec, { provisioningOrgId });
+  const plan = planTenants(spec, live, {
+    rotateSecrets: flags['rotate-secrets'] === true,
+    adoptMarkers: flags['adopt-markers'] === true,
+  });
+  io.out(flags.json ? JSON.stringify(redactPlan(plan), null, 2) : formatPlan(plan));
+  if (command === 'plan') {
+    const pending = plan.summary.create + plan.summary.update + plan.summary.orphaned;
+    return plan.summary.conflict > 0 ? EXIT.conflicts : pending > 0 ? EXIT.changesPending : EXIT.ok;
+  }
+  const result = await applyPlan(api, plan, { prune: flags.prune === true, audit: { orgId: provisioningOrgId } });
+  io.out(formatApplyResult(result));
+  if (Object.values(result.tenants).every((s) => s.state === 'done')) {
+    return EXIT.ok;
+  }
+  return plan.tenants.some((t) => t.blocked) ? EXIT.conflicts : EXIT.failed;
+}
+
+function readSpec(file: string): TenantSpec {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new CliFailure('invalidSpec', `cannot read spec file ${file}: ${(e as Error).message}`, { file });
+  }
+  const parsed = parseTenantSpec(text);
+  if (!parsed.ok) {
+    throw new CliFailure(
+      'invalidSpec',
+      `spec ${file} is invalid (${parsed.errors.length} error${parsed.errors.length === 1 ? '' : 's'}):\n` +
+        parsed.errors.map((e) => `  ${e.path}: ${e.message}\n    fix: ${e.fix}`).join('\n'),
+      { file, errors: parsed.errors }
+    );
+  }
+  return parsed.spec;
+}
+
+function resolvePasswordEnv(spec: TenantSpec, env: CliIo['env']): TenantSpec {
   for (const t of spec.tenants) {
     const auth = t.datasource.basicAuth;
     if (auth?.passwordEnv) {
-      const value = io.env[auth.passwordEnv];
+      const value = env[auth.passwordEnv];
       if (value === undefined || value === '') {
-        io.err(
+        throw new CliFailure(
+          'invalidSpec',
           `tenant ${t.id}: environment variable ${auth.passwordEnv} (datasource.basicAuth.passwordEnv) is not set; export it or remove passwordEnv to keep the stored password`
         );
-        return undefined;
       }
       t.datasource = { ...t.datasource, basicAuth: { ...auth, password: value } };
     }
@@ -111,23 +141,23 @@ function resolvePasswordEnv(spec: TenantSpec, io: CliIo): TenantSpec | undefined
   return spec;
 }
 
-function parseFlags(args: string[]): Record<string, string | true> {
-  const flags: Record<string, string | true> = {};
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (!a.startsWith('--')) {
-      continue;
+/** Grafana's refusals and transport failures get their own exit codes; anything else is a failure. */
+function asFailure(err: unknown, command: string | undefined): CliFailure {
+  if (err instanceof CliFailure) {
+    return err;
+  }
+  if (isGrafanaApiError(err)) {
+    if (err.status === 401 || err.status === 403) {
+      return new CliFailure('unauthorised', `Grafana refused ${command ?? 'the call'}: ${err.message}`, {
+        status: err.status,
+        path: err.path,
+      });
     }
-    const [key, inline] = a.slice(2).split('=', 2);
-    if (inline !== undefined) {
-      flags[key] = inline;
-    } else if (i + 1 < args.length && !args[i + 1].startsWith('--')) {
-      flags[key] = args[++i];
-    } else {
-      flags[key] = true;
+    if (err.status === 0) {
+      return new CliFailure('unreachable', `Grafana stopped answering: ${err.message}`, { path: err.path });
     }
   }
-  return flags;
+  return new CliFailure('failed', `tenancy ${command ?? ''} failed: ${(err as Error)?.message ?? String(err)}`);
 }
 
 const str = (v: string | true | undefined) => (typeof v === 'string' ? v : undefined);

@@ -4,6 +4,7 @@
  * applyPlan's own backoff is the only retry layer for writes.
  */
 import type { GrafanaApi } from '../grafana-api';
+import { alertingPortFromGrafana } from './grafanaAlertingAdapter';
 import type { TenancyApi } from './ports';
 
 /** applyPlan retries writes itself (with marker-checked adoption on 409); the client must not retry them too. */
@@ -11,6 +12,7 @@ const NO_CLIENT_WRITE_RETRY = { retrySafe: false };
 
 export function tenancyApiFromGrafana(api: GrafanaApi): TenancyApi {
   return {
+    ...alertingPortFromGrafana(api),
     grafanaInfo: () => api.capabilities(),
     currentUser: async () => {
       const u = await api.currentUser();

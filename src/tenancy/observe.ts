@@ -22,6 +22,7 @@ import {
   type TenancyApi,
   type UserRef,
 } from './ports';
+import { readAlerting, shouldReadAlerting, type LiveAlerting } from './observeAlerting';
 import { readRegistry, registeredTenantOf, unreadableRegistry, type Registry } from './registry';
 import type { TenantSpec } from './spec';
 
@@ -49,6 +50,8 @@ export interface LiveOrg {
     hits: SearchHit[];
     /** ACL of the managed folder, when it exists. */
     folderPermissions?: FolderPermissionItem[];
+    /** Read when the tenant has alerting on, or the org had managed alerting (observeAlerting.ts). */
+    alerting?: LiveAlerting;
   };
 }
 
@@ -100,10 +103,15 @@ export async function readLiveState(api: TenancyApi, spec: TenantSpec, options: 
   );
   await mapLimit(toRead, concurrency, async (state) => {
     try {
+      const tenantId = owner(state) ?? state.markerTenant ?? tenantForName(spec, state.org.name);
+      const alerting = spec.tenants.find((t) => t.id === tenantId)?.alerting;
       state.contents = await readOrgContents(
         api,
         state.org.id,
-        owner(state) ?? state.markerTenant ?? tenantForName(spec, state.org.name)
+        tenantId,
+        shouldReadAlerting(alerting, state.appSettings?.jsonData)
+          ? () => readAlerting(api, state.org.id, tenantId, alerting)
+          : undefined
       );
     } catch (err) {
       state.readError = readErrorText(state.org, err);
@@ -153,13 +161,15 @@ function tenantForName(spec: TenantSpec, orgName: string): string {
 async function readOrgContents(
   api: TenancyApi,
   orgId: number,
-  tenantId: string
+  tenantId: string,
+  readAlertingState?: () => Promise<LiveAlerting>
 ): Promise<NonNullable<LiveOrg['contents']>> {
-  const [users, teamRecords, datasources, hits] = await Promise.all([
+  const [users, teamRecords, datasources, hits, alerting] = await Promise.all([
     api.listOrgUsers(orgId),
     api.listTeams(orgId),
     api.listDataSources(orgId),
     api.search(orgId),
+    readAlertingState?.(),
   ]);
   const teams: LiveTeam[] = await Promise.all(
     teamRecords.map(async (team) => {
@@ -177,7 +187,7 @@ async function readOrgContents(
   const folderPermissions = hits.some((h) => h.uid === fUid && h.type === 'dash-folder')
     ? await api.getFolderPermissions(orgId, fUid)
     : undefined;
-  return { users, teams, datasources, managedDatasource, hits, folderPermissions };
+  return { users, teams, datasources, managedDatasource, hits, folderPermissions, alerting };
 }
 
 function readErrorText(org: OrgRef, err: unknown): string {

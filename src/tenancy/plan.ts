@@ -11,7 +11,10 @@
  *   uid/name) is a `conflict`: the tenant is blocked until the admin resolves it.
  */
 import { desiredTenant } from './desired';
+import { desiredAlerting } from './desiredAlerting';
 import type { LiveOrg, LiveState } from './observe';
+import { ALERTING_MARKER_KEY } from './observeAlerting';
+import { planAlerting } from './planAlerting';
 import { planDatasource } from './planDatasource';
 import { planApp, planFolder } from './planFolderAndApp';
 import { planTenantOrg, unregisterStep, type OwnershipOptions } from './planOwnership';
@@ -102,13 +105,16 @@ function planTenant(spec: TenantSpec, tenant: TenantSpecEntry, live: LiveState, 
     rotateSecrets: options.rotateSecrets ?? false,
     warnings,
   };
+  // Alerting after the folder (rules live in it), before the app settings (the marker goes last).
+  const alerting = planAlerting(desiredAlerting(tenant.id, tenant.alerting), ctx);
   return result([
     ...owned.steps,
     ...planUsers(desired, ctx),
     ...planTeams(desired, ctx),
     ...planDatasource(desired, ctx),
     ...planFolder(desired, ctx),
-    ...planApp(desired, ctx),
+    ...alerting.steps,
+    ...planApp(desired, ctx, { [ALERTING_MARKER_KEY]: alerting.managed }),
   ]);
 }
 

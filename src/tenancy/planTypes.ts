@@ -4,6 +4,7 @@
  * `redactPlan` before storing or logging a plan. Diffs never contain secret values.
  * Also the step constructor and the context the per-object planners share (plan.ts builds it).
  */
+import type { AlertingOp } from './alertingOps';
 import type { LiveOrg } from './observe';
 import type { AppSettingsBody, BundledDashboardRef, DataSourceBody, GrafanaInfo, UserRef } from './ports';
 import type { OrgRole } from './spec';
@@ -19,7 +20,10 @@ export type StepKind =
   | 'app-enable'
   | 'folder'
   | 'folder-permissions'
-  | 'dashboard';
+  | 'dashboard'
+  | 'contact-point'
+  | 'notification-policy'
+  | 'alert-rule-group';
 
 /** One field that differs; values are display strings, secrets appear as "(set)" / "(not set)". */
 export interface FieldDiff {
@@ -59,7 +63,8 @@ export type WriteOp =
   | { type: 'setFolderPermissions'; uid: string; items: FolderPermissionTarget[] }
   /** `awaitDashboardUids`: enabling the app; Grafana imports these after answering, apply waits for them. */
   | { type: 'writeAppSettings'; body: AppSettingsBody; awaitDashboardUids?: string[] }
-  | { type: 'importBundledDashboards'; paths: string[] };
+  | { type: 'importBundledDashboards'; paths: string[] }
+  | AlertingOp;
 
 export interface PlanStep {
   /** Stable across re-plans: `<tenant>/<kind>/<target>`. */
@@ -123,6 +128,15 @@ export function redactPlan(plan: Plan): Plan {
         if (op && (op.type === 'createDataSource' || op.type === 'updateDataSource') && op.body.secureJsonData) {
           const redacted = Object.fromEntries(Object.keys(op.body.secureJsonData).map((k) => [k, '(set)']));
           return { ...s, op: { ...op, body: { ...op.body, secureJsonData: redacted } } };
+        }
+        if (op && (op.type === 'createContactPoint' || op.type === 'updateContactPoint')) {
+          const settings = { ...op.body.settings };
+          for (const key of op.secretKeys) {
+            if (key in settings) {
+              settings[key] = '(set)';
+            }
+          }
+          return { ...s, op: { ...op, body: { ...op.body, settings } } };
         }
         return s;
       }),

@@ -7,6 +7,7 @@
  * Errors: implementations throw an error with a numeric `status` (GrafanaApiError in
  * src/grafana-api) so callers can branch on 404/409/412.
  */
+import type { AlertingPort } from './alertingPorts';
 import type { OrgRole } from './spec';
 
 export interface OrgRef {
@@ -127,7 +128,8 @@ export interface GrafanaInfo {
   adaptations: string[];
 }
 
-export interface TenancyApi {
+/** Alerting calls (contact points, policies, rule groups) live in alertingPorts.ts. */
+export interface TenancyApi extends AlertingPort {
   /** Read first; throws (naming the version or toggle) for a Grafana the app cannot provision. */
   grafanaInfo(): Promise<GrafanaInfo>;
 

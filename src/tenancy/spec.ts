@@ -5,6 +5,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { alertingSchema, checkAlerting, normaliseAlerting, type AlertingSpec } from './specAlerting';
 import { closestField, knownFieldsAt } from './specFields';
 import { checkCrossFieldRules } from './specRules';
 
@@ -83,6 +84,8 @@ const tenantSchema = z
     dashboards: z.boolean().optional(),
     /** IdP groups mapped into this tenant's org (rendered as `org_mapping`). */
     sso: z.array(ssoGroupSchema).optional(),
+    /** Contact points, notification policy, bundled and custom alert rules (specAlerting.ts). */
+    alerting: alertingSchema.optional(),
   })
   .strict();
 
@@ -92,6 +95,7 @@ const defaultsSchema = z
     teamFolderPermission: z.enum(FOLDER_PERMISSIONS).default('View'),
     dashboards: z.boolean().default(true),
     datasource: datasourceSchema.optional(),
+    alerting: alertingSchema.optional(),
   })
   .strict();
 
@@ -123,6 +127,7 @@ export interface TenantSpecEntry {
   datasource: DatasourceSpec;
   dashboards: boolean;
   sso: SsoGroupSpec[];
+  alerting: AlertingSpec;
 }
 
 export interface TenantSpec {
@@ -185,13 +190,35 @@ export function validateTenantSpec(data: unknown): ParseSpecResult {
       return { ok: false, errors: missing };
     }
     const spec = normalise(parsed.data);
-    const errors = checkCrossFieldRules(spec);
+    const errors = [...checkCrossFieldRules(spec), ...alertingErrors(spec, parsed.data.tenants)];
     return errors.length > 0 ? { ok: false, errors } : { ok: true, spec };
   }
   // One pass: with shape errors, the tenants that are well-formed still get the cross-field
   // checks, so an admin sees every fault of the spec at once instead of one round per kind.
-  const shapeErrors = parsed.error.issues.flatMap((issue) => issueToErrors(issue, []));
+  const shapeErrors = withoutMissingFieldsMisspelt(parsed.error.issues).flatMap((issue) => issueToErrors(issue, []));
   return { ok: false, errors: [...shapeErrors, ...crossFieldErrorsOfWellFormedTenants(data)] };
+}
+
+/**
+ * A misspelt required field shows up twice (unknown `labelValue`, missing `labelValues`): keep
+ * the unknown-field error, whose fix says "did you mean `labelValues`", and drop the other.
+ */
+function withoutMissingFieldsMisspelt(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  const misspelt = new Set<string>();
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      const known = knownFieldsAt(tenantSpecSchema, issue.path);
+      for (const key of issue.keys) {
+        const guess = closestField(key, known);
+        if (guess) {
+          misspelt.add(formatPath([...issue.path, guess]));
+        }
+      }
+    }
+  }
+  return issues.filter(
+    (issue) => !(issue.code === 'invalid_type' && issue.input === undefined && misspelt.has(formatPath(issue.path)))
+  );
 }
 
 function crossFieldErrorsOfWellFormedTenants(data: object): SpecError[] {
@@ -221,7 +248,18 @@ function crossFieldErrorsOfWellFormedTenants(data: object): SpecError[] {
   });
   // Paths and messages name tenants by index: map the partial spec's indices back to the spec's.
   const renumber = (text: string) => text.replace(/tenants\[(\d+)\]/g, (_, k) => `tenants[${original[Number(k)]}]`);
-  return checkCrossFieldRules(partial).map((e) => ({ ...e, path: renumber(e.path), message: renumber(e.message) }));
+  return [...checkCrossFieldRules(partial), ...alertingErrors(partial, tenants)].map((e) => ({
+    ...e,
+    path: renumber(e.path),
+    message: renumber(e.message),
+  }));
+}
+
+/** The alerting checks of every tenant (specAlerting.ts); `raw` = the tenants as parsed, same order. */
+function alertingErrors(spec: TenantSpec, raw: Array<{ alerting?: z.infer<typeof alertingSchema> }>): SpecError[] {
+  return spec.tenants.flatMap((t, i) =>
+    checkAlerting(t.alerting, raw[i].alerting, `tenants[${i}]`, spec.label, t.labelValues)
+  );
 }
 
 /**
@@ -267,6 +305,7 @@ function normalise(raw: RawSpec): TenantSpec {
       datasource: (t.datasource ?? raw.defaults?.datasource)!,
       dashboards: t.dashboards ?? defaults.dashboards,
       sso: t.sso ?? [],
+      alerting: normaliseAlerting(raw.defaults?.alerting, t.alerting),
     })),
   };
 }
@@ -310,11 +349,18 @@ const FIX_BY_FIELD: Array<[RegExp, string]> = [
   [/headerName$/, 'mimir always uses `X-Scope-OrgID`; proxy header mode needs the header your proxy reads'],
   [/role$|orgRoles\.[^.]+$/, 'use one of Viewer, Editor, Admin (org) or Member, Admin (team)'],
   [/folderPermission$/, 'use one of View, Edit, Admin'],
+  [/(for|interval|groupWait|groupInterval|repeatInterval)$/, 'write a duration such as `30s`, `5m` or `1h`'],
+  [/threshold$|above$|below$/, 'give a plain number, e.g. `120`'],
 ];
+
+const CONTACT_POINT_FIX =
+  'use `type: email` (addresses), `type: webhook` (url, optional basicAuth) or `type: slack` (webhookUrl or webhookUrlEnv, optional recipient)';
 
 /** A union branch whose discriminator (mode / tenantVia) does not match is not what the user meant. */
 const wrongBranch = (issues: z.core.$ZodIssue[]) =>
-  issues.some((i) => i.code === 'invalid_value' && ['mode', 'tenantVia'].includes(String(i.path[i.path.length - 1])));
+  issues.some(
+    (i) => i.code === 'invalid_value' && ['mode', 'tenantVia', 'type'].includes(String(i.path[i.path.length - 1]))
+  );
 
 function issueToErrors(issue: z.core.$ZodIssue, prefix: PropertyKey[]): SpecError[] {
   const full = [...prefix, ...issue.path];
@@ -344,7 +390,9 @@ function issueToError(issue: z.core.$ZodIssue): SpecError {
     };
   }
   if (issue.code === 'invalid_union') {
-    return { path, message: 'does not match any data source mode', fix: FIX_BY_FIELD[2][1] };
+    return /contactPoints\[\d+\](\.type)?$/.test(path)
+      ? { path, message: 'does not match any contact point type', fix: CONTACT_POINT_FIX }
+      : { path, message: 'does not match any data source mode', fix: FIX_BY_FIELD[2][1] };
   }
   const fix =
     FIX_BY_FIELD.find(([re]) => re.test(path))?.[1] ??

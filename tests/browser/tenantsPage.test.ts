@@ -93,6 +93,7 @@ test('an invalid spec lists its errors by field with the fix, and marks them on 
     .evaluate((el) => getComputedStyle(el).color);
   expect(keyColour).not.toBe(valueColour);
   await browser!.screenshot('tenants-invalid-spec');
+  await browser!.catalogScreenshot('spec-editor-errors');
 });
 
 test('edit a spec with three tenants, plan, apply, see each tenant done and the orgs in Grafana', async () => {
@@ -123,6 +124,8 @@ test('edit a spec with three tenants, plan, apply, see each tenant done and the 
   expect(await page.getByTestId('plan-summary').textContent()).toMatch(/Plan: [1-9]\d* to create/);
   expect(await page.getByTestId('oauth-ini').textContent()).toContain('globex-users:Globex:Viewer');
   await browser!.screenshot('tenants-plan');
+  await page.getByTestId('plan-summary').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  await browser!.catalogScreenshot('plan');
 
   await page.getByRole('button', { name: 'Apply', exact: true }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Apply' }).click();
@@ -206,6 +209,8 @@ test('a failing tenant shows "failed" with the error and the fix; planning again
         .count()
     ).toBe(0);
     await browser!.screenshot('tenants-failed-tenant');
+    await page.getByRole('button', { name: 'Plan' }).evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await browser!.catalogScreenshot('apply-outcome');
   } finally {
     removeFault();
   }

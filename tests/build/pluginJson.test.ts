@@ -30,8 +30,37 @@ describe('app plugin.json', () => {
     );
   });
 
+  test('the Tenants page is hidden from users who cannot create orgs (RBAC action; role for older Grafana)', () => {
+    // Grafana ≥ 11.x (navtreeimpl/applinks.go hasAccessToInclude) checks `action` when it is set and
+    // `role` otherwise; creating orgs is a Server Admin right, which is what the page needs.
+    const tenants = app.includes.find((i: { path?: string }) => i.path === '/a/%PLUGIN_ID%/tenants');
+    expect(tenants).toEqual(expect.objectContaining({ action: 'orgs:create', role: 'Admin' }));
+  });
+
+  test('catalog: links, and screenshots that exist as PNG files rendered by the browser tests', () => {
+    expect(app.info.links.length).toBeGreaterThan(0);
+    expect(app.info.screenshots.length).toBeGreaterThanOrEqual(3);
+    for (const shot of app.info.screenshots as Array<{ name: string; path: string }>) {
+      const bytes = readFileSync(path.join(root, 'src', shot.path));
+      expect({ path: shot.path, png: bytes.subarray(1, 4).toString('latin1') }).toEqual({
+        path: shot.path,
+        png: 'PNG',
+      });
+    }
+  });
+
+  test('the catalog README (src/README.md → dist/README.md) is written, not the create-plugin template', () => {
+    const readme = readFileSync(path.join(root, 'src', 'README.md'), 'utf8');
+    expect(readme).not.toContain('<!--');
+    for (const section of ['## Security model', '## Requirements', '## Quick start']) {
+      expect(readme).toContain(section);
+    }
+  });
+
   test('grafanaDependency admits the pinned @grafana/* packages and starts at their minor version', () => {
-    const pinned = Object.entries<string>(pkg.dependencies).filter(([name]) => name.startsWith('@grafana/'));
+    // Packages released with Grafana itself; @grafana/lezer-logql has versions of its own.
+    const releasedWithGrafana = /^@grafana\/(data|runtime|ui|schema|i18n|e2e-selectors)$/;
+    const pinned = Object.entries<string>(pkg.dependencies).filter(([name]) => releasedWithGrafana.test(name));
     expect(pinned.length).toBeGreaterThanOrEqual(4);
     for (const plugin of [app, datasource]) {
       const range: string = plugin.dependencies.grafanaDependency;
@@ -67,6 +96,10 @@ distTest('dist/ after npm run build', () => {
       'datasource/img/logo.svg',
     ]) {
       expect({ file, exists: existsSync(path.join(root, 'dist', file)) }).toEqual({ file, exists: true });
+    }
+    expect(readFileSync(path.join(root, 'dist', 'README.md'), 'utf8')).not.toContain('<!--');
+    for (const shot of app.info.screenshots as Array<{ path: string }>) {
+      expect(existsSync(path.join(root, 'dist', shot.path))).toBe(true);
     }
     const built = readJson('dist/plugin.json');
     expect(built.info.version).toBe(pkg.version);

@@ -4,6 +4,7 @@ import path from 'path';
 import { parse } from 'yaml';
 
 import { parseTenantSpec } from '../../src/tenancy';
+import { runAmtool } from '../support/alertmanager';
 import { runPromtool } from '../support/prometheus';
 import { loadPrometheusConfig, PROMETHEUS_CONFIG_DIR, type PrometheusConfig } from './prometheusConfigs';
 
@@ -69,7 +70,11 @@ function hostMounts(svc: Service): string[] {
 const isPrometheus = (svc: Service) => svc.image?.startsWith('prom/prometheus:') ?? false;
 const isAgent = (svc: Service) => isPrometheus(svc) && flag(svc, 'enable-feature') === 'agent';
 const isReceiver = (svc: Service) => isPrometheus(svc) && flags(svc).has('web.enable-remote-write-receiver');
-const isProxy = (svc: Service) => svc.build?.dockerfile === 'proxy/Dockerfile';
+const isProxyBuild = (svc: Service) => svc.build?.dockerfile === 'proxy/Dockerfile';
+/** Enforcing proxies in front of Prometheus (the default --upstream-kind) and in front of Alertmanager. */
+const isProxy = (svc: Service) => isProxyBuild(svc) && (flag(svc, 'upstream-kind') ?? 'prometheus') === 'prometheus';
+const isAlertmanagerProxy = (svc: Service) => isProxyBuild(svc) && flag(svc, 'upstream-kind') === 'alertmanager';
+const isAlertmanager = (svc: Service) => svc.image?.startsWith('prom/alertmanager:') ?? false;
 /** cAdvisor images: ghcr.io from v0.53.0 on, gcr.io before (cadvisor docs/running.md). */
 const isCadvisor = (svc: Service) => /^(ghcr\.io\/google\/cadvisor|gcr\.io\/cadvisor\/cadvisor):/.test(svc.image ?? '');
 
@@ -136,7 +141,8 @@ function satisfiesMinimum(version: string, range: string): boolean {
 
 describe('docker-compose.yaml', () => {
   it.each(services.filter(([, s]) => s.image))('%s pins its image to a version', (_name, svc) => {
-    expect(svc.image).toMatch(/^[\w./-]+:v?\d+\.\d+\.\d+$|@sha256:[0-9a-f]{64}$/);
+    // A version, optionally with the image's variant (node:22.14.0-bookworm-slim), or a digest.
+    expect(svc.image).toMatch(/^[\w./-]+:v?\d+\.\d+\.\d+(-[a-z][\w.-]*)?$|@sha256:[0-9a-f]{64}$/);
   });
 
   it.each(services.filter(([, s]) => s.build))('%s builds from a Dockerfile in the repository', (_name, svc) => {
@@ -345,5 +351,49 @@ describe('proxies, Grafana and its provisioning', () => {
       const proxy = expectReachable(url.host, 'grafana', `tenant ${tenant.id} data source`);
       expect([proxy, flags(compose.services[proxy]).get('label-value')]).toEqual([proxy, tenant.labelValues]);
     }
+  });
+});
+
+describe('alerting: Alertmanager behind enforcing proxies, mail-free', () => {
+  const alertmanagers = services.filter(([, s]) => isAlertmanager(s));
+  const agentTenants = services
+    .filter(([, s]) => isAgent(s))
+    .map(([name, svc]) => mountedPrometheusConfig(name, svc).config.global!.external_labels!.tenant)
+    .sort();
+
+  it('runs one Alertmanager without gossip, on the provisioning config, which amtool accepts', async () => {
+    expect(alertmanagers.map(([name]) => name)).toEqual(['alertmanager']);
+    const [, svc] = alertmanagers[0];
+    expect(svc.command).toContain('--cluster.listen-address=');
+    const mount = bindMounts(svc).find((m) => m.container === flag(svc, 'config.file'));
+    expect(mount?.host).toBe('./provisioning/alertmanager/alertmanager.yml');
+    await runAmtool(['check-config', path.join(ROOT, mount!.host)]);
+  });
+
+  it('sends every notification by webhook to a service that listens there, never by mail', () => {
+    const config = readYaml('provisioning/alertmanager/alertmanager.yml') as {
+      global?: Record<string, unknown>;
+      receivers: Array<Record<string, unknown> & { name: string; webhook_configs?: Array<{ url: string }> }>;
+    };
+    expect(Object.keys(config.global ?? {}).filter((k) => k.startsWith('smtp'))).toEqual([]);
+    for (const receiver of config.receivers) {
+      const integrations = Object.keys(receiver).filter((k) => k.endsWith('_configs'));
+      expect([receiver.name, integrations]).toEqual([receiver.name, ['webhook_configs']]);
+      for (const { url } of receiver.webhook_configs ?? []) {
+        expectReachable(new URL(url).host, 'alertmanager', `receiver ${receiver.name}`);
+      }
+    }
+  });
+
+  it('runs one Alertmanager proxy per agent tenant, in front of the Alertmanager, on the tenant label', () => {
+    const proxies = services.filter(([, s]) => isAlertmanagerProxy(s));
+    const enforced = proxies.map(([name, svc]) => {
+      expect([name, flag(svc, 'label')]).toEqual([name, 'tenant']);
+      const upstream = new URL(flag(svc, 'upstream')!);
+      expect(isAlertmanager(compose.services[expectReachable(upstream.host, name, `${name} --upstream`)])).toBe(true);
+      return flags(svc).get('label-value') ?? [];
+    });
+    expect(enforced.flat().sort()).toEqual(agentTenants);
+    expect(enforced.every((values) => values.length === 1)).toBe(true);
   });
 });

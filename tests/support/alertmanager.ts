@@ -1,3 +1,4 @@
+import { execFile } from 'child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import os from 'os';
 import path from 'path';
@@ -44,7 +45,12 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-async function waitReady(url: string, spawned: GuardedProcess, timeoutMs: number): Promise<'ready' | 'exited'> {
+async function waitReady(
+  url: string,
+  spawned: GuardedProcess,
+  timeoutMs: number,
+  readyPath = '/-/ready'
+): Promise<'ready' | 'exited'> {
   const deadline = Date.now() + timeoutMs;
   let exited = false;
   spawned.exited.then(() => (exited = true));
@@ -53,7 +59,7 @@ async function waitReady(url: string, spawned: GuardedProcess, timeoutMs: number
       return 'exited';
     }
     try {
-      const res = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1000) });
+      const res = await fetch(`${url}${readyPath}`, { signal: AbortSignal.timeout(1000) });
       if (res.ok) {
         return 'ready';
       }
@@ -63,7 +69,7 @@ async function waitReady(url: string, spawned: GuardedProcess, timeoutMs: number
     await sleep(100);
   }
   throw new Error(
-    `Alertmanager at ${url} was not ready after ${timeoutMs} ms; its last log lines:\n${spawned.logs.text()}\n` +
+    `${url}${readyPath} was not ready after ${timeoutMs} ms; its last log lines:\n${spawned.logs.text()}\n` +
       'Fix the config or raise readyTimeoutMs.'
   );
 }
@@ -170,4 +176,66 @@ export async function createSilenceDirectly(url: string, matchers: SilenceMatche
     throw new Error(`creating a silence in ${url} failed: HTTP ${res.status} ${text}`);
   }
   return (JSON.parse(text) as { silenceID: string }).silenceID;
+}
+
+export const AMTOOL_BIN = process.env.AMTOOL_BIN ?? '/usr/bin/amtool';
+
+/** Runs amtool with `args`; rejects with its output when it exits non-zero (e.g. `check-config` of a broken file). */
+export function runAmtool(
+  args: string[],
+  opts: { timeoutMs?: number } = {}
+): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    execFile(AMTOOL_BIN, args, { timeout: opts.timeoutMs ?? 60_000 }, (err, stdout, stderr) => {
+      if (err) {
+        reject(new Error(`amtool ${args.join(' ')} failed (${err.message.split('\n')[0]}):\n${stdout}${stderr}`));
+        return;
+      }
+      resolve({ stdout, stderr });
+    });
+  });
+}
+
+/** The compose stack's webhook sink (docker/alert-sink.mjs) as a local process. */
+export interface RunningAlertSink {
+  url: string;
+  /** Notifications received so far, oldest first (the sink keeps the last 100). */
+  received(): Promise<Array<{ path: string; payload: WebhookPayload }>>;
+  stop(): Promise<void>;
+}
+
+/** What Alertmanager posts to a webhook receiver (the fields the tests read). */
+export interface WebhookPayload {
+  receiver: string;
+  status: string;
+  alerts: Array<{ status: string; labels: Record<string, string> }>;
+}
+
+const ALERT_SINK_SCRIPT = path.resolve(__dirname, '..', '..', 'docker', 'alert-sink.mjs');
+
+/** Starts docker/alert-sink.mjs with this Node on a free 127.0.0.1 port and waits for /healthz. */
+export async function startAlertSink(): Promise<RunningAlertSink> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const spawned = spawnGuarded('alert-sink', process.execPath, [
+    ALERT_SINK_SCRIPT,
+    `--web.listen-address=127.0.0.1:${port}`,
+  ]);
+  try {
+    const ready = await waitReady(url, spawned, READY_TIMEOUT_MS, '/healthz');
+    if (ready === 'exited') {
+      throw new Error(`the alert sink exited before listening; its output:\n${spawned.logs.text()}`);
+    }
+  } catch (err) {
+    await stopGuarded(spawned, STOP_GRACE_MS);
+    throw err;
+  }
+  return {
+    url,
+    received: async () => {
+      const res = await fetch(`${url}/received`, { signal: AbortSignal.timeout(5000) });
+      return (await res.json()) as Array<{ path: string; payload: WebhookPayload }>;
+    },
+    stop: () => stopGuarded(spawned, STOP_GRACE_MS),
+  };
 }

@@ -1,28 +1,11 @@
 /** @jest-environment-options {"customExportConditions": ["node", "require", "default"]} */
 /** The GitOps CLI as a real process (tsx) over HTTP basic auth against the fake Grafana server. */
-import { execFile } from 'child_process';
 import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import path from 'path';
 import { FakeGrafana, startFakeGrafanaServer, type FakeGrafanaServer } from '../fakes/grafana-api';
+import { cli } from './cliProcess';
 import { SPEC_YAML } from './harness';
-
-const ROOT = path.resolve(__dirname, '..', '..');
-
-function cli(
-  args: string[],
-  env: Record<string, string> = {}
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      path.join(ROOT, 'node_modules', '.bin', 'tsx'),
-      [path.join(ROOT, 'src', 'tenancy', 'cli.ts'), ...args],
-      { cwd: ROOT, env: { ...process.env, ...env }, timeout: 60_000 },
-      (err, stdout, stderr) =>
-        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr })
-    );
-  });
-}
 
 describe('tenancy CLI', () => {
   let fake: FakeGrafana;
@@ -62,14 +45,14 @@ describe('tenancy CLI', () => {
     expect(again.code).toBe(0);
   }, 120_000);
 
-  it('reports spec errors with the field and the fix (exit 1)', async () => {
+  it('reports spec errors with the field and the fix (exit 3)', async () => {
     const bad = specFile.replace('tenants.yaml', 'bad.yaml');
     writeFileSync(
       bad,
       'version: 1\ntenants:\n  - id: a\n    labelValues: []\n    orgName: A\n    datasource: { mode: mimir, url: "http://m" }\n'
     );
     const r = await cli(['plan', '--spec', bad, '--grafana-url', server.url], { GRAFANA_PASSWORD: 'admin' });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(3);
     expect(r.stderr).toContain('tenants[0].labelValues');
     expect(r.stderr).toContain('fix:');
   }, 60_000);

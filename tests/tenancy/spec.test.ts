@@ -125,6 +125,8 @@ describe('parseTenantSpec', () => {
       /unknown field.*headr/,
     ],
     ['unknown field', base(tenant('a', '[a]', 'A', '    labelvalue: [x]\n')), 'tenants[0]', /unknown field/],
+    ['label that is not a Prometheus label name', 'version: 1\nlabel: tenant-id\ntenants: []', 'label', /label name/],
+    ['label reserved for Prometheus', 'version: 1\nlabel: __name__\ntenants: []', 'label', /reserved/],
     [
       'bad org role',
       base(tenant('a', '[a]', 'A', '    orgRoles: { alice: Owner }\n')),
@@ -144,5 +146,37 @@ describe('parseTenantSpec', () => {
       });
       expect(hit!.fix.length).toBeGreaterThan(5);
     }
+  });
+});
+
+describe('one pass over the spec', () => {
+  it('reports shape errors and cross-field errors of the well-formed tenants together', () => {
+    const r = parseTenantSpec(
+      base(
+        tenant('a', '[x]', 'A') +
+          tenant('b', '[]', 'B') +
+          tenant('c', '[x]', 'C') +
+          tenant('d', '[d]', 'D', '    colour: blue\n')
+      )
+    );
+    expect(r.ok).toBe(false);
+    const paths = r.ok ? [] : r.errors.map((e) => e.path);
+    // tenants[1] and [3] are malformed; the shared value of [0] and [2] is found all the same,
+    // and named by the spec's own indices.
+    expect(paths).toEqual(expect.arrayContaining(['tenants[1].labelValues', 'tenants[3]', 'tenants[2].labelValues']));
+    const shared = r.ok ? undefined : r.errors.find((e) => e.path === 'tenants[2].labelValues');
+    expect(shared?.message).toContain('tenants[0]');
+  });
+
+  it('says a misspelt required field once, as "did you mean", naming the keys for the editor', () => {
+    const r = parseTenantSpec(base(tenant('a', '[a]', 'A').replace('labelValues', 'labelValue')));
+    expect(r.ok ? [] : r.errors).toEqual([
+      {
+        path: 'tenants[0]',
+        message: 'unknown field(s) labelValue',
+        fix: 'did you mean `labelValues` instead of `labelValue`?',
+        keys: ['labelValue'],
+      },
+    ]);
   });
 });

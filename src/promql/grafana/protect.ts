@@ -192,7 +192,8 @@ function readingsAt(
   const word = previousWord(text, from);
   const top = brackets[brackets.length - 1];
   if (top === '[' || word.toLowerCase() === 'offset') {
-    return 'duration';
+    // `[${__range_s}s]`: the text supplies the unit, so the variable is the number before it.
+    return isIdentChar(text[to]) ? 'number' : 'duration';
   }
   if (word === '@') {
     return 'number';

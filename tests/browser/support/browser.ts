@@ -4,13 +4,14 @@
  * console errors are collected for the failure message. Screenshots go to
  * tests/artifacts/screenshots/<name>.png (ignored by git).
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'fs';
 import os from 'os';
 import path from 'path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOT_DIR = path.resolve(__dirname, '..', '..', 'artifacts', 'screenshots');
+export const CATALOG_SCREENSHOT_DIR = path.resolve(__dirname, '..', '..', '..', 'src', 'img', 'screenshots');
 
 const CHROMIUM_ARGS = [
   '--headless',
@@ -32,6 +33,12 @@ export interface BrowserSession {
   open(url: string, timeoutMs?: number): Promise<void>;
   /** Full-page screenshot to tests/artifacts/screenshots/<name>.png; returns the path. */
   screenshot(name: string): Promise<string>;
+  /**
+   * A viewport-sized screenshot for the plugin catalog (plugin.json `info.screenshots`): written to
+   * tests/artifacts/screenshots/catalog-<name>.png, and to src/img/screenshots/<name>.png when
+   * UPDATE_CATALOG_SCREENSHOTS=1, so the catalog always shows what the tests rendered.
+   */
+  catalogScreenshot(name: string): Promise<string>;
   /** Throws if the page raised an uncaught error since the session started. */
   assertHealthy(): void;
   close(): Promise<void>;
@@ -98,6 +105,17 @@ export async function launchBrowser(
       mkdirSync(SCREENSHOT_DIR, { recursive: true });
       const file = path.join(SCREENSHOT_DIR, `${name}.png`);
       await page.screenshot({ path: file, fullPage: true });
+      assertHealthy();
+      return file;
+    },
+    async catalogScreenshot(name) {
+      mkdirSync(SCREENSHOT_DIR, { recursive: true });
+      const file = path.join(SCREENSHOT_DIR, `catalog-${name}.png`);
+      await page.screenshot({ path: file, fullPage: false });
+      if (process.env.UPDATE_CATALOG_SCREENSHOTS === '1') {
+        mkdirSync(CATALOG_SCREENSHOT_DIR, { recursive: true });
+        copyFileSync(file, path.join(CATALOG_SCREENSHOT_DIR, `${name}.png`));
+      }
       assertHealthy();
       return file;
     },

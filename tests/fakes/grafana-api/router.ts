@@ -1,4 +1,5 @@
 /** Matches `METHOD /path` against the route table of every resource module. */
+import { alertingRoutes } from './routes/alerting';
 import { dashboardRoutes } from './routes/dashboards';
 import { dataSourceRoutes } from './routes/datasources';
 import { folderRoutes } from './routes/folders';
@@ -22,6 +23,7 @@ export const ALL_ROUTES: Route[] = [
   ...pluginRoutes,
   ...serviceAccountRoutes,
   ...frontendSettingsRoutes,
+  ...alertingRoutes,
 ];
 
 export interface RouteMatch {

@@ -6,11 +6,30 @@
  * enforced matchers, other dropped ones are deleted with their comma; with nothing dropped the
  * enforced matchers are inserted before `}` (or as `{…}` after a bare metric name).
  */
-import { ParsedMatcher, ParsedSelector } from './analyse';
 import { isCompatible } from './compat';
 import { EnforceError, lineColumn } from './errors';
-import { formatMatcher, PreparedMatcher } from './matchers';
+import { MatchOp, PreparedMatcher } from './matchers';
 import { TextEdit } from './splice';
+
+/** A matcher as written in the query, with its text position. */
+export interface MatcherSpan {
+  from: number;
+  to: number;
+  name: string;
+  op: MatchOp;
+  value: string;
+  /** A PromQL 3 bare `"name"` inside braces (the metric name): never an enforced label. */
+  metricName?: boolean;
+}
+
+/** Where a selector's parts are: PromQL's `name{…}` / `name` / `{…}`, LogQL's `{…}`. */
+export interface SelectorSpan {
+  /** End of the metric identifier, -1 when there is none (always -1 in LogQL). */
+  identifierTo: number;
+  /** `{` position, -1 without braces. */
+  bracesFrom: number;
+  matchers: readonly MatcherSpan[];
+}
 
 export interface RewriteOptions {
   errorOnReplace: boolean;
@@ -20,7 +39,7 @@ export interface RewriteOptions {
 
 export function rewriteSelector(
   text: string,
-  sel: ParsedSelector,
+  sel: SelectorSpan,
   enforced: readonly PreparedMatcher[],
   joinedText: string,
   opts: RewriteOptions,
@@ -69,11 +88,11 @@ export function rewriteSelector(
   }
 }
 
-function conflict(text: string, existing: ParsedMatcher, enforced: PreparedMatcher): EnforceError {
+function conflict(text: string, existing: MatcherSpan, enforced: PreparedMatcher): EnforceError {
   const written = text.slice(existing.from, existing.to);
   return new EnforceError(
     'illegal-label-matcher',
-    `conflicting label matcher at ${lineColumn(text, existing.from)}: label matcher ${JSON.stringify(written)} conflicts with injected matcher ${JSON.stringify(formatMatcher(enforced))}; remove it or select only your own tenants`,
+    `conflicting label matcher at ${lineColumn(text, existing.from)}: label matcher ${JSON.stringify(written)} conflicts with injected matcher ${JSON.stringify(enforced.text)}; remove it or select only your own tenants`,
     { from: existing.from, to: existing.to }
   );
 }
