@@ -116,7 +116,7 @@ describe('parseProxyArgs: prom-label-proxy flags', () => {
       /at least 1s/,
     ],
     ['no label', ['--upstream', 'http://p:9090', '--label-value', 'a'], /--label is required/],
-    ['no upstream', ['--label', 'tenant', '--label-value=a'], /--upstream "" is not a URL/],
+    ['no upstream', ['--label', 'tenant', '--label-value=a'], /--upstream is required/],
     [
       'upstream with a query',
       [...BASE.slice(0, 1), 'http://p:9090/?x=1', '--label', 't', '--label-value=a'],

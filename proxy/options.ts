@@ -4,6 +4,7 @@
  * the image only; both `-flag` and `--flag`, and `--flag=value` / `--flag value` are accepted,
  * as Go's `flag` package does.
  */
+import { parseUpstreamVersionFlag } from './upstreamVersion';
 
 /**
  * Where a request's tenant values come from: exactly one source, always named (issue #14: no
@@ -63,6 +64,11 @@ export interface ProxyOptions {
   maxBodyBytes: number;
   /** Time close() waits for in-flight requests before cutting connections. */
   shutdownGraceMs: number;
+  /**
+   * `--upstream-version`: the upstream's Prometheus release (`3.5.0`) or `thanos` / `mimir`;
+   * absent = read from its /api/v1/status/buildinfo (upstreamVersion.ts).
+   */
+  upstreamVersion?: string;
 }
 
 export const DEFAULTS = {
@@ -101,6 +107,7 @@ const VALUE_FLAGS = new Set([
   'team-mapping-file',
   'grafana-token-file',
   'team-refresh-interval',
+  'upstream-version',
 ]);
 
 /** Parses argv (without node/script) into validated options; throws OptionsError naming the flag. */
@@ -169,6 +176,7 @@ export function parseProxyArgs(argv: readonly string[]): ProxyOptions {
     upstreamTimeoutMs: parseDuration('upstream-timeout', single('upstream-timeout')) ?? DEFAULTS.upstreamTimeoutMs,
     maxBodyBytes: parseByteCount('max-body-bytes', single('max-body-bytes')) ?? DEFAULTS.maxBodyBytes,
     shutdownGraceMs: parseDuration('shutdown-grace', single('shutdown-grace')) ?? DEFAULTS.shutdownGraceMs,
+    upstreamVersion: single('upstream-version'),
   };
   validateOptions(options);
   return options;
@@ -235,6 +243,18 @@ function tenantSourceFrom(
 
 /** Checks a complete option set (also used by createProxy for in-process callers). */
 export function validateOptions(o: ProxyOptions): void {
+  if (o.upstream === '') {
+    throw new OptionsError(
+      '--upstream is required: the base URL of the Prometheus to protect, e.g. --upstream=http://prometheus:9090'
+    );
+  }
+  if (o.upstreamVersion !== undefined) {
+    try {
+      parseUpstreamVersionFlag(o.upstreamVersion);
+    } catch (err) {
+      throw new OptionsError((err as Error).message);
+    }
+  }
   let upstream: URL;
   try {
     upstream = new URL(o.upstream);
@@ -437,5 +457,7 @@ export function usage(): string {
     '  --upstream-timeout 60s                time for the upstream to answer (504 after)',
     '  --max-body-bytes 1Mi                  largest accepted request body (413 above)',
     '  --shutdown-grace 10s                  time to drain in-flight requests on SIGTERM',
+    '  --upstream-version 3.5.0              the upstream Prometheus release (or thanos, mimir); default: read',
+    '                                        from its /api/v1/status/buildinfo at start and after an outage',
   ].join('\n');
 }

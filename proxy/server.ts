@@ -1,5 +1,6 @@
 import http, { type IncomingMessage, type Server, type ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
+import { accessRecord, newRequestLogState, tenantForLog, timedUpstream, type RequestLogState } from './accessLog';
 import { EnforcedQueryCache, TenantEnforcement } from './enforcement';
 import { jsonStderrLogger, type Logger } from './log';
 import { createProxyMetrics, type ProxyMetrics } from './metrics';
@@ -10,9 +11,11 @@ import { ProxyRejection, writeApiError, writeRejection } from './rejection';
 import { resolveAlertmanagerRoute } from './routes/alertmanager/table';
 import type { RouteContext, ServedMethod } from './routes/context';
 import { isPassthrough, resolveRoute } from './routes/table';
+import { notServedMessage } from './routes/upstreamRoutes';
 import { createIdentitySource, type IdentitySource, type IdentityTuning } from './identity';
 import { checkTenantValues } from './tenant';
 import { Upstream, forwardableHeaders, streamResponse } from './upstream';
+import { startUpstreamVersion, type UpstreamVersion } from './upstreamVersion';
 
 export interface ProxyRuntime {
   logger?: Logger;
@@ -36,6 +39,8 @@ export interface Proxy {
   /** Re-reads the identity source's files (SIGHUP); a broken file keeps the last good one. */
   reload(): Promise<void>;
   readonly metrics: ProxyMetrics;
+  /** What the upstream is (read from its buildinfo, or pinned). */
+  readonly upstreamVersion: UpstreamVersion;
 }
 
 export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): Proxy {
@@ -45,6 +50,7 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
   const upstream = new Upstream(new URL(options.upstream), options.upstreamTimeoutMs, (route, s) =>
     metrics.upstreamLatency.observe({ route }, s)
   );
+  const upstreamVersion = startUpstreamVersion(upstream, options, logger);
   // Enforcers are pure values per tenant-value set: reuse them (bounded, as header values are client
   // input). One value (the usual case) is its own key, so no key is built per request; sets of
   // several values are keyed by their JSON in a map of their own, so the two kinds never collide.
@@ -72,29 +78,39 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
 
   const server = http.createServer((req, res) => {
     inFlight++;
-    let route = 'unknown';
+    const state = newRequestLogState();
     res.on('close', () => {
-      metrics.requests.inc({ route, code: String(res.statusCode) });
+      metrics.requests.inc({ route: state.route, code: String(res.statusCode) });
+      logger(accessRecord(req, res, state));
+      if (upstreamVersion.needsDetection && res.statusCode < 500) {
+        // The upstream answers again after an outage: it may have been upgraded meanwhile.
+        void upstreamVersion.detect();
+      }
       if (--inFlight === 0 && drained) {
         drained();
       }
     });
-    handle(req, res, (name) => (route = name)).catch((err: unknown) => {
+    handle(req, res, state).catch((err: unknown) => {
       const rejection =
         err instanceof ProxyRejection
           ? err
           : new ProxyRejection(500, 'enforcement-failed', `internal error: ${(err as Error).message}`);
       metrics.rejections.inc({ reason: rejection.reason });
+      if (rejection.reason === 'upstream-unreachable') {
+        upstreamVersion.markUnreachable();
+      }
       logger({
         level: rejection.status >= 500 ? 'error' : 'warn',
         msg: 'request rejected',
-        route,
+        route: state.route,
         method: req.method,
+        path: pathForLog(req.url),
+        tenant: state.tenant,
         status: rejection.status,
         reason: rejection.reason,
       });
       if (!(err instanceof ProxyRejection)) {
-        logger({ level: 'error', msg: 'unexpected error', route, stack: (err as Error).stack });
+        logger({ level: 'error', msg: 'unexpected error', route: state.route, stack: (err as Error).stack });
       }
       if (res.headersSent) {
         res.destroy();
@@ -107,7 +123,8 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
   server.requestTimeout = 60_000;
   server.headersTimeout = 30_000;
 
-  async function handle(req: IncomingMessage, res: ServerResponse, setRoute: (name: string) => void): Promise<void> {
+  async function handle(req: IncomingMessage, res: ServerResponse, state: RequestLogState): Promise<void> {
+    const setRoute = (name: string) => (state.route = name);
     const rawUrl = req.url ?? '/';
     if (/[^\x21-\x7e]/.test(rawUrl)) {
       throw new ProxyRejection(
@@ -124,18 +141,20 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
     if (isPassthrough(path, options)) {
       setRoute('passthrough');
       const parsedUrl = new URL(rawUrl, 'http://proxy.invalid');
-      return forwardPassthrough(req, res, upstream, parsedUrl.pathname + parsedUrl.search, notForwarded);
+      return forwardPassthrough(
+        req,
+        res,
+        timedUpstream(upstream, state),
+        parsedUrl.pathname + parsedUrl.search,
+        notForwarded
+      );
     }
     const alertmanager = options.upstreamKind === 'alertmanager';
     const resolved = alertmanager ? resolveAlertmanagerRoute(path) : resolveRoute(path, options);
     if (!resolved) {
       setRoute('not_found');
       req.resume();
-      throw new ProxyRejection(
-        404,
-        'not-found',
-        `${path} is not served by this proxy (404 page not found); only enforced ${alertmanager ? 'Alertmanager' : 'Prometheus'} APIs are`
-      );
+      throw new ProxyRejection(404, 'not-found', notServedMessage(path, alertmanager ? 'Alertmanager' : 'Prometheus'));
     }
     setRoute(resolved.route.name);
 
@@ -181,6 +200,7 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
       throw who;
     }
     const values = who.values;
+    state.tenant = tenantForLog(values);
     if (resolved.route.singleTenantValue && options.regexMatch) {
       throw new ProxyRejection(
         501,
@@ -217,9 +237,10 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
       tenantValues: values,
       enforcement: () => (enforcement ??= enforcementFor(values)),
       headers: forwardableHeaders(req.headers, notForwarded),
-      upstream,
+      upstream: timedUpstream(upstream, state),
+      upstreamVersion,
       forward: async (request) => {
-        const upstreamRes = await upstream.send(request, resolved.route.name, res);
+        const upstreamRes = await ctx.upstream.send(request, resolved.route.name, res);
         await streamResponse(upstreamRes, res);
       },
     };
@@ -248,6 +269,7 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
   let closing: Promise<void> | null = null;
   return {
     metrics,
+    upstreamVersion,
     async listen() {
       await identity.start?.();
       const url = await listenOn(server, options.listenAddress);
@@ -263,6 +285,7 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
         identity: identity.description,
         upstreamKind: options.upstreamKind,
       });
+      upstreamVersion.detectAtStart();
       return { url, internalUrl };
     },
     close() {
@@ -339,4 +362,10 @@ function listenOn(server: Server, address: string): Promise<string> {
       resolve(`http://${shownHost}:${info.port}`);
     });
   });
+}
+
+/** The request path for the rejection log (no query string: it may hold the query or tenant data). */
+function pathForLog(rawUrl: string | undefined): string {
+  const path = (rawUrl ?? '/').split('?')[0];
+  return path.length > 200 ? `${path.slice(0, 200)}…` : path;
 }

@@ -39,7 +39,12 @@ export function tenancyApiFromGrafana(api: GrafanaApi): TenancyApi {
     updateOrgUserRole: (orgId, userId, role) => api.updateOrgUserRole(orgId, userId, role),
 
     listTeams: async (orgId) =>
-      (await api.searchTeams(orgId)).map((t) => ({ id: t.id, name: t.name, email: t.email ?? '' })),
+      (await api.searchTeams(orgId)).map((t) => ({
+        id: t.id,
+        ...(t.uid ? { uid: t.uid } : {}),
+        name: t.name,
+        email: t.email ?? '',
+      })),
     createTeam: async (orgId, name, email) => ({ teamId: (await api.createTeam(orgId, { name, email })).teamId }),
     updateTeam: (orgId, teamId, name, email) => api.updateTeam(orgId, teamId, { name, email }),
     deleteTeam: (orgId, teamId) => api.deleteTeam(orgId, teamId),

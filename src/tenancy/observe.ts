@@ -90,8 +90,8 @@ export async function readLiveState(api: TenancyApi, spec: TenantSpec, options: 
     readBundledDashboards(api, provisioningOrgId),
   ]);
   const registry = registryOf(orgStates, provisioningOrgId);
-  const wanted = new Set(spec.tenants.map((t) => t.id));
-  const names = new Set(spec.tenants.map((t) => t.orgName.toLowerCase()));
+  const wanted = new Set([...spec.tenants.map((t) => t.id), ...spec.sharedOrgs.map((o) => o.id)]);
+  const names = new Set([...spec.tenants, ...spec.sharedOrgs].map((t) => t.orgName.toLowerCase()));
   const owner = (s: LiveOrg) => registeredTenantOf(registry, s.org.id);
   const toRead = orgStates.filter(
     (s) =>
@@ -155,7 +155,7 @@ async function readOrgMarker(api: TenancyApi, org: OrgRef): Promise<LiveOrg> {
 }
 
 function tenantForName(spec: TenantSpec, orgName: string): string {
-  return spec.tenants.find((t) => t.orgName.toLowerCase() === orgName.toLowerCase())?.id ?? '';
+  return [...spec.tenants, ...spec.sharedOrgs].find((t) => t.orgName.toLowerCase() === orgName.toLowerCase())?.id ?? '';
 }
 
 async function readOrgContents(

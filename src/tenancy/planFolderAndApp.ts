@@ -99,7 +99,11 @@ function permissionName(p: number | undefined): string | null {
  * `flags`: boolean markers other planners keep in the app settings (e.g. `alertingManaged`);
  * a missing key reads as false and a false flag is written only to clear a true one.
  */
-export function planApp(d: DesiredTenant, ctx: StepContext, flags: Record<string, boolean> = {}): PlanStep[] {
+export function planApp(
+  d: Pick<DesiredTenant, 'app'>,
+  ctx: StepContext,
+  flags: Record<string, boolean> = {}
+): PlanStep[] {
   const settings = ctx.org?.appSettings;
   const marked = ctx.org?.markerTenant === ctx.tenantId;
   const liveEnabled = settings?.enabled ?? false;

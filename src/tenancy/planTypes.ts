@@ -8,6 +8,7 @@ import type { AlertingOp } from './alertingOps';
 import type { LiveOrg } from './observe';
 import type { AppSettingsBody, BundledDashboardRef, DataSourceBody, GrafanaInfo, UserRef } from './ports';
 import type { OrgRole } from './spec';
+import type { TokenScope } from './tokenRegistry';
 
 export type StepAction = 'create' | 'update' | 'unchanged' | 'orphaned' | 'conflict';
 export type StepKind =
@@ -21,6 +22,8 @@ export type StepKind =
   | 'folder'
   | 'folder-permissions'
   | 'dashboard'
+  | 'token'
+  | 'wrapper-datasource'
   | 'contact-point'
   | 'notification-policy'
   | 'alert-rule-group';
@@ -64,6 +67,28 @@ export type WriteOp =
   /** `awaitDashboardUids`: enabling the app; Grafana imports these after answering, apply waits for them. */
   | { type: 'writeAppSettings'; body: AppSettingsBody; awaitDashboardUids?: string[] }
   | { type: 'importBundledDashboards'; paths: string[] }
+  /**
+   * Generates a new bearer token at apply time (never in the plan), PUTs `body` with it as
+   * `Authorization: Bearer <token>`, then records its SHA-256 (followed by `keepHashes`, the
+   * rotation window) and the data source's id/version in the provisioning org (tokenRegistry.ts).
+   */
+  | {
+      type: 'issueToken';
+      scope: TokenScope;
+      id: string;
+      registryOrgId: number;
+      body: DataSourceBody;
+      keepHashes: string[];
+    }
+  /** Replaces the registry entry's hashes (`[]` removes the entry): retiring old tokens, dropping a tenant. */
+  | { type: 'setTokenHashes'; scope: TokenScope; id: string; registryOrgId: number; hashes: string[] }
+  /** Creates or updates the wrapper data source of a shared org, `teamTenants` resolved to live team uids/ids. */
+  | {
+      type: 'writeWrapperDataSource';
+      create: boolean;
+      body: DataSourceBody;
+      teams: Array<{ team: TeamRef; values: string[] }>;
+    }
   | AlertingOp;
 
 export interface PlanStep {
@@ -86,7 +111,10 @@ export interface PlanStep {
 }
 
 export interface TenantPlan {
+  /** The tenant id, or the shared org's id for `kind: 'shared-org'`. */
   tenantId: string;
+  /** Absent for tenant orgs. */
+  kind?: 'shared-org';
   orgName: string;
   /** Known when the org exists; otherwise created by the first step. */
   orgId?: number;

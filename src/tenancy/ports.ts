@@ -40,6 +40,8 @@ export interface OrgUser {
 
 export interface TeamRecord {
   id: number;
+  /** Grafana's team uid (shared-org team mappings match by uid/id, never by name). */
+  uid?: string;
   name: string;
   email: string;
 }
