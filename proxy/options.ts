@@ -12,8 +12,8 @@ export type TenantSource =
   | { kind: 'queryParam'; name: string };
 
 /** What the upstream is; each kind has its own route table (proxy/routes/…). */
-export type UpstreamKind = 'prometheus' | 'alertmanager';
-const UPSTREAM_KINDS: readonly UpstreamKind[] = ['prometheus', 'alertmanager'];
+export type UpstreamKind = 'prometheus' | 'alertmanager' | 'loki';
+const UPSTREAM_KINDS: readonly UpstreamKind[] = ['prometheus', 'alertmanager', 'loki'];
 
 export interface ProxyOptions {
   /** Base URL of the Prometheus (or Alertmanager) to protect, e.g. `http://prometheus:9090`. */
@@ -40,6 +40,11 @@ export interface ProxyOptions {
   maxBodyBytes: number;
   /** Time close() waits for in-flight requests before cutting connections. */
   shutdownGraceMs: number;
+  /**
+   * `--loki-org-id`: the X-Scope-OrgID sent on every request to Loki (--upstream-kind=loki), always
+   * from configuration: a client's own X-Scope-OrgID is refused.
+   */
+  lokiOrgId?: string | null;
 }
 
 export const DEFAULTS = {
@@ -71,6 +76,7 @@ const VALUE_FLAGS = new Set([
   'upstream-timeout',
   'max-body-bytes',
   'shutdown-grace',
+  'loki-org-id',
 ]);
 
 /** Parses argv (without node/script) into validated options; throws OptionsError naming the flag. */
@@ -160,6 +166,7 @@ export function parseProxyArgs(argv: readonly string[]): ProxyOptions {
     upstreamTimeoutMs: parseDuration('upstream-timeout', single('upstream-timeout')) ?? DEFAULTS.upstreamTimeoutMs,
     maxBodyBytes: parseByteCount('max-body-bytes', single('max-body-bytes')) ?? DEFAULTS.maxBodyBytes,
     shutdownGraceMs: parseDuration('shutdown-grace', single('shutdown-grace')) ?? DEFAULTS.shutdownGraceMs,
+    lokiOrgId: single('loki-org-id') ?? null,
   };
   validateOptions(options);
   return options;
@@ -211,9 +218,34 @@ export function validateOptions(o: ProxyOptions): void {
   if (o.tenant.kind === 'queryParam' && o.tenant.name === '') {
     throw new OptionsError('--query-param must not be empty');
   }
+  validateLokiOrgId(o);
   validatePassthroughPaths(o.passthroughPaths);
   if (!(o.upstreamTimeoutMs > 0) || !(o.maxBodyBytes > 0)) {
     throw new OptionsError('--upstream-timeout and --max-body-bytes must be positive');
+  }
+}
+
+/**
+ * Loki's tenant (X-Scope-OrgID) is configuration, never client input: required with
+ * --upstream-kind=loki (Loki with auth_enabled: false takes any value, e.g. "fake"), refused otherwise.
+ */
+function validateLokiOrgId(o: ProxyOptions): void {
+  const orgId = o.lokiOrgId ?? null;
+  if (o.upstreamKind !== 'loki') {
+    if (orgId !== null) {
+      throw new OptionsError('--loki-org-id only applies with --upstream-kind=loki');
+    }
+    return;
+  }
+  if (orgId === null || orgId.trim() === '') {
+    throw new OptionsError(
+      '--upstream-kind=loki needs --loki-org-id ORG: the X-Scope-OrgID the proxy sends to Loki (use "fake" for a Loki with auth_enabled: false)'
+    );
+  }
+  if (!/^[\x21-\x7e]+$/.test(orgId)) {
+    throw new OptionsError(
+      `--loki-org-id "${orgId}" must be printable ASCII without spaces (an X-Scope-OrgID header value)`
+    );
   }
 }
 
@@ -250,6 +282,9 @@ export const ENFORCED_PATH_PREFIXES = [
   '/api/v2/silences',
   '/api/v2/silence',
   '/api/v2/alerts',
+  // Loki (--upstream-kind=loki): every Loki API path, reads and writes alike.
+  '/loki/api',
+  '/api/prom',
   '/healthz',
 ];
 
@@ -317,7 +352,8 @@ function parseByteCount(flag: string, text: string | undefined): number | undefi
 export function usage(): string {
   return [
     'usage: npm run -s proxy -- --upstream URL --label NAME (--label-value V... | --header-name H | --query-param P) [flags]',
-    '  --upstream-kind prometheus|alertmanager  the API served and enforced (default prometheus)',
+    '  --upstream-kind prometheus|alertmanager|loki  the API served and enforced (default prometheus)',
+    '  --loki-org-id ORG                     X-Scope-OrgID sent to Loki (required with --upstream-kind=loki)',
     '  --insecure-listen-address HOST:PORT   enforced API (default 127.0.0.1:8080)',
     '  --internal-listen-address HOST:PORT   /healthz and /metrics',
     '  --header-uses-list-syntax             split the tenant header on commas',

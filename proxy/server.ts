@@ -1,5 +1,6 @@
 import http, { type IncomingMessage, type Server, type ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
+import type { Duplex } from 'stream';
 import { EnforcedQueryCache, TenantEnforcement } from './enforcement';
 import { jsonStderrLogger, type Logger } from './log';
 import { createProxyMetrics, type ProxyMetrics } from './metrics';
@@ -8,6 +9,8 @@ import { mediaType, parseFormEncoded, readBoundedBody, type Params } from './par
 import { forwardPassthrough } from './passthrough';
 import { ProxyRejection, writeApiError, writeRejection } from './rejection';
 import { resolveAlertmanagerRoute } from './routes/alertmanager/table';
+import { handleLokiUpgrade, spoofedOrgId } from './routes/loki/tail';
+import { resolveLokiRoute } from './routes/loki/table';
 import type { RouteContext, ServedMethod } from './routes/context';
 import { isPassthrough, resolveRoute } from './routes/table';
 import { checkTenantValues, stripTenantParam, tenantValues } from './tenant';
@@ -60,6 +63,7 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
   };
   // The tenant header is never forwarded: the upstream must not see a client-chosen tenant.
   const notForwarded = new Set(options.tenant.kind === 'header' ? [options.tenant.name.toLowerCase()] : []);
+  const loki = options.upstreamKind === 'loki';
   let inFlight = 0;
   let drained: (() => void) | null = null;
 
@@ -96,6 +100,20 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
       }
     });
   });
+  // Upgraded sockets leave the HTTP server's bookkeeping: close() ends them itself.
+  const upgraded = new Set<Duplex>();
+  if (loki) {
+    // Loki's tail is a WebSocket (routes/loki/tail.ts); any other upgrade is refused there.
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      upgraded.add(socket);
+      socket.on('close', () => upgraded.delete(socket));
+      handleLokiUpgrade(req, socket, head, {
+        options,
+        notForwarded,
+        onRejection: (r) => metrics.rejections.inc({ reason: r.reason }),
+      });
+    });
+  }
   // Slow-loris bounds: the whole request (headers + body) must arrive in time.
   server.requestTimeout = 60_000;
   server.headersTimeout = 30_000;
@@ -119,16 +137,24 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
       const parsedUrl = new URL(rawUrl, 'http://proxy.invalid');
       return forwardPassthrough(req, res, upstream, parsedUrl.pathname + parsedUrl.search);
     }
-    const alertmanager = options.upstreamKind === 'alertmanager';
-    const resolved = alertmanager ? resolveAlertmanagerRoute(path) : resolveRoute(path, options);
+    const resolved =
+      options.upstreamKind === 'alertmanager'
+        ? resolveAlertmanagerRoute(path)
+        : loki
+          ? resolveLokiRoute(path)
+          : resolveRoute(path, options);
     if (!resolved) {
       setRoute('not_found');
       req.resume();
       throw new ProxyRejection(
         404,
         'not-found',
-        `${path} is not served by this proxy (404 page not found); only enforced ${alertmanager ? 'Alertmanager' : 'Prometheus'} APIs are`
+        `${path} is not served by this proxy (404 page not found); only enforced ${API_NAMES[options.upstreamKind]} APIs are`
       );
+    }
+    if (loki && req.headers['x-scope-orgid'] !== undefined) {
+      req.resume();
+      throw spoofedOrgId();
     }
     setRoute(resolved.route.name);
 
@@ -202,7 +228,9 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
       body: jsonBody,
       tenantValues: values,
       enforcement: () => (enforcement ??= enforcementFor(values)),
-      headers: forwardableHeaders(req.headers, notForwarded),
+      headers: loki
+        ? { ...forwardableHeaders(req.headers, notForwarded), 'x-scope-orgid': options.lokiOrgId! }
+        : forwardableHeaders(req.headers, notForwarded),
       upstream,
       forward: async (request) => {
         const upstreamRes = await upstream.send(request, resolved.route.name, res);
@@ -257,6 +285,7 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
           await Promise.race([new Promise<void>((resolve) => (drained = resolve)), grace]);
         }
         server.closeAllConnections();
+        upgraded.forEach((socket) => socket.destroy());
         await stopped;
         if (internal?.listening) {
           await new Promise<void>((resolve) => internal.close(() => resolve()));
@@ -267,6 +296,8 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
     },
   };
 }
+
+const API_NAMES = { prometheus: 'Prometheus', alertmanager: 'Alertmanager', loki: 'Loki read' } as const;
 
 /** A plain path: no escapes, dots, backslashes or empty segments, so URL parsing would keep it as is. */
 const PLAIN_PATH = /^(?:\/[A-Za-z0-9_-]+)+$|^\/$/;
