@@ -21,6 +21,7 @@ import {
   type RunningAlertmanager,
   type SilenceMatcher,
 } from '../tests/support/alertmanager';
+import { startFakeUpstream } from './testing/fakeUpstream';
 import { startTestProxy, testProxyOptions, type StartedProxy } from './testing/proxyHarness';
 
 interface Alert {
@@ -254,5 +255,35 @@ describe("silences tenant a creates affect only a's alerts", () => {
 
     expect((await asTenant('a', `/api/v2/silence/${updatedId}`, { method: 'DELETE' })).status).toBe(200);
     expect((await direct<Silence>(`/api/v2/silence/${updatedId}`)).status.state).toBe('expired');
+  });
+});
+
+describe('one route table per upstream kind, default deny', () => {
+  it.each([
+    ['GET', '/api/v1/query?query=up'],
+    ['GET', '/api/v2/status'],
+    ['GET', '/api/v2/receivers'],
+    ['GET', '/api/v1/alerts'],
+    ['GET', '/api/v2/silences/x'],
+    ['PUT', '/api/v2/silences'],
+    ['GET', '/'],
+  ])('the Alertmanager proxy answers %s %s with 404', async (method, path) => {
+    const { status } = await asTenant('a', path, { method });
+    expect(status).toBe(404);
+  });
+
+  it('a Prometheus proxy serves none of the Alertmanager routes, and sends nothing upstream', async () => {
+    const upstream = await startFakeUpstream();
+    const prometheusProxy = await startTestProxy(testProxyOptions(upstream.url));
+    try {
+      for (const path of ['/api/v2/silences', '/api/v2/alerts', '/api/v2/alerts/groups', '/api/v2/silence/x']) {
+        const res = await fetch(`${prometheusProxy.url}${path}`, { headers: { 'X-Tenant': 'a' } });
+        expect([path, res.status]).toEqual([path, 404]);
+      }
+      expect(upstream.requests).toEqual([]);
+    } finally {
+      await prometheusProxy.proxy.close();
+      await upstream.stop();
+    }
   });
 });

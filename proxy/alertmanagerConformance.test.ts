@@ -22,11 +22,16 @@ import {
   type ParamMap,
   type RouteVector,
   type UpstreamStep,
+  namesTenantMoreThanOnce,
+  withIssue14Expectation,
 } from './testing/routeVectors';
 
-const vectors = routeVectors.filter(
+const originalVectors = routeVectors.filter(
   (v) => v.scope === 'alertmanager' || (v.scope === 'routing' && v.path.startsWith('/api/v2/'))
 );
+// Issue #14: a request naming the tenant twice is a 400 with nothing upstream (routeVectors.ts).
+const duplicateTenantVectors = originalVectors.filter(namesTenantMoreThanOnce);
+const vectors = originalVectors.map(withIssue14Expectation);
 const failures: string[] = [];
 let upstream: FakeUpstream;
 
@@ -37,6 +42,7 @@ afterAll(async () => {
   await upstream.stop();
   console.log(
     `prom-label-proxy conformance: ${vectors.length - failures.length}/${vectors.length} "alertmanager" (+ routing) vectors passed` +
+      ` (${duplicateTenantVectors.length} name the tenant more than once and expect 400 here, issue #14)` +
       (failures.length ? `\n${failures.join('\n')}` : '')
   );
 });
@@ -145,6 +151,10 @@ describe('prom-label-proxy conformance (scope "alertmanager", --upstream-kind=al
   it('covers the 37 alertmanager vectors and the Alertmanager routing vector', () => {
     expect(vectors.filter((v) => v.scope === 'alertmanager')).toHaveLength(37);
     expect(vectors).toHaveLength(38);
+  });
+
+  it('changes the expectation of exactly the 7 vectors that name the tenant more than once (issue #14)', () => {
+    expect(duplicateTenantVectors.map((v) => v.expectedStatus).sort()).toEqual([200, 200, 200, 200, 422, 422, 422]);
   });
 
   it.each(vectors.map((v) => [v.id, v] as const))('%s', async (id, v) => {

@@ -38,7 +38,9 @@ it('exits 2 naming the problem when the flags are wrong', async () => {
     'X-Tenant',
   ]);
   expect(await proc.exited).toBe(2);
-  expect(proc.output()).toMatch(/only one of --label-value, --header-name and --query-param/);
+  expect(proc.output()).toMatch(
+    /name exactly one tenant source: --label-value, --header-name, --query-param, --tenant-tokens-file, --grafana-id-token/
+  );
 }, 30_000);
 
 it('drains an in-flight request on SIGTERM, then exits 0', async () => {
@@ -76,7 +78,9 @@ it('drains an in-flight request on SIGTERM, then exits 0', async () => {
     proc.child.kill('SIGTERM');
     expect(await inFlight).toEqual([200, 'drained']);
     expect(await proc.exited).toBe(0);
-    expect(upstream.requests[0].query.get('query')).toBe('up{tenant="a"}');
+    // The proxy also read the upstream's version at start (/api/v1/status/buildinfo).
+    const query = upstream.requests.find((r) => r.path === '/api/v1/query');
+    expect(query?.query.get('query')).toBe('up{tenant="a"}');
     expect(proc.output()).toMatch(/"msg":"shutting down, draining in-flight requests","signal":"SIGTERM"/);
   } finally {
     proc.child.kill('SIGKILL');

@@ -39,6 +39,11 @@ async function main(): Promise<void> {
       }
     );
   };
+  // SIGHUP re-reads the tokens file / team mapping file; requests keep being served meanwhile.
+  process.on('SIGHUP', () => {
+    jsonStderrLogger({ level: 'info', msg: 'reloading identity files', signal: 'SIGHUP' });
+    void proxy.reload();
+  });
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 }

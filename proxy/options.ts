@@ -4,12 +4,36 @@
  * the image only; both `-flag` and `--flag`, and `--flag=value` / `--flag value` are accepted,
  * as Go's `flag` package does.
  */
+import { parseUpstreamVersionFlag } from './upstreamVersion';
 
-/** Where a request's tenant values come from (prom-label-proxy: exactly one source). */
+/**
+ * Where a request's tenant values come from: exactly one source, always named (issue #14: no
+ * implicit query-parameter fallback). Each kind is one module of proxy/identity/.
+ */
 export type TenantSource =
   | { kind: 'static'; values: readonly string[] }
   | { kind: 'header'; name: string; listSyntax: boolean }
-  | { kind: 'queryParam'; name: string };
+  | { kind: 'queryParam'; name: string }
+  | { kind: 'tokens'; file: string }
+  | {
+      kind: 'grafanaIdToken';
+      /** Grafana's root URL: the expected `iss`, base of /api/signing-keys/keys and the team API. */
+      grafanaUrl: string;
+      teamMappingFile: string;
+      /** Service account token file; null = environment variable GRAFANA_TOKEN. */
+      grafanaTokenFile: string | null;
+      /** Team membership index refresh period (staleness bound: this + the Grafana timeout). */
+      teamRefreshMs: number;
+    };
+
+/** The flags that name a tenant source, for messages. */
+export const TENANT_SOURCE_FLAGS = [
+  '--label-value',
+  '--header-name',
+  '--query-param',
+  '--tenant-tokens-file',
+  '--grafana-id-token',
+] as const;
 
 /** What the upstream is; each kind has its own route table (proxy/routes/…). */
 export type UpstreamKind = 'prometheus' | 'alertmanager' | 'loki';
@@ -45,12 +69,18 @@ export interface ProxyOptions {
    * from configuration: a client's own X-Scope-OrgID is refused.
    */
   lokiOrgId?: string | null;
+  /**
+   * `--upstream-version`: the upstream's Prometheus release (`3.5.0`) or `thanos` / `mimir`;
+   * absent = read from its /api/v1/status/buildinfo (upstreamVersion.ts).
+   */
+  upstreamVersion?: string;
 }
 
 export const DEFAULTS = {
   upstreamTimeoutMs: 60_000,
   maxBodyBytes: 1024 * 1024,
   shutdownGraceMs: 10_000,
+  teamRefreshMs: 30_000,
 } as const;
 
 export class OptionsError extends Error {}
@@ -62,6 +92,7 @@ const BOOLEAN_FLAGS = new Set([
   'header-uses-list-syntax',
   'rules-with-active-alerts',
   'enable-label-matchers-for-rules-api',
+  'grafana-id-token',
 ]);
 const VALUE_FLAGS = new Set([
   'upstream',
@@ -77,6 +108,12 @@ const VALUE_FLAGS = new Set([
   'max-body-bytes',
   'shutdown-grace',
   'loki-org-id',
+  'tenant-tokens-file',
+  'grafana-url',
+  'team-mapping-file',
+  'grafana-token-file',
+  'team-refresh-interval',
+  'upstream-version',
 ]);
 
 /** Parses argv (without node/script) into validated options; throws OptionsError naming the flag. */
@@ -125,28 +162,7 @@ export function parseProxyArgs(argv: readonly string[]): ProxyOptions {
   };
 
   const label = single('label') ?? '';
-  const labelValues = values.get('label-value') ?? [];
-  const headerName = single('header-name');
-  const queryParam = single('query-param');
-  const sources = [labelValues.length > 0, headerName !== undefined, queryParam !== undefined].filter(Boolean).length;
-  if (sources > 1) {
-    throw new OptionsError(
-      'give only one of --label-value, --header-name and --query-param (where the tenant comes from)'
-    );
-  }
-  let tenant: TenantSource;
-  if (labelValues.length > 0) {
-    tenant = { kind: 'static', values: labelValues };
-  } else if (headerName !== undefined) {
-    tenant = { kind: 'header', name: headerName, listSyntax: flags.has('header-uses-list-syntax') };
-  } else {
-    // prom-label-proxy main.go: with no source given, the query parameter named like the label is used.
-    tenant = { kind: 'queryParam', name: queryParam ?? label };
-  }
-  if (flags.has('header-uses-list-syntax') && tenant.kind !== 'header') {
-    throw new OptionsError('--header-uses-list-syntax only applies with --header-name');
-  }
-
+  const tenant = tenantSourceFrom(values, flags, single);
   const options: ProxyOptions = {
     upstream: single('upstream') ?? '',
     upstreamKind: (single('upstream-kind') ?? 'prometheus') as UpstreamKind,
@@ -167,13 +183,85 @@ export function parseProxyArgs(argv: readonly string[]): ProxyOptions {
     maxBodyBytes: parseByteCount('max-body-bytes', single('max-body-bytes')) ?? DEFAULTS.maxBodyBytes,
     shutdownGraceMs: parseDuration('shutdown-grace', single('shutdown-grace')) ?? DEFAULTS.shutdownGraceMs,
     lokiOrgId: single('loki-org-id') ?? null,
+    upstreamVersion: single('upstream-version'),
   };
   validateOptions(options);
   return options;
 }
 
+/**
+ * The one tenant source the flags name. None or several is an error naming all five: the
+ * prom-label-proxy default (a query parameter named like --label when no source is given) let any
+ * client pick its tenant on a proxy its operator believed fixed (issue #14).
+ */
+function tenantSourceFrom(
+  values: ReadonlyMap<string, string[]>,
+  flags: ReadonlySet<string>,
+  single: (name: string) => string | undefined
+): TenantSource {
+  const labelValues = values.get('label-value') ?? [];
+  const headerName = single('header-name');
+  const queryParam = single('query-param');
+  const tokensFile = single('tenant-tokens-file');
+  const named = [
+    labelValues.length > 0 && '--label-value',
+    headerName !== undefined && '--header-name',
+    queryParam !== undefined && '--query-param',
+    tokensFile !== undefined && '--tenant-tokens-file',
+    flags.has('grafana-id-token') && '--grafana-id-token',
+  ].filter((x): x is string => typeof x === 'string');
+  if (named.length !== 1) {
+    throw new OptionsError(
+      `name exactly one tenant source: ${TENANT_SOURCE_FLAGS.join(', ')} ` +
+        (named.length === 0
+          ? '(none given; the proxy no longer falls back to a query parameter named like --label, which let any client pick its tenant)'
+          : `(got ${named.join(' and ')})`)
+    );
+  }
+  const onlyWith = (flag: string, source: string, given: boolean) => {
+    if (given && named[0] !== source) {
+      throw new OptionsError(`--${flag} only applies with ${source}`);
+    }
+  };
+  onlyWith('header-uses-list-syntax', '--header-name', flags.has('header-uses-list-syntax'));
+  for (const flag of ['grafana-url', 'team-mapping-file', 'grafana-token-file', 'team-refresh-interval']) {
+    onlyWith(flag, '--grafana-id-token', values.has(flag));
+  }
+  if (labelValues.length > 0) {
+    return { kind: 'static', values: labelValues };
+  }
+  if (headerName !== undefined) {
+    return { kind: 'header', name: headerName, listSyntax: flags.has('header-uses-list-syntax') };
+  }
+  if (queryParam !== undefined) {
+    return { kind: 'queryParam', name: queryParam };
+  }
+  if (tokensFile !== undefined) {
+    return { kind: 'tokens', file: tokensFile };
+  }
+  return {
+    kind: 'grafanaIdToken',
+    grafanaUrl: single('grafana-url') ?? '',
+    teamMappingFile: single('team-mapping-file') ?? '',
+    grafanaTokenFile: single('grafana-token-file') ?? null,
+    teamRefreshMs: parseDuration('team-refresh-interval', single('team-refresh-interval')) ?? DEFAULTS.teamRefreshMs,
+  };
+}
+
 /** Checks a complete option set (also used by createProxy for in-process callers). */
 export function validateOptions(o: ProxyOptions): void {
+  if (o.upstream === '') {
+    throw new OptionsError(
+      '--upstream is required: the base URL of the Prometheus to protect, e.g. --upstream=http://prometheus:9090'
+    );
+  }
+  if (o.upstreamVersion !== undefined) {
+    try {
+      parseUpstreamVersionFlag(o.upstreamVersion);
+    } catch (err) {
+      throw new OptionsError((err as Error).message);
+    }
+  }
   let upstream: URL;
   try {
     upstream = new URL(o.upstream);
@@ -219,6 +307,14 @@ export function validateOptions(o: ProxyOptions): void {
     throw new OptionsError('--query-param must not be empty');
   }
   validateLokiOrgId(o);
+  if (o.tenant.kind === 'tokens' && o.tenant.file === '') {
+    throw new OptionsError(
+      '--tenant-tokens-file must name the tokens file (YAML or JSON of tenants and SHA-256 digests)'
+    );
+  }
+  if (o.tenant.kind === 'grafanaIdToken') {
+    validateGrafanaIdToken(o.tenant);
+  }
   validatePassthroughPaths(o.passthroughPaths);
   if (!(o.upstreamTimeoutMs > 0) || !(o.maxBodyBytes > 0)) {
     throw new OptionsError('--upstream-timeout and --max-body-bytes must be positive');
@@ -246,6 +342,28 @@ function validateLokiOrgId(o: ProxyOptions): void {
     throw new OptionsError(
       `--loki-org-id "${orgId}" must be printable ASCII without spaces (an X-Scope-OrgID header value)`
     );
+  }
+}
+
+function validateGrafanaIdToken(t: Extract<TenantSource, { kind: 'grafanaIdToken' }>): void {
+  let url: URL | null = null;
+  try {
+    url = new URL(t.grafanaUrl);
+  } catch {
+    url = null;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search !== '' || url.hash !== '') {
+    throw new OptionsError(
+      `--grafana-id-token needs --grafana-url set to Grafana's root URL (its root_url, the tokens' issuer), e.g. https://grafana.example.com/; got "${t.grafanaUrl}"`
+    );
+  }
+  if (t.teamMappingFile === '') {
+    throw new OptionsError(
+      "--grafana-id-token needs --team-mapping-file: the shared org's team → tenant mapping written by tenancy apply"
+    );
+  }
+  if (!(t.teamRefreshMs >= 1000)) {
+    throw new OptionsError('--team-refresh-interval must be at least 1s');
   }
 }
 
@@ -354,6 +472,17 @@ export function usage(): string {
     'usage: npm run -s proxy -- --upstream URL --label NAME (--label-value V... | --header-name H | --query-param P) [flags]',
     '  --upstream-kind prometheus|alertmanager|loki  the API served and enforced (default prometheus)',
     '  --loki-org-id ORG                     X-Scope-OrgID sent to Loki (required with --upstream-kind=loki)',
+    'usage: npm run -s proxy -- --upstream URL --label NAME TENANT-SOURCE [flags]',
+    'TENANT-SOURCE, exactly one of:',
+    '  --label-value V (repeatable)          fixed tenant: every client is that tenant',
+    '  --header-name H                       tenant header (trusts the network path)',
+    '  --query-param P                       tenant parameter (trusts the network path)',
+    '  --tenant-tokens-file FILE             tenant of the Authorization: Bearer token (SHA-256 digests in FILE)',
+    '  --grafana-id-token                    shared org: teams of the user in the signed X-Grafana-Id token, with',
+    '      --grafana-url URL --team-mapping-file FILE [--grafana-token-file FILE (else env GRAFANA_TOKEN)]',
+    '      [--team-refresh-interval 30s]',
+    'flags:',
+    '  --upstream-kind prometheus|alertmanager  the API served and enforced (default prometheus)',
     '  --insecure-listen-address HOST:PORT   enforced API (default 127.0.0.1:8080)',
     '  --internal-listen-address HOST:PORT   /healthz and /metrics',
     '  --header-uses-list-syntax             split the tenant header on commas',
@@ -366,5 +495,7 @@ export function usage(): string {
     '  --upstream-timeout 60s                time for the upstream to answer (504 after)',
     '  --max-body-bytes 1Mi                  largest accepted request body (413 above)',
     '  --shutdown-grace 10s                  time to drain in-flight requests on SIGTERM',
+    '  --upstream-version 3.5.0              the upstream Prometheus release (or thanos, mimir); default: read',
+    '                                        from its /api/v1/status/buildinfo at start and after an outage',
   ].join('\n');
 }

@@ -15,13 +15,15 @@ export async function forwardPassthrough(
   req: IncomingMessage,
   res: ServerResponse,
   upstream: Upstream,
-  pathAndQuery: string
+  pathAndQuery: string,
+  /** Identity headers (tenant header, credentials): never passed through either. */
+  identityHeaders: ReadonlySet<string>
 ): Promise<void> {
   const base = upstream.base;
   const client = base.protocol === 'https:' ? https : http;
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined && !NOT_PASSED_THROUGH.has(name)) {
+    if (value !== undefined && !NOT_PASSED_THROUGH.has(name) && !identityHeaders.has(name)) {
       headers[name] = value;
     }
   }

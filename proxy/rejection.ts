@@ -6,6 +6,10 @@ import type { ServerResponse } from 'http';
  */
 export type RejectionReason =
   | 'missing-tenant'
+  | 'duplicate-tenant'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'identity-unavailable'
   | 'invalid-tenant'
   | 'bad-request'
   | 'malformed-body'

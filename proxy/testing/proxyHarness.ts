@@ -1,6 +1,6 @@
 import type { LogRecord } from '../log';
 import { DEFAULTS, type ProxyOptions } from '../options';
-import { createProxy, type Proxy } from '../server';
+import { createProxy, type Proxy, type ProxyRuntime } from '../server';
 
 /** Options for a test proxy on a free 127.0.0.1 port, tenant from the X-Tenant header by default. */
 export function testProxyOptions(upstream: string, overrides: Partial<ProxyOptions> = {}): ProxyOptions {
@@ -20,6 +20,8 @@ export function testProxyOptions(upstream: string, overrides: Partial<ProxyOptio
     upstreamTimeoutMs: 5000,
     maxBodyBytes: DEFAULTS.maxBodyBytes,
     shutdownGraceMs: 2000,
+    // The seed's Prometheus; tests of version detection override it with undefined.
+    upstreamVersion: '2.42.0',
     ...overrides,
   };
 }
@@ -32,9 +34,12 @@ export interface StartedProxy {
 }
 
 /** Starts a proxy in-process and collects its log records. Close it with `proxy.close()`. */
-export async function startTestProxy(options: ProxyOptions): Promise<StartedProxy> {
+export async function startTestProxy(
+  options: ProxyOptions,
+  runtime: Omit<ProxyRuntime, 'logger'> = {}
+): Promise<StartedProxy> {
   const logs: LogRecord[] = [];
-  const proxy = createProxy(options, { logger: (r) => logs.push(r) });
+  const proxy = createProxy(options, { ...runtime, logger: (r) => logs.push(r) });
   const { url, internalUrl } = await proxy.listen();
   return { proxy, url, internalUrl, logs };
 }

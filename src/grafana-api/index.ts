@@ -6,3 +6,6 @@ export type { Transport, TransportRequest, TransportResponse } from './transport
 export { DEFAULT_RETRY_POLICY, NO_DELAY_RETRY_POLICY, backoffDelay, isRetryableStatus } from './retry';
 export type { RetryPolicy } from './retry';
 export type * from './types';
+export { GrafanaAlertingApi } from './alerting';
+export { REDACTED } from './alertingTypes';
+export type * from './alertingTypes';

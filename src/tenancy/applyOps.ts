@@ -3,22 +3,20 @@
  * is re-read and adopted only when it carries this tenant's marker; otherwise the op fails with
  * a conflict naming the object and the fix.
  */
+import { ApplyStepError } from './applyErrors';
+import { AlertingStepError, isAlertingOp, runAlertingOp } from './alertingOps';
 import { APP_PLUGIN_ID, jsonDataMarkerTenant, teamMarkerTenant } from './naming';
 import { errorMessage, errorStatus, type FolderPermissionItem, type TenancyApi } from './ports';
 import type { TeamRef, WriteOp } from './planTypes';
 import type { OrgRole } from './spec';
 import { registerOrg, unregisterOrg } from './registry';
 import { withRetry, type RetryOptions } from './retry';
+import { writeTokenEntry } from './tokenRegistry';
+import { BEARER_PREFIX, generateToken, sha256Hex } from './tokens';
+import { TOKEN_HEADER_VALUE_KEY } from './desired';
+import { resolveTeamTenants } from './wrapperDatasource';
 
-export class ApplyStepError extends Error {
-  constructor(
-    message: string,
-    readonly fix: string
-  ) {
-    super(message);
-    this.name = 'ApplyStepError';
-  }
-}
+export { ApplyStepError };
 
 /** Per-tenant state shared by the ops of one apply: ids learnt while creating. */
 export interface OpContext {
@@ -38,12 +36,27 @@ export async function runOp(api: TenancyApi, op: WriteOp, ctx: OpContext): Promi
     ctx.orgId = await createOrAdoptOrg(api, op.name, ctx, call);
     return;
   }
+  if (op.type === 'setTokenHashes') {
+    const hashes = op.hashes;
+    return call(() =>
+      writeTokenEntry(api, op.registryOrgId, op.scope, op.id, (current) =>
+        hashes.length > 0 ? { ...current, hashes } : undefined
+      )
+    );
+  }
   if (op.type === 'unregisterOrg') {
     return call(() => unregisterOrg(api, ctx.registryOrgId, op.orgId));
   }
   const orgId = ctx.orgId;
   if (orgId === undefined) {
     throw new ApplyStepError(`org of tenant "${ctx.tenantId}" is unknown`, 'plan again: the org step did not run');
+  }
+  if (isAlertingOp(op)) {
+    try {
+      return await runAlertingOp(api, orgId, op, call);
+    } catch (err) {
+      throw err instanceof AlertingStepError ? new ApplyStepError(err.message, err.fix) : err;
+    }
   }
   switch (op.type) {
     case 'renameOrg':
@@ -156,6 +169,45 @@ export async function runOp(api: TenancyApi, op: WriteOp, ctx: OpContext): Promi
     }
     case 'writeAppSettings':
       return call(() => api.setAppSettings(orgId, APP_PLUGIN_ID, op.body));
+    case 'issueToken': {
+      // The token exists only in this call and in the data source's secureJsonData; its hash is
+      // recorded after the write, with the version that write produced (see tokenRegistry.ts). A
+      // failure in between leaves a version the registry does not know: the next plan issues again.
+      const token = generateToken();
+      const body = { ...op.body, secureJsonData: { [TOKEN_HEADER_VALUE_KEY]: `${BEARER_PREFIX}${token}` } };
+      await call(() => api.updateDataSource(orgId, op.body.uid, body));
+      const written = await api.getDataSource(orgId, op.body.uid);
+      const hash = sha256Hex(token);
+      await call(() =>
+        writeTokenEntry(api, op.registryOrgId, op.scope, op.id, () => ({
+          hashes: [hash, ...op.keepHashes.filter((h) => h !== hash)],
+          datasource: { orgId, datasourceId: written.id, version: written.version ?? 0 },
+        }))
+      );
+      return;
+    }
+    case 'writeWrapperDataSource': {
+      const teamTenants = await resolveTeamTenants(api, orgId, op.teams, ctx.tenantId);
+      const body = { ...op.body, jsonData: { ...op.body.jsonData, teamTenants } };
+      if (op.create) {
+        try {
+          await call(() => api.createDataSource(orgId, body));
+          return;
+        } catch (err) {
+          if (errorStatus(err) !== 409) {
+            throw err;
+          }
+          const existing = await api.getDataSource(orgId, body.uid).catch(() => undefined);
+          if (!existing || jsonDataMarkerTenant(existing.jsonData) !== ctx.tenantId) {
+            throw new ApplyStepError(
+              `data source "${body.name}" / uid "${body.uid}" already exists and is not managed for shared org "${ctx.tenantId}" (${errorMessage(err)})`,
+              'rename or delete the other data source in Grafana, then apply again'
+            );
+          }
+        }
+      }
+      return call(() => api.updateDataSource(orgId, body.uid, body));
+    }
   }
 }
 

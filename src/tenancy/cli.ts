@@ -16,6 +16,7 @@
 import { readFileSync } from 'fs';
 import { basicAuthTransport, bearerTokenTransport, GrafanaApi, isGrafanaApiError } from '../grafana-api';
 import { applyPlan } from './apply';
+import { proxyFileOutputs, writeProxyFiles } from './cli/proxyFilesOut';
 import { parseCliArgs, helpText, type CliArgs } from './cli/args';
 import { probeGrafana } from './cli/connection';
 import { CliFailure, EXIT } from './cli/exitCodes';
@@ -25,6 +26,7 @@ import { readLiveState } from './observe';
 import { planTenants } from './plan';
 import { redactPlan } from './planTypes';
 import { parseTenantSpec, type TenantSpec } from './spec';
+import { resolveAlertingSecretEnv } from './specAlerting';
 
 export interface CliIo {
   out: (text: string) => void;
@@ -86,24 +88,40 @@ async function planOrApply(
   if (!Number.isInteger(provisioningOrgId) || provisioningOrgId < 1) {
     throw new CliFailure('usage', '--provisioning-org must be an org id (a positive integer), e.g. 1 for "Main Org."');
   }
+  const outputs = proxyFileOutputs(flags, spec);
   const api = tenancyApiFromGrafana(new GrafanaApi(transport));
   const live = await readLiveState(api, spec, { provisioningOrgId });
   const plan = planTenants(spec, live, {
     rotateSecrets: flags['rotate-secrets'] === true,
+    rotateTokens: flags['rotate-tokens'] === true ? true : idList(str(flags['rotate-token'])),
     adoptMarkers: flags['adopt-markers'] === true,
   });
   io.out(flags.json ? JSON.stringify(redactPlan(plan), null, 2) : formatPlan(plan));
+  let code: number;
   if (command === 'plan') {
     const pending = plan.summary.create + plan.summary.update + plan.summary.orphaned;
-    return plan.summary.conflict > 0 ? EXIT.conflicts : pending > 0 ? EXIT.changesPending : EXIT.ok;
+    code = plan.summary.conflict > 0 ? EXIT.conflicts : pending > 0 ? EXIT.changesPending : EXIT.ok;
+  } else {
+    const result = await applyPlan(api, plan, { prune: flags.prune === true, audit: { orgId: provisioningOrgId } });
+    io.out(formatApplyResult(result));
+    code = Object.values(result.tenants).every((s) => s.state === 'done')
+      ? EXIT.ok
+      : plan.tenants.some((t) => t.blocked)
+        ? EXIT.conflicts
+        : EXIT.failed;
   }
-  const result = await applyPlan(api, plan, { prune: flags.prune === true, audit: { orgId: provisioningOrgId } });
-  io.out(formatApplyResult(result));
-  if (Object.values(result.tenants).every((s) => s.state === 'done')) {
-    return EXIT.ok;
-  }
-  return plan.tenants.some((t) => t.blocked) ? EXIT.conflicts : EXIT.failed;
+  // After the run, from what Grafana holds now (with plan: the current files, nothing written to Grafana).
+  const written = await writeProxyFiles(api, spec, provisioningOrgId, outputs, io);
+  return written || code !== EXIT.ok ? code : EXIT.failed;
 }
+
+const idList = (v: string | undefined) =>
+  v === undefined
+    ? false
+    : v
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean);
 
 function readSpec(file: string): TenantSpec {
   let text: string;
@@ -137,6 +155,10 @@ function resolvePasswordEnv(spec: TenantSpec, env: CliIo['env']): TenantSpec {
       }
       t.datasource = { ...t.datasource, basicAuth: { ...auth, password: value } };
     }
+  }
+  const missing = resolveAlertingSecretEnv(spec.tenants, env);
+  if (missing.length > 0) {
+    throw new CliFailure('invalidSpec', missing.join('\n'));
   }
   return spec;
 }

@@ -4,6 +4,7 @@
  * applyPlan's own backoff is the only retry layer for writes.
  */
 import type { GrafanaApi } from '../grafana-api';
+import { alertingPortFromGrafana } from './grafanaAlertingAdapter';
 import type { TenancyApi } from './ports';
 
 /** applyPlan retries writes itself (with marker-checked adoption on 409); the client must not retry them too. */
@@ -11,6 +12,7 @@ const NO_CLIENT_WRITE_RETRY = { retrySafe: false };
 
 export function tenancyApiFromGrafana(api: GrafanaApi): TenancyApi {
   return {
+    ...alertingPortFromGrafana(api),
     currentUser: async () => {
       const u = await api.currentUser();
       return { id: u.id, login: u.login, email: u.email, orgId: u.orgId };
@@ -36,7 +38,12 @@ export function tenancyApiFromGrafana(api: GrafanaApi): TenancyApi {
     updateOrgUserRole: (orgId, userId, role) => api.updateOrgUserRole(orgId, userId, role),
 
     listTeams: async (orgId) =>
-      (await api.searchTeams(orgId)).map((t) => ({ id: t.id, name: t.name, email: t.email ?? '' })),
+      (await api.searchTeams(orgId)).map((t) => ({
+        id: t.id,
+        ...(t.uid ? { uid: t.uid } : {}),
+        name: t.name,
+        email: t.email ?? '',
+      })),
     createTeam: async (orgId, name, email) => ({ teamId: (await api.createTeam(orgId, { name, email })).teamId }),
     updateTeam: (orgId, teamId, name, email) => api.updateTeam(orgId, teamId, { name, email }),
     deleteTeam: (orgId, teamId) => api.deleteTeam(orgId, teamId),

@@ -20,6 +20,7 @@ import {
   type TenancyApi,
   type UserRef,
 } from './ports';
+import { readAlerting, shouldReadAlerting, type LiveAlerting } from './observeAlerting';
 import { readRegistry, registeredTenantOf, unreadableRegistry, type Registry } from './registry';
 import type { TenantSpec } from './spec';
 
@@ -47,6 +48,8 @@ export interface LiveOrg {
     hits: SearchHit[];
     /** ACL of the managed folder, when it exists. */
     folderPermissions?: FolderPermissionItem[];
+    /** Read when the tenant has alerting on, or the org had managed alerting (observeAlerting.ts). */
+    alerting?: LiveAlerting;
   };
 }
 
@@ -75,8 +78,8 @@ export async function readLiveState(api: TenancyApi, spec: TenantSpec, options: 
   const concurrency = options.concurrency ?? 4;
   const orgStates = await mapLimit(orgs, concurrency, (org) => readOrgMarker(api, org));
   const registry = registryOf(orgStates, options.provisioningOrgId ?? self.orgId ?? 1);
-  const wanted = new Set(spec.tenants.map((t) => t.id));
-  const names = new Set(spec.tenants.map((t) => t.orgName.toLowerCase()));
+  const wanted = new Set([...spec.tenants.map((t) => t.id), ...spec.sharedOrgs.map((o) => o.id)]);
+  const names = new Set([...spec.tenants, ...spec.sharedOrgs].map((t) => t.orgName.toLowerCase()));
   const owner = (s: LiveOrg) => registeredTenantOf(registry, s.org.id);
   const toRead = orgStates.filter(
     (s) =>
@@ -88,10 +91,15 @@ export async function readLiveState(api: TenancyApi, spec: TenantSpec, options: 
   );
   await mapLimit(toRead, concurrency, async (state) => {
     try {
+      const tenantId = owner(state) ?? state.markerTenant ?? tenantForName(spec, state.org.name);
+      const alerting = spec.tenants.find((t) => t.id === tenantId)?.alerting;
       state.contents = await readOrgContents(
         api,
         state.org.id,
-        owner(state) ?? state.markerTenant ?? tenantForName(spec, state.org.name)
+        tenantId,
+        shouldReadAlerting(alerting, state.appSettings?.jsonData)
+          ? () => readAlerting(api, state.org.id, tenantId, alerting)
+          : undefined
       );
     } catch (err) {
       state.readError = readErrorText(state.org, err);
@@ -122,19 +130,21 @@ async function readOrgMarker(api: TenancyApi, org: OrgRef): Promise<LiveOrg> {
 }
 
 function tenantForName(spec: TenantSpec, orgName: string): string {
-  return spec.tenants.find((t) => t.orgName.toLowerCase() === orgName.toLowerCase())?.id ?? '';
+  return [...spec.tenants, ...spec.sharedOrgs].find((t) => t.orgName.toLowerCase() === orgName.toLowerCase())?.id ?? '';
 }
 
 async function readOrgContents(
   api: TenancyApi,
   orgId: number,
-  tenantId: string
+  tenantId: string,
+  readAlertingState?: () => Promise<LiveAlerting>
 ): Promise<NonNullable<LiveOrg['contents']>> {
-  const [users, teamRecords, datasources, hits] = await Promise.all([
+  const [users, teamRecords, datasources, hits, alerting] = await Promise.all([
     api.listOrgUsers(orgId),
     api.listTeams(orgId),
     api.listDataSources(orgId),
     api.search(orgId),
+    readAlertingState?.(),
   ]);
   const teams: LiveTeam[] = await Promise.all(
     teamRecords.map(async (team) => {
@@ -152,7 +162,7 @@ async function readOrgContents(
   const folderPermissions = hits.some((h) => h.uid === fUid && h.type === 'dash-folder')
     ? await api.getFolderPermissions(orgId, fUid)
     : undefined;
-  return { users, teams, datasources, managedDatasource, hits, folderPermissions };
+  return { users, teams, datasources, managedDatasource, hits, folderPermissions, alerting };
 }
 
 function readErrorText(org: OrgRef, err: unknown): string {

@@ -8,25 +8,37 @@
  * - an object with our marker for this tenant is managed: created, repaired (update) and, when it
  *   is no longer in the spec, reported `orphaned` (deleted by apply only with prune);
  * - an object without our marker that is in the way (same org name, team name, data source
- *   uid/name) is a `conflict`: the tenant is blocked until the admin resolves it.
+ *   uid/name) is a `conflict`: the tenant is blocked until the admin resolves it;
+ * - token-mode tenants and shared orgs get a token step (planTokens.ts); shared orgs are planned by
+ *   planSharedOrg.ts.
  */
 import { desiredTenant } from './desired';
+import { desiredAlerting } from './desiredAlerting';
 import type { LiveOrg, LiveState } from './observe';
+import { ALERTING_MARKER_KEY } from './observeAlerting';
+import { planAlerting } from './planAlerting';
 import { planDatasource } from './planDatasource';
 import { planApp, planFolder } from './planFolderAndApp';
 import { planTenantOrg, unregisterStep, type OwnershipOptions } from './planOwnership';
+import { planSharedOrg } from './planSharedOrg';
+import { planToken, planTokenLeftovers, type TokenPlanContext } from './planTokens';
 import { makeStep, summarise, type Plan, type PlanStep, type StepContext, type TenantPlan } from './planTypes';
 import { planTeams, planUsers } from './planUsersAndTeams';
 import type { TenantSpec, TenantSpecEntry } from './spec';
+import { readTokenRegistry } from './tokenRegistry';
 
 export interface PlanOptions extends OwnershipOptions {
   /** Re-send write-only secrets even when Grafana reports them set (secret rotation / repair). */
   rotateSecrets?: boolean;
+  /** Issue new bearer tokens: all (`true`) or these tenant / shared org ids. Old ones stay valid until the next apply. */
+  rotateTokens?: boolean | string[];
 }
 
 export function planTenants(spec: TenantSpec, live: LiveState, options: PlanOptions = {}): Plan {
-  const tenants = spec.tenants.map((tenant) => planTenant(spec, tenant, live, options));
-  const specIds = new Set(spec.tenants.map((t) => t.id));
+  const tokens = tokenContext(live, options);
+  const tenants = spec.tenants.map((tenant) => planTenant(spec, tenant, live, options, tokens));
+  tenants.push(...spec.sharedOrgs.map((shared) => planSharedOrg(spec, shared, live, options, tokens)));
+  const specIds = new Set([...spec.tenants.map((t) => t.id), ...spec.sharedOrgs.map((o) => o.id)]);
   const registry = live.registry;
   for (const entry of registry.error ? [] : registry.entries) {
     if (specIds.has(entry.tenantId)) {
@@ -58,6 +70,11 @@ export function planTenants(spec: TenantSpec, live: LiveState, options: PlanOpti
       );
     }
   }
+  const tokenIds = new Set([
+    ...spec.tenants.filter((t) => usesToken(t)).map((t) => t.id),
+    ...spec.sharedOrgs.map((o) => o.id),
+  ]);
+  planTokenLeftovers(tenants, tokenIds, specIds, tokens);
   return {
     self: { id: live.self.id, login: live.self.login },
     registryOrgId: registry.orgId,
@@ -66,12 +83,40 @@ export function planTenants(spec: TenantSpec, live: LiveState, options: PlanOpti
   };
 }
 
-function planTenant(spec: TenantSpec, tenant: TenantSpecEntry, live: LiveState, options: PlanOptions): TenantPlan {
+const usesToken = (t: TenantSpecEntry) => t.datasource.mode === 'proxy' && t.datasource.tenantVia === 'token';
+
+/** The token hashes sit beside the ownership registry, in the provisioning org's app settings. */
+function tokenContext(live: LiveState, options: PlanOptions): TokenPlanContext {
+  const rotate = options.rotateTokens ?? false;
+  const registryOrgId = live.registry.orgId;
+  const state = live.orgStates.find((s) => s.org.id === registryOrgId);
+  if (!state || state.readError || !state.appSettings) {
+    return {
+      rotate,
+      registryOrgId,
+      registryError: `the app settings of the provisioning org ${registryOrgId} could not be read${state?.readError ? `: ${state.readError}` : ' (no such org)'}`,
+    };
+  }
+  return { rotate, registryOrgId, registry: readTokenRegistry(state.appSettings.jsonData) };
+}
+
+function planTenant(
+  spec: TenantSpec,
+  tenant: TenantSpecEntry,
+  live: LiveState,
+  options: PlanOptions,
+  tokens: TokenPlanContext
+): TenantPlan {
   const desired = desiredTenant(spec, tenant);
   const warnings: string[] = [];
   if (tenant.datasource.mode === 'proxy' && tenant.datasource.tenantVia === 'query-param') {
     warnings.push(
-      'query-param mode: the tenant parameter is added by Grafana, but a caller of the data source proxy can add its own parameter of the same name; the enforcing proxy must reject duplicates. Prefer tenantVia: header.'
+      'query-param mode: the tenant parameter is added by Grafana, but a caller of the data source proxy can add its own parameter of the same name; the enforcing proxy must reject duplicates, and only Grafana may reach the proxy (trusted network path). Prefer token mode (omit tenantVia).'
+    );
+  }
+  if (tenant.datasource.mode === 'proxy' && tenant.datasource.tenantVia === 'header') {
+    warnings.push(
+      'header mode: the proxy believes whatever tenant header reaches it, so only Grafana may reach the proxy (trusted network path). Prefer token mode (omit tenantVia).'
     );
   }
   const owned = planTenantOrg(
@@ -100,17 +145,40 @@ function planTenant(spec: TenantSpec, tenant: TenantSpecEntry, live: LiveState, 
     rotateSecrets: options.rotateSecrets ?? false,
     warnings,
   };
+  const datasourceSteps = planDatasource(desired, ctx);
+  const tokenSteps = usesToken(tenant)
+    ? planToken(
+        { scope: 'tenant', id: tenant.id, datasource: desired.datasource, org: owned.org, datasourceSteps },
+        tokens
+      )
+    : [];
+  // Alerting after the folder (rules live in it), before the app settings (the marker goes last).
+  const alerting = planAlerting(desiredAlerting(tenant.id, tenant.alerting), ctx);
   return result([
     ...owned.steps,
     ...planUsers(desired, ctx),
     ...planTeams(desired, ctx),
-    ...planDatasource(desired, ctx),
+    ...datasourceSteps,
+    ...tokenSteps,
     ...planFolder(desired, ctx),
-    ...planApp(desired, ctx),
+    ...alerting.steps,
+    ...planApp(desired, ctx, { [ALERTING_MARKER_KEY]: alerting.managed }),
   ]);
 }
 
 function orphanedTenant(state: LiveOrg, tenantId: string): TenantPlan {
+  if (state.markerTenant === tenantId && state.appSettings?.jsonData?.sharedOrg === true) {
+    // A shared org holds everyone's dashboards and users: prune never deletes it, it is only reported.
+    return {
+      ...notInSpec(tenantId, state.org.name, state.org.id, [
+        makeStep(tenantId, 'org', 'orphaned', `org "${state.org.name}"`, [], null, {
+          requiresPrune: true,
+          message: `shared org "${tenantId}" is no longer in the spec; its managed teams and data sources stay until you delete them in Grafana, and no mapping file is written for it any more`,
+        }),
+      ]),
+      kind: 'shared-org',
+    };
+  }
   if (state.markerTenant !== undefined && state.markerTenant !== tenantId) {
     // Never delete on a disputed record: the registry and the org's marker must agree first.
     return notInSpec(tenantId, state.org.name, state.org.id, [

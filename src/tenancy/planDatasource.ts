@@ -6,7 +6,7 @@ import type { DesiredTenant } from './desired';
 import { jsonDataMarkerTenant } from './naming';
 import { makeStep, type FieldDiff, type PlanStep, type StepContext } from './planTypes';
 
-export function planDatasource(d: DesiredTenant, ctx: StepContext): PlanStep[] {
+export function planDatasource(d: Pick<DesiredTenant, 'datasource'>, ctx: StepContext): PlanStep[] {
   const want = d.datasource;
   const target = `data source "${want.body.name}"`;
   const list = ctx.org?.contents?.datasources ?? [];

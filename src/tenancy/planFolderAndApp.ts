@@ -95,16 +95,35 @@ function permissionName(p: number | undefined): string | null {
   return p === undefined ? null : (({ 1: 'View', 2: 'Edit', 4: 'Admin' } as Record<number, string>)[p] ?? String(p));
 }
 
-export function planApp(d: DesiredTenant, ctx: StepContext): PlanStep[] {
+/**
+ * `flags`: boolean markers other planners keep in the app settings (e.g. `alertingManaged`);
+ * a missing key reads as false and a false flag is written only to clear a true one.
+ */
+export function planApp(
+  d: Pick<DesiredTenant, 'app'>,
+  ctx: StepContext,
+  flags: Record<string, boolean> = {}
+): PlanStep[] {
   const settings = ctx.org?.appSettings;
   const marked = ctx.org?.markerTenant === ctx.tenantId;
   const liveEnabled = settings?.enabled ?? false;
+  const flagDiff: FieldDiff[] = [];
+  const flagValues: Record<string, boolean> = {};
+  for (const [key, wanted] of Object.entries(flags)) {
+    const liveValue = settings?.jsonData?.[key] === true;
+    if (liveValue !== wanted) {
+      flagDiff.push({ field: `jsonData.${key}`, before: String(liveValue), after: String(wanted) });
+    }
+    if (wanted || settings?.jsonData?.[key] !== undefined) {
+      flagValues[key] = wanted;
+    }
+  }
   const body = {
     enabled: d.app.enabled,
     pinned: d.app.pinned,
-    jsonData: { ...(settings?.jsonData ?? {}), ...d.app.marker },
+    jsonData: { ...(settings?.jsonData ?? {}), ...d.app.marker, ...flagValues },
   };
-  const diff: FieldDiff[] = [];
+  const diff: FieldDiff[] = [...flagDiff];
   if (!marked) {
     diff.push({ field: 'jsonData.tenantId (ownership marker)', before: null, after: ctx.tenantId });
   }

@@ -24,6 +24,11 @@ export interface OwnershipOptions {
   adoptMarkers?: boolean;
 }
 
+/** Shared orgs (planSharedOrg.ts) exist to hold everyone's users and dashboards: found by name, they are adopted populated. */
+export interface OrgKindOptions {
+  adoptPopulated?: boolean;
+}
+
 export interface TenantOrg {
   /** The live org to plan into; undefined when it is created. */
   org?: LiveOrg;
@@ -35,10 +40,10 @@ export interface TenantOrg {
 const REGISTRY_TARGET = 'ownership registry';
 
 export function planTenantOrg(
-  tenant: TenantSpecEntry,
+  tenant: Pick<TenantSpecEntry, 'id' | 'orgName'>,
   declaredUsers: string[],
   live: LiveState,
-  options: OwnershipOptions
+  options: OwnershipOptions & OrgKindOptions
 ): TenantOrg {
   const t = tenant.id;
   const registry = live.registry;
@@ -179,12 +184,14 @@ export function planTenantOrg(
       'use another orgName for this tenant'
     );
   }
-  const foreign = foreignObjects(
-    byName,
-    t,
-    declaredUsers.map((key) => resolveUser(live.users, key)?.id),
-    live.self.id
-  );
+  const foreign = options.adoptPopulated
+    ? []
+    : foreignObjects(
+        byName,
+        t,
+        declaredUsers.map((key) => resolveUser(live.users, key)?.id),
+        live.self.id
+      );
   if (foreign.length > 0) {
     return stop(
       `org "${byName.org.name}" already exists and was not created by the tenancy app (it holds ${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''})`,
@@ -206,7 +213,7 @@ export function planTenantOrg(
 }
 
 /** A registered org: unchanged, or renamed to the spec's orgName when that name is free. */
-function orgSteps(tenant: TenantSpecEntry, org: LiveOrg, live: LiveState): PlanStep[] {
+function orgSteps(tenant: Pick<TenantSpecEntry, 'id' | 'orgName'>, org: LiveOrg, live: LiveState): PlanStep[] {
   const t = tenant.id;
   const orgTarget = `org "${tenant.orgName}"`;
   if (org.readError || !org.contents) {

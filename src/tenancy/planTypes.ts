@@ -4,9 +4,11 @@
  * `redactPlan` before storing or logging a plan. Diffs never contain secret values.
  * Also the step constructor and the context the per-object planners share (plan.ts builds it).
  */
+import type { AlertingOp } from './alertingOps';
 import type { LiveOrg } from './observe';
 import type { AppSettingsBody, DataSourceBody, UserRef } from './ports';
 import type { OrgRole } from './spec';
+import type { TokenScope } from './tokenRegistry';
 
 export type StepAction = 'create' | 'update' | 'unchanged' | 'orphaned' | 'conflict';
 export type StepKind =
@@ -19,7 +21,12 @@ export type StepKind =
   | 'app-enable'
   | 'folder'
   | 'folder-permissions'
-  | 'dashboard';
+  | 'dashboard'
+  | 'token'
+  | 'wrapper-datasource'
+  | 'contact-point'
+  | 'notification-policy'
+  | 'alert-rule-group';
 
 /** One field that differs; values are display strings, secrets appear as "(set)" / "(not set)". */
 export interface FieldDiff {
@@ -57,7 +64,30 @@ export type WriteOp =
   | { type: 'updateFolderTitle'; uid: string; title: string }
   | { type: 'deleteFolder'; uid: string }
   | { type: 'setFolderPermissions'; uid: string; items: FolderPermissionTarget[] }
-  | { type: 'writeAppSettings'; body: AppSettingsBody };
+  | { type: 'writeAppSettings'; body: AppSettingsBody }
+  /**
+   * Generates a new bearer token at apply time (never in the plan), PUTs `body` with it as
+   * `Authorization: Bearer <token>`, then records its SHA-256 (followed by `keepHashes`, the
+   * rotation window) and the data source's id/version in the provisioning org (tokenRegistry.ts).
+   */
+  | {
+      type: 'issueToken';
+      scope: TokenScope;
+      id: string;
+      registryOrgId: number;
+      body: DataSourceBody;
+      keepHashes: string[];
+    }
+  /** Replaces the registry entry's hashes (`[]` removes the entry): retiring old tokens, dropping a tenant. */
+  | { type: 'setTokenHashes'; scope: TokenScope; id: string; registryOrgId: number; hashes: string[] }
+  /** Creates or updates the wrapper data source of a shared org, `teamTenants` resolved to live team uids/ids. */
+  | {
+      type: 'writeWrapperDataSource';
+      create: boolean;
+      body: DataSourceBody;
+      teams: Array<{ team: TeamRef; values: string[] }>;
+    }
+  | AlertingOp;
 
 export interface PlanStep {
   /** Stable across re-plans: `<tenant>/<kind>/<target>`. */
@@ -79,7 +109,10 @@ export interface PlanStep {
 }
 
 export interface TenantPlan {
+  /** The tenant id, or the shared org's id for `kind: 'shared-org'`. */
   tenantId: string;
+  /** Absent for tenant orgs. */
+  kind?: 'shared-org';
   orgName: string;
   /** Known when the org exists; otherwise created by the first step. */
   orgId?: number;
@@ -119,6 +152,15 @@ export function redactPlan(plan: Plan): Plan {
         if (op && (op.type === 'createDataSource' || op.type === 'updateDataSource') && op.body.secureJsonData) {
           const redacted = Object.fromEntries(Object.keys(op.body.secureJsonData).map((k) => [k, '(set)']));
           return { ...s, op: { ...op, body: { ...op.body, secureJsonData: redacted } } };
+        }
+        if (op && (op.type === 'createContactPoint' || op.type === 'updateContactPoint')) {
+          const settings = { ...op.body.settings };
+          for (const key of op.secretKeys) {
+            if (key in settings) {
+              settings[key] = '(set)';
+            }
+          }
+          return { ...s, op: { ...op, body: { ...op.body, settings } } };
         }
         return s;
       }),

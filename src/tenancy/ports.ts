@@ -7,6 +7,7 @@
  * Errors: implementations throw an error with a numeric `status` (GrafanaApiError in
  * src/grafana-api) so callers can branch on 404/409/412.
  */
+import type { AlertingPort } from './alertingPorts';
 import type { OrgRole } from './spec';
 
 export interface OrgRef {
@@ -39,6 +40,8 @@ export interface OrgUser {
 
 export interface TeamRecord {
   id: number;
+  /** Grafana's team uid (shared-org team mappings match by uid/id, never by name). */
+  uid?: string;
   name: string;
   email: string;
 }
@@ -112,7 +115,8 @@ export interface AppSettingsBody {
   jsonData: Record<string, unknown>;
 }
 
-export interface TenancyApi {
+/** Alerting calls (contact points, policies, rule groups) live in alertingPorts.ts. */
+export interface TenancyApi extends AlertingPort {
   // --- signed-in identity and global objects (Server Admin) ---
   currentUser(): Promise<UserRef>;
   listOrgs(): Promise<OrgRef[]>;

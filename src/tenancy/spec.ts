@@ -5,6 +5,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { alertingSchema, checkAlerting, normaliseAlerting, type AlertingSpec } from './specAlerting';
 import { closestField, knownFieldsAt } from './specFields';
 import { checkCrossFieldRules } from './specRules';
 
@@ -56,6 +57,15 @@ const common = {
   name: nonEmpty.optional(),
 };
 
+/**
+ * Token mode (the default when `tenantVia` is omitted): apply generates a random 256-bit token per
+ * tenant, stores it only in the data source's secureJsonData (`Authorization: Bearer <token>`) and
+ * its SHA-256 in the provisioning org's app settings, from which the proxy's
+ * `--tenant-tokens-file` is written. The proxy, not the network path, then knows the tenant.
+ */
+const proxyTokenSchema = z
+  .object({ mode: z.literal('proxy'), tenantVia: z.literal('token').optional(), ...common })
+  .strict();
 const proxyQueryParamSchema = z
   .object({ mode: z.literal('proxy'), tenantVia: z.literal('query-param'), paramName: nonEmpty.optional(), ...common })
   .strict();
@@ -66,7 +76,7 @@ const mimirSchema = z
   .object({ mode: z.literal('mimir'), headerName: z.literal('X-Scope-OrgID').optional(), ...common })
   .strict();
 
-const datasourceSchema = z.union([proxyQueryParamSchema, proxyHeaderSchema, mimirSchema]);
+const datasourceSchema = z.union([proxyTokenSchema, proxyQueryParamSchema, proxyHeaderSchema, mimirSchema]);
 
 const ssoGroupSchema = z.object({ group: nonEmpty, role: z.enum(ORG_ROLES) }).strict();
 
@@ -83,6 +93,40 @@ const tenantSchema = z
     dashboards: z.boolean().optional(),
     /** IdP groups mapped into this tenant's org (rendered as `org_mapping`). */
     sso: z.array(ssoGroupSchema).optional(),
+    /** Contact points, notification policy, bundled and custom alert rules (specAlerting.ts). */
+    alerting: alertingSchema.optional(),
+  })
+  .strict();
+
+/** A team of a shared org and the tenant values its members may see (by tenant id, or explicit). */
+const sharedTeamSchema = z
+  .object({
+    name: nonEmpty,
+    /** A tenant id of this spec: the team gets that tenant's labelValues. */
+    tenant: nonEmpty.optional(),
+    /** Explicit label values (instead of `tenant`). */
+    values: z.array(nonEmpty).min(1).optional(),
+  })
+  .strict()
+  .refine((t) => t.tenant === undefined || t.values === undefined, {
+    message: 'give either `tenant` or `values`, not both',
+  });
+
+/**
+ * An organization shared by several tenants, isolated server-side by the enforcing proxy in
+ * `--grafana-id-token` mode: the proxy verifies the user's Grafana ID token and maps the user's
+ * teams (by uid/id, never by name) to tenant values through the file apply writes.
+ */
+const sharedOrgSchema = z
+  .object({
+    /** Short slug used in uids and markers (default: derived from orgName). */
+    id: nonEmpty.optional(),
+    orgName: nonEmpty,
+    /** The ID-token proxy of this org (one proxy per shared org: the token's aud is `org:<N>`). */
+    proxyUrl: nonEmpty,
+    teams: z.array(sharedTeamSchema).min(1),
+    /** Enable the app in the org so Grafana imports the bundled dashboards (default: defaults.dashboards). */
+    dashboards: z.boolean().optional(),
   })
   .strict();
 
@@ -92,6 +136,7 @@ const defaultsSchema = z
     teamFolderPermission: z.enum(FOLDER_PERMISSIONS).default('View'),
     dashboards: z.boolean().default(true),
     datasource: datasourceSchema.optional(),
+    alerting: alertingSchema.optional(),
   })
   .strict();
 
@@ -104,11 +149,18 @@ export const tenantSpecSchema = z
       .default('tenant'),
     defaults: defaultsSchema.optional(),
     tenants: z.array(tenantSchema),
+    sharedOrgs: z.array(sharedOrgSchema).optional(),
   })
   .strict();
 
 type RawSpec = z.infer<typeof tenantSpecSchema>;
-export type DatasourceSpec = z.infer<typeof datasourceSchema>;
+type RawDatasourceSpec = z.infer<typeof datasourceSchema>;
+/** A data source spec with `tenantVia` filled in (token when omitted). */
+export type DatasourceSpec =
+  | (z.infer<typeof proxyTokenSchema> & { tenantVia: 'token' })
+  | z.infer<typeof proxyQueryParamSchema>
+  | z.infer<typeof proxyHeaderSchema>
+  | z.infer<typeof mimirSchema>;
 export type TeamMemberSpec = z.infer<typeof memberSchema>;
 export type TeamSpec = Omit<z.infer<typeof teamSchema>, 'folderPermission'> & { folderPermission: FolderPermission };
 export type SsoGroupSpec = z.infer<typeof ssoGroupSchema>;
@@ -123,6 +175,22 @@ export interface TenantSpecEntry {
   datasource: DatasourceSpec;
   dashboards: boolean;
   sso: SsoGroupSpec[];
+  alerting: AlertingSpec;
+}
+
+export interface SharedTeamSpec {
+  name: string;
+  /** Set when the spec named a tenant; `values` are then that tenant's labelValues. */
+  tenant?: string;
+  values: string[];
+}
+
+export interface SharedOrgSpec {
+  id: string;
+  orgName: string;
+  proxyUrl: string;
+  teams: SharedTeamSpec[];
+  dashboards: boolean;
 }
 
 export interface TenantSpec {
@@ -130,6 +198,7 @@ export interface TenantSpec {
   label: string;
   defaults: { memberOrgRole: OrgRole; teamFolderPermission: FolderPermission; dashboards: boolean };
   tenants: TenantSpecEntry[];
+  sharedOrgs: SharedOrgSpec[];
 }
 
 export interface SpecError {
@@ -185,7 +254,7 @@ export function validateTenantSpec(data: unknown): ParseSpecResult {
       return { ok: false, errors: missing };
     }
     const spec = normalise(parsed.data);
-    const errors = checkCrossFieldRules(spec);
+    const errors = [...checkCrossFieldRules(spec), ...alertingErrors(spec, parsed.data.tenants)];
     return errors.length > 0 ? { ok: false, errors } : { ok: true, spec };
   }
   // One pass: with shape errors, the tenants that are well-formed still get the cross-field
@@ -243,7 +312,18 @@ function crossFieldErrorsOfWellFormedTenants(data: object): SpecError[] {
   });
   // Paths and messages name tenants by index: map the partial spec's indices back to the spec's.
   const renumber = (text: string) => text.replace(/tenants\[(\d+)\]/g, (_, k) => `tenants[${original[Number(k)]}]`);
-  return checkCrossFieldRules(partial).map((e) => ({ ...e, path: renumber(e.path), message: renumber(e.message) }));
+  return [...checkCrossFieldRules(partial), ...alertingErrors(partial, tenants)].map((e) => ({
+    ...e,
+    path: renumber(e.path),
+    message: renumber(e.message),
+  }));
+}
+
+/** The alerting checks of every tenant (specAlerting.ts); `raw` = the tenants as parsed, same order. */
+function alertingErrors(spec: TenantSpec, raw: Array<{ alerting?: z.infer<typeof alertingSchema> }>): SpecError[] {
+  return spec.tenants.flatMap((t, i) =>
+    checkAlerting(t.alerting, raw[i].alerting, `tenants[${i}]`, spec.label, t.labelValues)
+  );
 }
 
 /**
@@ -286,11 +366,42 @@ function normalise(raw: RawSpec): TenantSpec {
       })),
       orgRoles: t.orgRoles ?? {},
       // Checked by missingDatasourceErrors before the spec is returned.
-      datasource: (t.datasource ?? raw.defaults?.datasource)!,
+      datasource: withTenantVia((t.datasource ?? raw.defaults?.datasource)!),
       dashboards: t.dashboards ?? defaults.dashboards,
       sso: t.sso ?? [],
+      alerting: normaliseAlerting(raw.defaults?.alerting, t.alerting),
+    })),
+    sharedOrgs: (raw.sharedOrgs ?? []).map((o) => ({
+      id: o.id ?? sharedOrgSlug(o.orgName),
+      orgName: o.orgName,
+      proxyUrl: o.proxyUrl,
+      dashboards: o.dashboards ?? defaults.dashboards,
+      teams: o.teams.map((team) => ({
+        name: team.name,
+        ...(team.tenant !== undefined ? { tenant: team.tenant } : {}),
+        // An unknown tenant id is reported by checkCrossFieldRules; values stay empty then.
+        values: team.values ?? raw.tenants.find((t) => t.id === team.tenant)?.labelValues ?? [],
+      })),
     })),
   };
+}
+
+/** New specs get token mode: a proxy data source without `tenantVia` authenticates with a per-tenant token. */
+function withTenantVia(ds: RawDatasourceSpec): DatasourceSpec {
+  if (ds.mode === 'proxy' && (ds.tenantVia === undefined || ds.tenantVia === 'token')) {
+    return { ...ds, tenantVia: 'token' };
+  }
+  return ds as DatasourceSpec;
+}
+
+/** `Shared Org 1` → `shared-org-1`: the default id of a shared org (uids, markers). */
+export function sharedOrgSlug(orgName: string): string {
+  return orgName
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 30)
+    .replace(/-+$/, '');
 }
 
 function missingDatasourceErrors(raw: RawSpec): SpecError[] {
@@ -304,7 +415,7 @@ function missingDatasourceErrors(raw: RawSpec): SpecError[] {
           {
             path: `tenants[${i}].datasource`,
             message: 'no data source given and no defaults.datasource',
-            fix: 'add `datasource: { mode: proxy, tenantVia: header, headerName: X-Tenant, url: ... }` to the tenant or to `defaults`',
+            fix: 'add `datasource: { mode: proxy, url: ... }` (token mode) to the tenant or to `defaults`',
           },
         ]
   );
@@ -327,16 +438,23 @@ const FIX_BY_FIELD: Array<[RegExp, string]> = [
   [/labelValues$/, 'list at least one label value, e.g. `labelValues: [team-a]`'],
   [
     /datasource(\.mode|\.tenantVia)?$/,
-    'use `mode: proxy` with `tenantVia: query-param` (optional paramName) or `tenantVia: header` (headerName), or `mode: mimir`',
+    'use `mode: proxy` (token mode, the default) or `mode: proxy` with `tenantVia: header` (headerName) or `tenantVia: query-param` (optional paramName), or `mode: mimir`',
   ],
   [/headerName$/, 'mimir always uses `X-Scope-OrgID`; proxy header mode needs the header your proxy reads'],
   [/role$|orgRoles\.[^.]+$/, 'use one of Viewer, Editor, Admin (org) or Member, Admin (team)'],
   [/folderPermission$/, 'use one of View, Edit, Admin'],
+  [/(for|interval|groupWait|groupInterval|repeatInterval)$/, 'write a duration such as `30s`, `5m` or `1h`'],
+  [/threshold$|above$|below$/, 'give a plain number, e.g. `120`'],
 ];
+
+const CONTACT_POINT_FIX =
+  'use `type: email` (addresses), `type: webhook` (url, optional basicAuth) or `type: slack` (webhookUrl or webhookUrlEnv, optional recipient)';
 
 /** A union branch whose discriminator (mode / tenantVia) does not match is not what the user meant. */
 const wrongBranch = (issues: z.core.$ZodIssue[]) =>
-  issues.some((i) => i.code === 'invalid_value' && ['mode', 'tenantVia'].includes(String(i.path[i.path.length - 1])));
+  issues.some(
+    (i) => i.code === 'invalid_value' && ['mode', 'tenantVia', 'type'].includes(String(i.path[i.path.length - 1]))
+  );
 
 function issueToErrors(issue: z.core.$ZodIssue, prefix: PropertyKey[]): SpecError[] {
   const full = [...prefix, ...issue.path];
@@ -366,7 +484,9 @@ function issueToError(issue: z.core.$ZodIssue): SpecError {
     };
   }
   if (issue.code === 'invalid_union') {
-    return { path, message: 'does not match any data source mode', fix: FIX_BY_FIELD[2][1] };
+    return /contactPoints\[\d+\](\.type)?$/.test(path)
+      ? { path, message: 'does not match any contact point type', fix: CONTACT_POINT_FIX }
+      : { path, message: 'does not match any data source mode', fix: FIX_BY_FIELD[2][1] };
   }
   const fix =
     FIX_BY_FIELD.find(([re]) => re.test(path))?.[1] ??

@@ -78,6 +78,7 @@ export function checkCrossFieldRules(spec: TenantSpec): SpecError[] {
       groups.add(g.group);
     });
   });
+  checkSharedOrgs(spec, idOwner, orgOwner, push);
   return errors;
 }
 
@@ -150,6 +151,13 @@ function checkDatasource(tenant: TenantSpec['tenants'][number], at: string, push
       }
     });
   }
+  if (ds.mode === 'proxy' && ds.tenantVia === 'token' && ds.basicAuth) {
+    push(
+      `${path}.basicAuth`,
+      'token mode sends `Authorization: Bearer <token>`, which basic auth would replace',
+      'remove basicAuth (the tenant token authenticates Grafana to the proxy), or use `tenantVia: header`'
+    );
+  }
   if (ds.basicAuth?.password && ds.basicAuth.passwordEnv) {
     push(`${path}.basicAuth`, 'both password and passwordEnv are set', 'keep one: password (UI) or passwordEnv (CLI)');
   }
@@ -193,4 +201,80 @@ function firstSeen<K>(owner: Map<K, number>, key: K, index: number, onDuplicate:
   } else if (first === undefined) {
     owner.set(key, index);
   }
+}
+
+/**
+ * Shared orgs: ids and org names must not clash with tenants (both become org markers and uids),
+ * every team names a known tenant or explicit values, never both.
+ */
+function checkSharedOrgs(
+  spec: TenantSpec,
+  tenantIds: Map<string, number>,
+  tenantOrgs: Map<string, number>,
+  push: Push
+) {
+  const ids = new Map<string, number>();
+  const orgs = new Map<string, number>();
+  spec.sharedOrgs.forEach((shared, i) => {
+    const at = `sharedOrgs[${i}]`;
+    if (!TENANT_ID_PATTERN.test(shared.id)) {
+      push(
+        `${at}.id`,
+        `"${shared.id}" is not a slug of 1-30 lower-case letters, digits and inner dashes`,
+        'set `id:` explicitly, e.g. `id: shared` (it becomes part of Grafana uids)'
+      );
+    }
+    if (tenantIds.has(shared.id)) {
+      push(`${at}.id`, `id "${shared.id}" is also a tenant id`, 'give the shared org another `id:`');
+    }
+    firstSeen(ids, shared.id, i, (j) =>
+      push(`${at}.id`, `id "${shared.id}" is also used by sharedOrgs[${j}]`, 'give every shared org a unique id')
+    );
+    const orgKey = shared.orgName.toLowerCase();
+    if (tenantOrgs.has(orgKey)) {
+      push(
+        `${at}.orgName`,
+        `org "${shared.orgName}" is also a tenant's org`,
+        "a shared org is not a tenant org: choose another orgName (a tenant's own org needs no team mapping)"
+      );
+    }
+    firstSeen(orgs, orgKey, i, (j) =>
+      push(`${at}.orgName`, `org "${shared.orgName}" is also used by sharedOrgs[${j}]`, 'one entry per shared org')
+    );
+    let url: URL | undefined;
+    try {
+      url = new URL(shared.proxyUrl);
+    } catch {
+      push(
+        `${at}.proxyUrl`,
+        `"${shared.proxyUrl}" is not an absolute URL`,
+        'use e.g. `http://tenancy-proxy-shared:8080`'
+      );
+    }
+    if (url && url.protocol !== 'http:' && url.protocol !== 'https:') {
+      push(`${at}.proxyUrl`, `scheme ${url.protocol} is not http or https`, 'use an http:// or https:// URL');
+    }
+    const names = new Map<string, number>();
+    shared.teams.forEach((team, t) => {
+      const tp = `${at}.teams[${t}]`;
+      firstSeen(names, team.name.toLowerCase(), t, (j) =>
+        push(`${tp}.name`, `team "${team.name}" is also defined as teams[${j}]`, 'team names are unique per org')
+      );
+      const raw = team as { tenant?: string; values: string[] };
+      if (raw.tenant !== undefined && !spec.tenants.some((x) => x.id === raw.tenant)) {
+        push(
+          `${tp}.tenant`,
+          `no tenant has the id "${raw.tenant}"`,
+          'use the id of a tenant of this spec, or `values: [...]`'
+        );
+      }
+      if (team.values.length === 0 && raw.tenant === undefined) {
+        push(
+          `${tp}`,
+          'the team names neither `tenant` nor `values`',
+          'add `tenant: <tenant id>` or `values: [v1, ...]`'
+        );
+      }
+    });
+  });
 }

@@ -12,7 +12,8 @@ import type { Duplex } from 'stream';
 import type { ProxyOptions } from '../../options';
 import { encodeParams, parseFormEncoded } from '../../params';
 import { ProxyRejection } from '../../rejection';
-import { checkTenantValues, stripTenantParam, tenantValues } from '../../tenant';
+import type { IdentitySource } from '../../identity';
+import { checkTenantValues } from '../../tenant';
 import { forwardableHeaders } from '../../upstream';
 import { logqlEnforcementFor } from './enforcement';
 import { enforceLokiParams } from './handler';
@@ -23,6 +24,8 @@ const HANDSHAKE = ['sec-websocket-key', 'sec-websocket-version', 'sec-websocket-
 
 export interface TailDeps {
   options: ProxyOptions;
+  /** Who is asking (proxy/identity): the same source as every other request. */
+  identity: IdentitySource;
   /** Lower-case client headers never forwarded (the tenant header). */
   notForwarded: ReadonlySet<string>;
   onRejection(rejection: ProxyRejection): void;
@@ -31,17 +34,28 @@ export interface TailDeps {
 /** Handles an HTTP upgrade on a --upstream-kind=loki proxy: the tail route, or a refusal. */
 export function handleLokiUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, deps: TailDeps): void {
   socket.on('error', () => socket.destroy());
-  let target: { path: string; search: string; headers: Record<string, string | string[]> };
-  try {
-    target = checkTail(req, deps);
-  } catch (err) {
-    const rejection =
-      err instanceof ProxyRejection
-        ? err
-        : new ProxyRejection(500, 'enforcement-failed', `internal error: ${String(err)}`);
-    deps.onRejection(rejection);
-    writeRawRejection(socket, rejection);
-    return;
+  checkTail(req, deps).then(
+    (target) => connectTail(socket, head, target, deps),
+    (err: unknown) => {
+      const rejection =
+        err instanceof ProxyRejection
+          ? err
+          : new ProxyRejection(500, 'enforcement-failed', `internal error: ${String(err)}`);
+      deps.onRejection(rejection);
+      writeRawRejection(socket, rejection);
+    }
+  );
+}
+
+interface TailTarget {
+  path: string;
+  search: string;
+  headers: Record<string, string | string[]>;
+}
+
+function connectTail(socket: Duplex, head: Buffer, target: TailTarget, deps: TailDeps): void {
+  if (socket.destroyed) {
+    return; // the client left while its identity was being checked
   }
   const base = new URL(deps.options.upstream);
   const client = base.protocol === 'https:' ? https : http;
@@ -100,10 +114,7 @@ export function handleLokiUpgrade(req: IncomingMessage, socket: Duplex, head: Bu
   upstreamReq.end();
 }
 
-function checkTail(
-  req: IncomingMessage,
-  deps: TailDeps
-): { path: string; search: string; headers: Record<string, string | string[]> } {
+async function checkTail(req: IncomingMessage, deps: TailDeps): Promise<TailTarget> {
   const { options } = deps;
   const raw = req.url ?? '/';
   if (/[^\x21-\x7e]/.test(raw)) {
@@ -122,8 +133,12 @@ function checkTail(
     throw spoofedOrgId();
   }
   const url = parseFormEncoded(queryStart < 0 ? '' : raw.slice(queryStart + 1), 'URL query');
-  const values = tenantValues(req, options.tenant, url, null);
-  stripTenantParam(options.tenant, url, null);
+  // Identity first, from headers and parameters only (a parameter source removes its parameter).
+  const who = await deps.identity.resolve({ headers: req.headersDistinct, url, form: null });
+  if (who instanceof ProxyRejection) {
+    throw who;
+  }
+  const values = who.values;
   checkTenantValues(values, options);
   enforceLokiParams(LOKI_SPECS.tail, path, url, null, logqlEnforcementFor(values, options));
   const headers = forwardableHeaders(req.headers, deps.notForwarded);

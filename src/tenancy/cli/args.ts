@@ -16,6 +16,19 @@ export const FLAGS: Record<string, { value: boolean; help: string }> = {
   user: { value: true, help: 'a Grafana Server Admin login for basic auth (or GRAFANA_USER; default admin)' },
   prune: { value: false, help: 'apply: also delete managed objects that left the spec' },
   'rotate-secrets': { value: false, help: 're-send write-only secrets (data source passwords)' },
+  'rotate-tokens': {
+    value: false,
+    help: 'issue new bearer tokens for every token-mode tenant and shared org (old ones stay valid until the next apply)',
+  },
+  'rotate-token': { value: true, help: 'the same for these ids only, comma-separated: --rotate-token a,b' },
+  'tokens-out': {
+    value: true,
+    help: "write the proxy's --tenant-tokens-file here after the run (hashes only, no secrets)",
+  },
+  'mapping-out': {
+    value: true,
+    help: "write each shared org's --team-mapping-file here after the run; {id} becomes the shared org's id",
+  },
   'provisioning-org': {
     value: true,
     help: 'the org whose app settings hold the ownership registry and the audit trail (default 1)',

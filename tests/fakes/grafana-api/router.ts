@@ -1,4 +1,5 @@
 /** Matches `METHOD /path` against the route table of every resource module. */
+import { alertingRoutes } from './routes/alerting';
 import { dashboardRoutes } from './routes/dashboards';
 import { dataSourceRoutes } from './routes/datasources';
 import { folderRoutes } from './routes/folders';
@@ -20,6 +21,7 @@ export const ALL_ROUTES: Route[] = [
   ...searchRoutes,
   ...pluginRoutes,
   ...serviceAccountRoutes,
+  ...alertingRoutes,
 ];
 
 export interface RouteMatch {

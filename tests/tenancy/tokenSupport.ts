@@ -1,0 +1,130 @@
+/**
+ * Helpers for token-mode and shared-org tests against the fake Grafana: a spec with token tenants
+ * and a shared org, plan/apply with the provisioning org (org 1, where the page would run), the
+ * registry as stored, and a managed-state fingerprint where random token hashes and data source
+ * versions are reduced to their shape (two converged runs hold different random tokens).
+ */
+import { createHash } from 'crypto';
+import { applyPlan, type ApplyOptions, type ApplyResult } from '../../src/tenancy/apply';
+import { readLiveState } from '../../src/tenancy/observe';
+import { planTenants, type PlanOptions } from '../../src/tenancy/plan';
+import type { Plan } from '../../src/tenancy/planTypes';
+import type { TenantSpec } from '../../src/tenancy/spec';
+import { readTokenRegistry, type TokenRegistry } from '../../src/tenancy/tokenRegistry';
+import { managedStateFingerprint, newEnv, type Env } from './harness';
+
+export const PROVISIONING_ORG = 1;
+
+export const TOKEN_SPEC_YAML = `
+version: 1
+defaults:
+  datasource: { mode: proxy, url: "http://proxy:9090" }
+tenants:
+  - id: a
+    labelValues: [a]
+    orgName: Tenant A
+    teams: [{ name: ops, members: [{ login: alice }] }]
+  - id: b
+    labelValues: [b, b2]
+    orgName: Tenant B
+  - id: h
+    labelValues: [h]
+    orgName: Tenant H
+    datasource: { mode: proxy, tenantVia: header, headerName: X-Tenant, url: "http://proxy-h:9090" }
+sharedOrgs:
+  - orgName: Shared
+    proxyUrl: http://proxy-shared:8080
+    teams:
+      - { name: a-ops, tenant: a }
+      - { name: beta-ops, values: [b] }
+`;
+
+export function newTokenEnv(): Env {
+  const env = newEnv();
+  // Org 1 is where the admin page runs: its app settings hold the registry (and the spec, audit log).
+  env.fake.state.pluginSettings.push({
+    orgId: PROVISIONING_ORG,
+    pluginId: 'mtlabs-tenancy-app',
+    enabled: true,
+    pinned: true,
+    jsonData: { tenantSpec: '(kept)' },
+    secureJsonData: {},
+  });
+  return env;
+}
+
+export async function planTokens(env: Env, spec: TenantSpec, options: PlanOptions = {}): Promise<Plan> {
+  return planTenants(spec, await readLiveState(env.api, spec, { provisioningOrgId: PROVISIONING_ORG }), options);
+}
+
+export async function applyTokens(
+  env: Env,
+  spec: TenantSpec,
+  planOptions: PlanOptions = {},
+  applyOptions: ApplyOptions = {}
+): Promise<{ plan: Plan; result: ApplyResult }> {
+  const plan = await planTokens(env, spec, planOptions);
+  return { plan, result: await applyPlan(env.api, plan, { retry: false, ...applyOptions }) };
+}
+
+export async function registryOf(env: Env): Promise<TokenRegistry> {
+  return readTokenRegistry(
+    (await env.client.getPluginSettings(PROVISIONING_ORG, 'mtlabs-tenancy-app')).jsonData as never
+  );
+}
+
+export const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/** The `Authorization` value Grafana would send for the managed data source of `orgName` (read from the fake's store). */
+export function storedAuthorization(env: Env, orgName: string, uid: string): string | undefined {
+  const org = [...env.fake.state.orgs.values()].find((o) => o.name === orgName);
+  const ds = [...env.fake.state.datasources.values()].find((d) => d.orgId === org?.id && d.uid === uid);
+  return ds?.jsonData.httpHeaderName1 === 'Authorization' ? ds.secureJsonData.httpHeaderValue1 : undefined;
+}
+
+/** managedStateFingerprint with token hashes, data source versions and team uids/ids reduced to their shape. */
+export async function tokenStateFingerprint(env: Env): Promise<string> {
+  const state = JSON.parse(await managedStateFingerprint(env)) as Array<Record<string, any>>;
+  for (const org of state) {
+    const json = org.app?.jsonData;
+    if (json) {
+      for (const key of ['tokenHashes', 'sharedOrgTokenHashes']) {
+        if (json[key]) {
+          json[key] = Object.fromEntries(
+            Object.entries(json[key] as Record<string, string[]>).map(([id, list]) => [id, list.map(() => '<sha256>')])
+          );
+        }
+      }
+      for (const key of ['tokenDatasources', 'sharedOrgTokenDatasources']) {
+        if (json[key]) {
+          json[key] = Object.keys(json[key]).sort();
+        }
+      }
+    }
+    for (const ds of org.datasources ?? []) {
+      if (Array.isArray(ds.jsonData?.teamTenants)) {
+        ds.jsonData.teamTenants = ds.jsonData.teamTenants.map((t: { values: string[] }) => t.values);
+      }
+    }
+  }
+  return JSON.stringify(state, null, 1);
+}
+
+/** Every token-mode data source holds exactly the token whose hash is first in the registry. */
+export async function tokenMismatches(env: Env, registry?: TokenRegistry): Promise<string[]> {
+  const reg = registry ?? (await registryOf(env));
+  const out: string[] = [];
+  const check = (label: string, orgName: string, uid: string, hashes: string[] | undefined) => {
+    const auth = storedAuthorization(env, orgName, uid);
+    const token = auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length) : undefined;
+    if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) {
+      out.push(`${label}: data source holds no 43-char bearer token (${auth === undefined ? 'none' : 'malformed'})`);
+    } else if (!hashes || hashes[0] !== sha256(token)) {
+      out.push(`${label}: registry hash[0] is not sha256 of the stored token`);
+    }
+  };
+  check('tenant a', 'Tenant A', 'mtt-a-prom', reg.tenant.a?.hashes);
+  check('tenant b', 'Tenant B', 'mtt-b-prom', reg.tenant.b?.hashes);
+  check('shared', 'Shared', 'mtt-shared-prom', reg['shared-org'].shared?.hashes);
+  return out;
+}
