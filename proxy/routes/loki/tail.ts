@@ -34,17 +34,16 @@ export interface TailDeps {
 /** Handles an HTTP upgrade on a --upstream-kind=loki proxy: the tail route, or a refusal. */
 export function handleLokiUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, deps: TailDeps): void {
   socket.on('error', () => socket.destroy());
-  checkTail(req, deps).then(
-    (target) => connectTail(socket, head, target, deps),
-    (err: unknown) => {
+  checkTail(req, deps)
+    .then((target) => connectTail(socket, head, target, deps))
+    .catch((err: unknown) => {
       const rejection =
         err instanceof ProxyRejection
           ? err
           : new ProxyRejection(500, 'enforcement-failed', `internal error: ${String(err)}`);
       deps.onRejection(rejection);
       writeRawRejection(socket, rejection);
-    }
-  );
+    });
 }
 
 interface TailTarget {
