@@ -1,19 +1,26 @@
 /**
  * PromQL engine throughput on the real corpus, measured in one run: bare lezer-promql parse,
- * enforcement (parse + Prometheus checks + splice), their ratio, and per-query latency.
+ * enforcement (parse + Prometheus checks + splice), their ratio, and per-query latency; then the
+ * enforce CLI's batch path on the same corpus against a bare parse in the same rounds.
  */
 import { readFileSync } from 'fs';
 import { performance } from 'perf_hooks';
 import { parser } from '@prometheus-io/lezer-promql';
 import { createEnforcer, enforceQuery } from '../src/promql';
 import { sharedPath } from '../tests/support/shared';
+import { measureCliThroughput } from './enforceCli.measure';
 import type { Report } from './report';
 
 const ROUNDS = 5;
 const BATCH = 250;
+const WARM_UP_LINES = 3000;
+/** Pairs of CLI runs (warm-up alone, warm-up + corpus passes) summed into engine.cli_ratio. */
+const CLI_ROUNDS = 2;
+
+const corpusFile = () => sharedPath('corpus', 'promql', 'corpus-interpolated.jsonl');
 
 function loadCorpus(): string[] {
-  return readFileSync(sharedPath('corpus', 'promql', 'corpus-interpolated.jsonl'), 'utf8')
+  return readFileSync(corpusFile(), 'utf8')
     .split('\n')
     .filter((l) => l.trim() !== '')
     .map((l) => (JSON.parse(l) as { expr: string }).expr);
@@ -65,7 +72,7 @@ export default async function bench(report: Report): Promise<void> {
   });
   const parse = (expr: string) => parser.parse(expr);
   const enforce = (expr: string) => enforceQuery(expr, enforcer);
-  interleaved(exprs.slice(0, 3000), parse, enforce); // warm-up: let the JIT see both paths
+  interleaved(exprs.slice(0, WARM_UP_LINES), parse, enforce); // warm-up: let the JIT see both paths
   const { parseQps, enforceQps } = interleaved(exprs, parse, enforce);
 
   const latencies: number[] = [];
@@ -82,4 +89,25 @@ export default async function bench(report: Report): Promise<void> {
   report({ name: 'engine.ratio', value: enforceQps / parseQps, unit: 'ratio', goal: '>= 0.7' });
   report({ name: 'engine.p50_ms', value: percentile(latencies, 50), unit: 'ms', goal: 'low' });
   report({ name: 'engine.p99_ms', value: percentile(latencies, 99), unit: 'ms', goal: 'low' });
+
+  // The CLI answers every corpus line, the one the engine refuses included.
+  const cli = await measureCliThroughput(corpusFile(), loadCorpus(), parse, {
+    passes: ROUNDS,
+    warmUpLines: WARM_UP_LINES,
+    rounds: CLI_ROUNDS,
+  });
+  report({
+    name: 'engine.cli_qps',
+    value: cli.cliQps,
+    unit: 'queries/s',
+    goal: 'high (JSON lines, warm, start-up subtracted)',
+  });
+  report({ name: 'engine.cli_ratio', value: cli.cliQps / cli.parseQps, unit: 'ratio', goal: '>= 0.7' });
+  report({
+    name: 'engine.cli_ratio_single_pass',
+    value: cli.singlePassQps / cli.singlePassParseQps,
+    unit: 'ratio',
+    goal: 'info (corpus once, cold JIT)',
+  });
+  report({ name: 'engine.cli_startup_ms', value: cli.startupMs, unit: 'ms', goal: 'info (empty input)' });
 }
