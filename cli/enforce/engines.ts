@@ -4,6 +4,7 @@
  * language plugs in as one entry of LANGUAGES.
  */
 import { parsePolicy, policyFromLabelValues, PolicyError, type Policy } from '../../src/policy';
+import * as logqlEngine from '../../src/logql';
 import {
   createEnforcer,
   createPolicyEnforcer,
@@ -78,7 +79,39 @@ const promql: LanguageFactory = (opts) => {
   };
 };
 
-export const LANGUAGES: Readonly<Record<string, LanguageFactory>> = { promql };
+/** Grafana text in a refused query: the same hint for both languages. */
+function grafanaHint(opts: CliOptions) {
+  return (refusedWithDollar: number): string | undefined =>
+    opts.grafana || refusedWithDollar === 0
+      ? undefined
+      : `${refusedWithDollar === 1 ? 'a refused query contains' : `${refusedWithDollar} refused queries contain`} "$": ` +
+        'if it is Grafana text (template variables, $__auto, $__interval…), add --grafana';
+}
+
+/** LogQL (src/logql): every stream selector of log and metric queries; the same options. */
+const logql: LanguageFactory = (opts) => {
+  if (opts.rules.length > 0 || opts.label === undefined) {
+    throw new Error(
+      '--lang logql takes --label and --value; label policies (--rule) are enforced on PromQL only so far'
+    );
+  }
+  const enforcer = logqlEngine.createEnforcer({
+    label: opts.label!,
+    values: opts.values,
+    errorOnReplace: opts.errorOnReplace,
+    regexMatch: opts.regexMatch,
+  });
+  return {
+    enforce: opts.grafana
+      ? (expr) => logqlEngine.enforceGrafanaQuery(expr, enforcer)
+      : (expr) => logqlEngine.enforceQuery(expr, enforcer),
+    // One EnforceError class for both engines (src/labelmatch/errors.ts).
+    refusalOf,
+    hint: grafanaHint(opts),
+  };
+};
+
+export const LANGUAGES: Readonly<Record<string, LanguageFactory>> = { promql, logql };
 
 export function languageEngine(opts: CliOptions): LanguageEngine {
   const factory = Object.prototype.hasOwnProperty.call(LANGUAGES, opts.lang) ? LANGUAGES[opts.lang] : undefined;
