@@ -186,21 +186,29 @@ describe('request faults answer a clear 4xx and send nothing upstream', () => {
     expect(p.upstream.requests).toEqual([]);
   });
 
-  it('logs one line per rejection with its reason and never the query or tenant', async () => {
+  it('logs one line per rejection naming path, tenant and reason, never the query', async () => {
     const before = p.logs.length;
     await request(`${p.url}/api/v1/query?query=${encodeURIComponent('secret_metric{')}`, {
-      headers: { 'x-tenant': 'tenant-secret' },
+      headers: { 'x-tenant': 'tenant-a' },
     });
+    // The access line is written when the response closes, just after the client has read it.
+    await new Promise((resolve) => setTimeout(resolve, 50));
     const lines = p.logs.slice(before);
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({
+    const rejections = lines.filter((l) => l.msg === 'request rejected');
+    expect(rejections).toHaveLength(1);
+    expect(rejections[0]).toMatchObject({
       level: 'warn',
       msg: 'request rejected',
       reason: 'query-parse',
       status: 400,
       route: 'query',
+      path: '/api/v1/query',
+      tenant: 'tenant-a',
     });
-    expect(JSON.stringify(lines[0])).not.toMatch(/secret/);
+    expect(lines.filter((l) => l.msg === 'request')).toEqual([
+      expect.objectContaining({ method: 'GET', route: 'query', tenant: 'tenant-a', status: 400, upstreamMs: 0 }),
+    ]);
+    expect(JSON.stringify(lines)).not.toMatch(/secret/);
   });
 });
 

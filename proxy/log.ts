@@ -1,6 +1,7 @@
 /**
  * Structured JSON logs, one object per line. Callers pass only fixed fields (route, reason,
- * status, durations): never query text, label values or response data, which may be tenant data.
+ * status, durations) and who asked (the request's tenant values, path): never query text, other
+ * label values or response data, which may be tenant data.
  */
 export interface LogRecord {
   level: 'info' | 'warn' | 'error';

@@ -78,7 +78,9 @@ it('drains an in-flight request on SIGTERM, then exits 0', async () => {
     proc.child.kill('SIGTERM');
     expect(await inFlight).toEqual([200, 'drained']);
     expect(await proc.exited).toBe(0);
-    expect(upstream.requests[0].query.get('query')).toBe('up{tenant="a"}');
+    // The proxy also read the upstream's version at start (/api/v1/status/buildinfo).
+    const query = upstream.requests.find((r) => r.path === '/api/v1/query');
+    expect(query?.query.get('query')).toBe('up{tenant="a"}');
     expect(proc.output()).toMatch(/"msg":"shutting down, draining in-flight requests","signal":"SIGTERM"/);
   } finally {
     proc.child.kill('SIGKILL');

@@ -69,11 +69,22 @@ describe('parseProxyArgs: prom-label-proxy flags', () => {
       ['--header-name=X-Tenant', '--upstream-kind=alertmanager'],
       { upstreamKind: 'alertmanager' },
     ],
+    ['upstream version read by default, access log on', ['--header-name=X-Tenant'], { accessLog: true }],
+    [
+      'upstream version pinned, access log off',
+      ['--header-name=X-Tenant', '--upstream-version=3.5.0', '--no-access-log'],
+      { upstreamVersion: '3.5.0', accessLog: false },
+    ],
   ])('%s', (_name, extra, expected) => {
     expect(parseProxyArgs([...BASE, ...extra])).toMatchObject(expected);
   });
 
   it.each<[string, string[], RegExp]>([
+    [
+      'upstream version not a release',
+      [...BASE, '--header-name=X-Tenant', '--upstream-version=latest'],
+      /--upstream-version "latest" is not a Prometheus release like 3.5.0/,
+    ],
     [
       'two tenant sources',
       [...BASE, '--label-value', 'a', '--header-name', 'X-Tenant'],
@@ -116,7 +127,7 @@ describe('parseProxyArgs: prom-label-proxy flags', () => {
       /at least 1s/,
     ],
     ['no label', ['--upstream', 'http://p:9090', '--label-value', 'a'], /--label is required/],
-    ['no upstream', ['--label', 'tenant', '--label-value=a'], /--upstream "" is not a URL/],
+    ['no upstream', ['--label', 'tenant', '--label-value=a'], /--upstream is required/],
     [
       'upstream with a query',
       [...BASE.slice(0, 1), 'http://p:9090/?x=1', '--label', 't', '--label-value=a'],

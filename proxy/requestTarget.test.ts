@@ -41,8 +41,8 @@ describe('plain paths and URL-parsed paths read the same parameters', () => {
     expect(parsedStatus).toBe(plainStatus);
     const seen = p.upstream.requests.map((r) => ({ path: r.path, query: [...r.query.entries()] }));
     if (query === '') {
-      // prom-label-proxy's answer to a query route without a query: 200, nothing sent upstream.
-      expect(plainStatus).toBe(200);
+      // Prometheus' answer to a query route without a query parameter: 400, nothing sent upstream.
+      expect(plainStatus).toBe(400);
       expect(seen).toEqual([]);
       return;
     }

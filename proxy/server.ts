@@ -1,5 +1,7 @@
 import http, { type IncomingMessage, type Server, type ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
+import type { Duplex } from 'stream';
+import { accessRecord, newRequestLogState, tenantForLog, timedUpstream, type RequestLogState } from './accessLog';
 import { EnforcedQueryCache, TenantEnforcement } from './enforcement';
 import { jsonStderrLogger, type Logger } from './log';
 import { createProxyMetrics, type ProxyMetrics } from './metrics';
@@ -8,11 +10,15 @@ import { mediaType, parseFormEncoded, readBoundedBody, type Params } from './par
 import { forwardPassthrough } from './passthrough';
 import { ProxyRejection, writeApiError, writeRejection } from './rejection';
 import { resolveAlertmanagerRoute } from './routes/alertmanager/table';
+import { handleLokiUpgrade, spoofedOrgId } from './routes/loki/tail';
+import { resolveLokiRoute } from './routes/loki/table';
 import type { RouteContext, ServedMethod } from './routes/context';
 import { isPassthrough, resolveRoute } from './routes/table';
+import { notServedMessage } from './routes/upstreamRoutes';
 import { createIdentitySource, type IdentitySource, type IdentityTuning } from './identity';
 import { checkTenantValues } from './tenant';
 import { Upstream, forwardableHeaders, streamResponse } from './upstream';
+import { startUpstreamVersion, type UpstreamVersion } from './upstreamVersion';
 
 export interface ProxyRuntime {
   logger?: Logger;
@@ -36,6 +42,8 @@ export interface Proxy {
   /** Re-reads the identity source's files (SIGHUP); a broken file keeps the last good one. */
   reload(): Promise<void>;
   readonly metrics: ProxyMetrics;
+  /** What the upstream is (read from its buildinfo, or pinned). */
+  readonly upstreamVersion: UpstreamVersion;
 }
 
 export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): Proxy {
@@ -45,6 +53,7 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
   const upstream = new Upstream(new URL(options.upstream), options.upstreamTimeoutMs, (route, s) =>
     metrics.upstreamLatency.observe({ route }, s)
   );
+  const upstreamVersion = startUpstreamVersion(upstream, options, logger);
   // Enforcers are pure values per tenant-value set: reuse them (bounded, as header values are client
   // input). One value (the usual case) is its own key, so no key is built per request; sets of
   // several values are keyed by their JSON in a map of their own, so the two kinds never collide.
@@ -67,34 +76,48 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
   // The tenant header and identity credentials (bearer tokens, ID tokens) are never forwarded:
   // the upstream must not see a client-chosen tenant nor a secret.
   const notForwarded = identity.consumedHeaders;
+  const loki = options.upstreamKind === 'loki';
+  const accessLog = options.accessLog !== false;
   let inFlight = 0;
   let drained: (() => void) | null = null;
 
   const server = http.createServer((req, res) => {
     inFlight++;
-    let route = 'unknown';
+    const state = newRequestLogState();
     res.on('close', () => {
-      metrics.requests.inc({ route, code: String(res.statusCode) });
+      metrics.requests.inc({ route: state.route, code: String(res.statusCode) });
+      if (accessLog) {
+        logger(accessRecord(req, res, state));
+      }
+      if (upstreamVersion.needsDetection && res.statusCode < 500) {
+        // The upstream answers again after an outage: it may have been upgraded meanwhile.
+        void upstreamVersion.detect();
+      }
       if (--inFlight === 0 && drained) {
         drained();
       }
     });
-    handle(req, res, (name) => (route = name)).catch((err: unknown) => {
+    handle(req, res, state).catch((err: unknown) => {
       const rejection =
         err instanceof ProxyRejection
           ? err
           : new ProxyRejection(500, 'enforcement-failed', `internal error: ${(err as Error).message}`);
       metrics.rejections.inc({ reason: rejection.reason });
+      if (rejection.reason === 'upstream-unreachable') {
+        upstreamVersion.markUnreachable();
+      }
       logger({
         level: rejection.status >= 500 ? 'error' : 'warn',
         msg: 'request rejected',
-        route,
+        route: state.route,
         method: req.method,
+        path: pathForLog(req.url),
+        tenant: state.tenant,
         status: rejection.status,
         reason: rejection.reason,
       });
       if (!(err instanceof ProxyRejection)) {
-        logger({ level: 'error', msg: 'unexpected error', route, stack: (err as Error).stack });
+        logger({ level: 'error', msg: 'unexpected error', route: state.route, stack: (err as Error).stack });
       }
       if (res.headersSent) {
         res.destroy();
@@ -103,11 +126,27 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
       }
     });
   });
+  // Upgraded sockets leave the HTTP server's bookkeeping: close() ends them itself.
+  const upgraded = new Set<Duplex>();
+  if (loki) {
+    // Loki's tail is a WebSocket (routes/loki/tail.ts); any other upgrade is refused there.
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      upgraded.add(socket);
+      socket.on('close', () => upgraded.delete(socket));
+      handleLokiUpgrade(req, socket, head, {
+        options,
+        identity,
+        notForwarded,
+        onRejection: (r) => metrics.rejections.inc({ reason: r.reason }),
+      });
+    });
+  }
   // Slow-loris bounds: the whole request (headers + body) must arrive in time.
   server.requestTimeout = 60_000;
   server.headersTimeout = 30_000;
 
-  async function handle(req: IncomingMessage, res: ServerResponse, setRoute: (name: string) => void): Promise<void> {
+  async function handle(req: IncomingMessage, res: ServerResponse, state: RequestLogState): Promise<void> {
+    const setRoute = (name: string) => (state.route = name);
     const rawUrl = req.url ?? '/';
     if (/[^\x21-\x7e]/.test(rawUrl)) {
       throw new ProxyRejection(
@@ -124,18 +163,33 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
     if (isPassthrough(path, options)) {
       setRoute('passthrough');
       const parsedUrl = new URL(rawUrl, 'http://proxy.invalid');
-      return forwardPassthrough(req, res, upstream, parsedUrl.pathname + parsedUrl.search, notForwarded);
+      return forwardPassthrough(
+        req,
+        res,
+        timedUpstream(upstream, state),
+        parsedUrl.pathname + parsedUrl.search,
+        notForwarded
+      );
     }
     const alertmanager = options.upstreamKind === 'alertmanager';
-    const resolved = alertmanager ? resolveAlertmanagerRoute(path) : resolveRoute(path, options);
+    const resolved = alertmanager
+      ? resolveAlertmanagerRoute(path)
+      : loki
+        ? resolveLokiRoute(path)
+        : resolveRoute(path, options);
     if (!resolved) {
       setRoute('not_found');
       req.resume();
       throw new ProxyRejection(
         404,
         'not-found',
-        `${path} is not served by this proxy (404 page not found); only enforced ${alertmanager ? 'Alertmanager' : 'Prometheus'} APIs are`
+        notServedMessage(path, alertmanager ? 'Alertmanager' : loki ? 'Loki' : 'Prometheus')
       );
+    }
+    if (loki && req.headers['x-scope-orgid'] !== undefined) {
+      // The Loki tenant is --loki-org-id; a client naming its own is trying to choose it.
+      req.resume();
+      throw spoofedOrgId();
     }
     setRoute(resolved.route.name);
 
@@ -181,6 +235,7 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
       throw who;
     }
     const values = who.values;
+    state.tenant = tenantForLog(values);
     if (resolved.route.singleTenantValue && options.regexMatch) {
       throw new ProxyRejection(
         501,
@@ -216,10 +271,13 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
       body: jsonBody,
       tenantValues: values,
       enforcement: () => (enforcement ??= enforcementFor(values)),
-      headers: forwardableHeaders(req.headers, notForwarded),
-      upstream,
+      headers: loki
+        ? { ...forwardableHeaders(req.headers, notForwarded), 'x-scope-orgid': options.lokiOrgId! }
+        : forwardableHeaders(req.headers, notForwarded),
+      upstream: timedUpstream(upstream, state),
+      upstreamVersion,
       forward: async (request) => {
-        const upstreamRes = await upstream.send(request, resolved.route.name, res);
+        const upstreamRes = await ctx.upstream.send(request, resolved.route.name, res);
         await streamResponse(upstreamRes, res);
       },
     };
@@ -248,6 +306,7 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
   let closing: Promise<void> | null = null;
   return {
     metrics,
+    upstreamVersion,
     async listen() {
       await identity.start?.();
       const url = await listenOn(server, options.listenAddress);
@@ -263,6 +322,7 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
         identity: identity.description,
         upstreamKind: options.upstreamKind,
       });
+      upstreamVersion.detectAtStart();
       return { url, internalUrl };
     },
     close() {
@@ -274,6 +334,7 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
           await Promise.race([new Promise<void>((resolve) => (drained = resolve)), grace]);
         }
         server.closeAllConnections();
+        upgraded.forEach((socket) => socket.destroy());
         await stopped;
         if (internal?.listening) {
           await new Promise<void>((resolve) => internal.close(() => resolve()));
@@ -339,4 +400,10 @@ function listenOn(server: Server, address: string): Promise<string> {
       resolve(`http://${shownHost}:${info.port}`);
     });
   });
+}
+
+/** The request path for the rejection log (no query string: it may hold the query or tenant data). */
+function pathForLog(rawUrl: string | undefined): string {
+  const path = (rawUrl ?? '/').split('?')[0];
+  return path.length > 200 ? `${path.slice(0, 200)}…` : path;
 }

@@ -3,6 +3,7 @@ import type { TenantEnforcement } from '../enforcement';
 import type { ProxyOptions } from '../options';
 import type { Params } from '../params';
 import type { Upstream, UpstreamRequest } from '../upstream';
+import type { UpstreamVersion } from '../upstreamVersion';
 
 /** The methods any route table may list; others are 404 before routing (prom-label-proxy). */
 export type ServedMethod = 'GET' | 'POST' | 'DELETE';
@@ -29,6 +30,8 @@ export interface RouteContext {
   /** Client headers fit to forward (hop-by-hop and tenant header removed). */
   headers: Record<string, string | string[]>;
   upstream: Upstream;
+  /** What the upstream is (Prometheus release, Thanos, Mimir), for version-gated routes. */
+  upstreamVersion: UpstreamVersion;
   /** Sends a request upstream and streams the answer back to the client. */
   forward(request: UpstreamRequest): Promise<void>;
 }

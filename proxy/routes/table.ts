@@ -4,6 +4,7 @@ import { handleMetadata } from './metadata';
 import { handleQuery } from './query';
 import { handleAlerts, handleRules } from './rulesAlerts';
 import { handleSeriesMatch } from './seriesMatch';
+import { handleBuildInfo, handleFormatQuery, handleParseQuery } from './upstreamRoutes';
 
 export interface Route {
   /** Name used in metrics and logs. */
@@ -50,6 +51,20 @@ const EXACT: Record<string, Route> = {
   '/api/v1/alerts': { name: 'alerts', methods: ['GET'], handler: handleAlerts, checkTenantFirst: false },
   // Always filtered by the proxy, with or without --enable-label-matchers-for-rules-api (rulesAlerts.ts).
   '/api/v1/rules': { name: 'rules', methods: ['GET'], handler: handleRules, checkTenantFirst: false },
+  // Served by version (upstreamRoutes.ts).
+  '/api/v1/status/buildinfo': { name: 'buildinfo', methods: ['GET'], handler: handleBuildInfo, checkTenantFirst: true },
+  '/api/v1/format_query': {
+    name: 'format_query',
+    methods: ['GET', 'POST'],
+    handler: handleFormatQuery,
+    checkTenantFirst: true,
+  },
+  '/api/v1/parse_query': {
+    name: 'parse_query',
+    methods: ['GET', 'POST'],
+    handler: handleParseQuery,
+    checkTenantFirst: true,
+  },
 };
 const LABELS: Route = { name: 'labels', methods: ['GET', 'POST'], handler: handleSeriesMatch, checkTenantFirst: true };
 const LABEL_VALUES: Route = {

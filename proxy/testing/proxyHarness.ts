@@ -20,6 +20,8 @@ export function testProxyOptions(upstream: string, overrides: Partial<ProxyOptio
     upstreamTimeoutMs: 5000,
     maxBodyBytes: DEFAULTS.maxBodyBytes,
     shutdownGraceMs: 2000,
+    // The seed's Prometheus; tests of version detection override it with undefined.
+    upstreamVersion: '2.42.0',
     ...overrides,
   };
 }

@@ -89,6 +89,8 @@ export function proxyOptionsFor(v: RouteVector, upstreamUrl: string, upstreamKin
     upstreamTimeoutMs: 5000,
     maxBodyBytes: DEFAULTS.maxBodyBytes,
     shutdownGraceMs: 1000,
+    // Pinned: reading buildinfo would be one more upstream request than the vectors expect.
+    upstreamVersion: '2.42.0',
   };
 }
 

@@ -26,6 +26,7 @@ import { readLiveState } from './observe';
 import { planTenants } from './plan';
 import { redactPlan } from './planTypes';
 import { parseTenantSpec, type TenantSpec } from './spec';
+import { resolveAlertingSecretEnv } from './specAlerting';
 
 export interface CliIo {
   out: (text: string) => void;
@@ -154,6 +155,10 @@ function resolvePasswordEnv(spec: TenantSpec, env: CliIo['env']): TenantSpec {
       }
       t.datasource = { ...t.datasource, basicAuth: { ...auth, password: value } };
     }
+  }
+  const missing = resolveAlertingSecretEnv(spec.tenants, env);
+  if (missing.length > 0) {
+    throw new CliFailure('invalidSpec', missing.join('\n'));
   }
   return spec;
 }

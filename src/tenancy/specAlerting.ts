@@ -405,3 +405,32 @@ function checkUrl(url: string, path: string, push: (path: string, message: strin
     push(path, `"${url}" is not an absolute URL`, 'use e.g. `http://alert-sink:8080/hook`');
   }
 }
+
+/**
+ * CLI: fills every contact point secret given as `…Env` from the environment. Returns one message
+ * per variable that is not set (the caller refuses the spec: a missing secret is never guessed).
+ */
+export function resolveAlertingSecretEnv(
+  tenants: Array<{ id: string; alerting: AlertingSpec }>,
+  env: Record<string, string | undefined>
+): string[] {
+  const missing: string[] = [];
+  for (const t of tenants) {
+    for (const cp of t.alerting.contactPoints) {
+      for (const [key, ref] of Object.entries(cp.secrets)) {
+        if (ref.env === undefined) {
+          continue;
+        }
+        const value = env[ref.env];
+        if (value === undefined || value === '') {
+          missing.push(
+            `tenant ${t.id}: environment variable ${ref.env} (contact point "${cp.name}" secret ${key}) is not set; export it or remove the …Env field to keep the stored secret`
+          );
+        } else {
+          cp.secrets[key] = { value };
+        }
+      }
+    }
+  }
+  return missing;
+}

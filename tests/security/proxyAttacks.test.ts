@@ -9,9 +9,17 @@ import { rawRequest, type RawResponse, type Seen } from './support/recordingUpst
 import { auditEnforced, expectedTenantMatcher, type ExpectedMatcher } from './support/selectorAudit';
 import { proxyOverRecordingUpstream } from './support/suiteProxy';
 
-const QUERY_PATHS = new Set(['/api/v1/query', '/api/v1/query_range', '/api/v1/query_exemplars']);
+const QUERY_PATHS = new Set([
+  '/api/v1/query',
+  '/api/v1/query_range',
+  '/api/v1/query_exemplars',
+  '/api/v1/format_query',
+  '/api/v1/parse_query',
+]);
 const MATCH_PATHS = new Set(['/api/v1/series', '/api/v1/labels', '/federate']);
 const FILTERED_PATHS = new Set(['/api/v1/metadata', '/api/v1/rules', '/api/v1/alerts']);
+/** Forwarded without any client parameter. */
+const NO_PARAMETER_PATHS = new Set(['/api/v1/status/buildinfo']);
 
 /** What is wrong with one request as the upstream received it (empty = enforced). */
 function forwardedProblems(s: Seen, expected: ExpectedMatcher, tenantHeader = 'x-tenant'): string[] {
@@ -40,6 +48,10 @@ function forwardedProblems(s: Seen, expected: ExpectedMatcher, tenantHeader = 'x
       // match[] keeps the client's matchers and ANDs the tenant (only narrows): extra tenant matchers are fine.
       const found = auditEnforced(m, expected).filter((p) => !p.includes('want exactly one'));
       problems.push(...found.map((p) => `match[] ${JSON.stringify(m)}: ${p}`));
+    }
+  } else if (NO_PARAMETER_PATHS.has(s.path)) {
+    if (s.rawUrl.includes('?') || s.body !== '') {
+      problems.push(`${s.path} forwarded with client parameters (${s.rawUrl})`);
     }
   } else if (!FILTERED_PATHS.has(s.path)) {
     problems.push(`unexpected upstream path ${s.path} (${s.rawUrl})`);
@@ -240,9 +252,15 @@ const ATTACKS: Attack[] = [
   { name: 'query_exemplars', path: `/api/v1/query_exemplars?query=${q('secret')}`, expect: 'forwarded' },
   { name: 'metadata', path: '/api/v1/metadata', expect: 'forwarded' },
   { name: 'metadata for a foreign metric', path: '/api/v1/metadata?metric=secret_of_b', expect: 'forwarded' },
+  // Served from Prometheus 2.38 (the test proxy is pinned to 2.42), the query enforced first.
+  { name: 'format_query', path: `/api/v1/format_query?query=${q('secret')}`, expect: 'forwarded' },
+  { name: 'buildinfo with parameters', path: `/api/v1/status/buildinfo?query=${q('secret')}`, expect: 'forwarded' },
   ...[
-    '/api/v1/format_query?query=secret',
+    // Served from Prometheus 3.0 only.
     '/api/v1/parse_query?query=secret',
+    '/api/v1/status/tsdb?limit=10',
+    '/api/v1/status/tsdb/blocks',
+    '/api/v1/features',
     '/api/v1/status/config',
     '/api/v1/status/tsdb',
     '/api/v1/status/flags',

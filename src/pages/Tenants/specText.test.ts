@@ -112,6 +112,30 @@ describe('removeSpecPasswords', () => {
     expect(parse(out).tenants[0].datasource.basicAuth).toEqual({ user: 'ua' });
   });
 
+  test('removes contact point secrets (webhook password, Slack webhook URL) of defaults and tenants', () => {
+    const text = [
+      'version: 1',
+      'defaults:',
+      '  alerting:',
+      '    contactPoints: [{ name: h, type: webhook, url: "http://s", basicAuth: { user: u, password: hook-pw } }]',
+      'tenants:',
+      '  - id: a',
+      '    labelValues: [a]',
+      '    orgName: A',
+      '    alerting:',
+      '      contactPoints:',
+      '        - { name: c, type: slack, webhookUrl: "https://hooks/secret", recipient: "#a" }',
+      '',
+    ].join('\n');
+    const { text: out, removed } = removeSpecPasswords(text);
+    expect(removed).toEqual([
+      'defaults.alerting.contactPoints[0].basicAuth.password',
+      'tenants[0].alerting.contactPoints[0].webhookUrl',
+    ]);
+    expect(out).not.toMatch(/hook-pw|hooks\/secret/);
+    expect(parse(out).tenants[0].alerting.contactPoints[0]).toEqual({ name: 'c', type: 'slack', recipient: '#a' });
+  });
+
   test.each([
     ['no passwords', 'version: 1\ntenants: []\n'],
     ['unparsable text is returned unchanged', 'tenants: [\n'],

@@ -105,7 +105,7 @@ export function upsertTenantInSpecText(text: string, tenant: Record<string, unkn
 }
 
 /**
- * Removes basic-auth passwords before the text is stored in the app's settings jsonData (which
+ * Removes basic-auth passwords and contact point secrets before the text is stored in the app's settings jsonData (which
  * Grafana returns to every org Admin). Passwords reach Grafana only as the data source's
  * secureJsonData during apply. Returns the paths of what was removed.
  */
@@ -115,21 +115,36 @@ export function removeSpecPasswords(text: string): { text: string; removed: stri
     return { text, removed: [] };
   }
   const removed: string[] = [];
-  const drop = (path: Array<string | number>) => {
-    if (doc.hasIn([...path, 'basicAuth', 'password'])) {
-      doc.deleteIn([...path, 'basicAuth', 'password']);
+  const dropKey = (full: Array<string | number>) => {
+    if (doc.hasIn(full)) {
+      doc.deleteIn(full);
       removed.push(
-        [...path, 'basicAuth', 'password']
+        full
           .map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`))
           .join('')
           .slice(1)
       );
     }
   };
+  const drop = (path: Array<string | number>) => dropKey([...path, 'basicAuth', 'password']);
+  // Contact point secrets (specAlerting.ts): webhook basic-auth password, Slack webhook URL.
+  const dropContactPointSecrets = (alerting: Array<string | number>) => {
+    const list = doc.getIn([...alerting, 'contactPoints']);
+    if (isSeq(list)) {
+      list.items.forEach((_, j) => {
+        drop([...alerting, 'contactPoints', j]);
+        dropKey([...alerting, 'contactPoints', j, 'webhookUrl']);
+      });
+    }
+  };
   drop(['defaults', 'datasource']);
+  dropContactPointSecrets(['defaults', 'alerting']);
   const tenants = doc.get('tenants');
   if (isSeq(tenants)) {
-    tenants.items.forEach((_, i) => drop(['tenants', i, 'datasource']));
+    tenants.items.forEach((_, i) => {
+      drop(['tenants', i, 'datasource']);
+      dropContactPointSecrets(['tenants', i, 'alerting']);
+    });
   }
   return removed.length === 0 ? { text, removed } : { text: doc.toString(), removed };
 }
