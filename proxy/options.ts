@@ -69,6 +69,8 @@ export interface ProxyOptions {
    * absent = read from its /api/v1/status/buildinfo (upstreamVersion.ts).
    */
   upstreamVersion?: string;
+  /** One JSON line per request on the logger (accessLog.ts); `--no-access-log` turns it off. Default on. */
+  accessLog?: boolean;
 }
 
 export const DEFAULTS = {
@@ -88,6 +90,7 @@ const BOOLEAN_FLAGS = new Set([
   'rules-with-active-alerts',
   'enable-label-matchers-for-rules-api',
   'grafana-id-token',
+  'no-access-log',
 ]);
 const VALUE_FLAGS = new Set([
   'upstream',
@@ -177,6 +180,7 @@ export function parseProxyArgs(argv: readonly string[]): ProxyOptions {
     maxBodyBytes: parseByteCount('max-body-bytes', single('max-body-bytes')) ?? DEFAULTS.maxBodyBytes,
     shutdownGraceMs: parseDuration('shutdown-grace', single('shutdown-grace')) ?? DEFAULTS.shutdownGraceMs,
     upstreamVersion: single('upstream-version'),
+    accessLog: !flags.has('no-access-log'),
   };
   validateOptions(options);
   return options;
@@ -457,6 +461,7 @@ export function usage(): string {
     '  --upstream-timeout 60s                time for the upstream to answer (504 after)',
     '  --max-body-bytes 1Mi                  largest accepted request body (413 above)',
     '  --shutdown-grace 10s                  time to drain in-flight requests on SIGTERM',
+    '  --no-access-log                       no JSON access-log line per request (rejections are still logged)',
     '  --upstream-version 3.5.0              the upstream Prometheus release (or thanos, mimir); default: read',
     '                                        from its /api/v1/status/buildinfo at start and after an outage',
   ].join('\n');

@@ -73,6 +73,7 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
   // The tenant header and identity credentials (bearer tokens, ID tokens) are never forwarded:
   // the upstream must not see a client-chosen tenant nor a secret.
   const notForwarded = identity.consumedHeaders;
+  const accessLog = options.accessLog !== false;
   let inFlight = 0;
   let drained: (() => void) | null = null;
 
@@ -81,7 +82,9 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
     const state = newRequestLogState();
     res.on('close', () => {
       metrics.requests.inc({ route: state.route, code: String(res.statusCode) });
-      logger(accessRecord(req, res, state));
+      if (accessLog) {
+        logger(accessRecord(req, res, state));
+      }
       if (upstreamVersion.needsDetection && res.statusCode < 500) {
         // The upstream answers again after an outage: it may have been upgraded meanwhile.
         void upstreamVersion.detect();

@@ -388,4 +388,16 @@ describe('requests explain themselves (issue #17)', () => {
     expect(lines[0].durationMs).toBeGreaterThanOrEqual(lines[0].upstreamMs as number);
     expect(JSON.stringify(lines)).not.toContain('up{');
   });
+
+  it('--no-access-log turns the access line off, rejections are still logged', async () => {
+    const quiet = await startTestProxy(testProxyOptions(upstream.url, { accessLog: false }));
+    try {
+      await get(quiet, '/api/v1/query?query=up');
+      await get(quiet, '/api/v1/query');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(quiet.logs.map((l) => l.msg).filter((m) => m.startsWith('request'))).toEqual(['request rejected']);
+    } finally {
+      await quiet.proxy.close();
+    }
+  });
 });

@@ -78,6 +78,7 @@ export function planTenants(spec: TenantSpec, live: LiveState, options: PlanOpti
   return {
     self: { id: live.self.id, login: live.self.login },
     registryOrgId: registry.orgId,
+    grafana: live.grafana,
     tenants,
     summary: summarise(tenants),
   };
@@ -141,6 +142,7 @@ function planTenant(
     tenantId: tenant.id,
     self: live.self,
     users: live.users,
+    bundledDashboards: live.bundledDashboards,
     org: owned.org,
     rotateSecrets: options.rotateSecrets ?? false,
     warnings,

@@ -150,14 +150,18 @@ export function planApp(
       )
     );
   } else {
+    const enabling = d.app.enabled && !liveEnabled;
     steps.push(
       makeStep(ctx.tenantId, 'app-enable', settings?.jsonData || liveEnabled ? 'update' : 'create', target, diff, {
         type: 'writeAppSettings',
         body,
+        // Grafana imports them in an event handler after answering (CONTRACT §9): apply waits.
+        ...(enabling ? { awaitDashboardUids: ctx.bundledDashboards.map((b) => b.uid) } : {}),
       })
     );
   }
-  const dashboards = (ctx.org?.contents?.hits ?? []).filter((h) => h.type === 'dash-db').length;
+  const hits = ctx.org?.contents?.hits ?? [];
+  const dashboards = hits.filter((h) => h.type === 'dash-db').length;
   if (d.app.enabled && !liveEnabled) {
     steps.push(
       makeStep(ctx.tenantId, 'dashboard', 'create', 'bundled dashboards', [], null, {
@@ -165,10 +169,23 @@ export function planApp(
       })
     );
   } else if (d.app.enabled) {
+    // Enabling again does not re-import (no state change, no event): a bundled dashboard deleted
+    // while the app stayed enabled is drift, restored with the import API's plugin mode.
+    const missing = ctx.bundledDashboards.filter((b) => !hits.some((h) => h.type === 'dash-db' && h.uid === b.uid));
     steps.push(
-      makeStep(ctx.tenantId, 'dashboard', 'unchanged', 'bundled dashboards', [], null, {
-        message: `${dashboards} dashboard(s) in the org`,
-      })
+      missing.length === 0
+        ? makeStep(ctx.tenantId, 'dashboard', 'unchanged', 'bundled dashboards', [], null, {
+            message: `${dashboards} dashboard(s) in the org`,
+          })
+        : makeStep(
+            ctx.tenantId,
+            'dashboard',
+            'update',
+            'bundled dashboards',
+            missing.map((b) => ({ field: `dashboard "${b.title}"`, before: '(missing)', after: '(re-imported)' })),
+            { type: 'importBundledDashboards', paths: missing.map((b) => b.path) },
+            { message: 'bundled dashboards were deleted in this org; apply re-imports them from the plugin' }
+          )
     );
   }
   return steps;
