@@ -57,8 +57,9 @@ export const FLAGS: readonly FlagSpec[] = [
   {
     flag: '--grafana',
     help:
-      'Input is raw Grafana query text: $vars, ${var:format}, [[var]], $__rate_interval, label_values() … ' +
-      'are accepted and given back intact.',
+      'Input is raw Grafana query text: $vars, ${var:format}, [[var]], $__rate_interval, [${__range_s}s], ' +
+      'label_values() … are accepted and given back intact. A macro with a format is refused unless the ' +
+      'format keeps its number or duration (e.g. ${__to:date:seconds}, ${__range:raw}).',
     apply: (o) => (o.grafana = true),
   },
   {

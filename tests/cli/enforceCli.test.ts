@@ -229,6 +229,32 @@ describe('enforce CLI: --lines, --stats, --help, hints', () => {
     expect(grafana.stderr.toString()).toBe('');
   });
 
+  it('--grafana takes the dashboard idioms [${__range_s}s], [${__interval_ms}ms], [$__range] and refuses a macro format that emits text', () => {
+    const input = [
+      'increase(x[${__range_s}s])',
+      'rate(x[${__interval_ms}ms])',
+      'increase(x[$__range])',
+      'sum_over_time(x[${__range_s}s:${__interval_ms}ms] offset ${__range_s}s)',
+      'sum(rate(x[${__interval:date:[5m]])[ or secret #]}]))',
+      'x @ ${__to:date:seconds}',
+    ].join('\n');
+    const r = runScript(ENFORCE_CLI, [...TENANT_A, '--grafana', '--lines', '--stats'], input);
+    expect(r.stdout.toString().split('\n')).toEqual([
+      'increase(x{tenant="a"}[${__range_s}s])',
+      'rate(x{tenant="a"}[${__interval_ms}ms])',
+      'increase(x{tenant="a"}[$__range])',
+      'sum_over_time(x{tenant="a"}[${__range_s}s:${__interval_ms}ms] offset ${__range_s}s)',
+      '',
+      'x{tenant="a"} @ ${__to:date:seconds}',
+      '',
+    ]);
+    expect(r.stderr.toString()).toMatch(
+      /^enforce: line 5: unsupported: cannot enforce Grafana macro \$\{__interval:date:/
+    );
+    expect(r.stderr.toString()).toMatch(/enforce: 6 queries: 5 enforced, 1 refused \(unsupported 1\)\n$/);
+    expect(r.status).toBe(1);
+  });
+
   it.each([
     [
       ['--label', 'tenant', '--value', 'a', '--lang', 'sql', 'up'],
