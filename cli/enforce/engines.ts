@@ -3,6 +3,7 @@
  * `enforce(expr)` function; everything else (reading, batching, answers, stats) is shared, so a
  * language plugs in as one entry of LANGUAGES.
  */
+import * as logqlEngine from '../../src/logql';
 import { createEnforcer, EnforceError, enforceGrafanaQuery, enforceQuery } from '../../src/promql';
 import type { CliOptions } from './options';
 
@@ -50,7 +51,34 @@ const promql: LanguageFactory = (opts) => {
   };
 };
 
-export const LANGUAGES: Readonly<Record<string, LanguageFactory>> = { promql };
+/** Grafana text in a refused query: the same hint for both languages. */
+function grafanaHint(opts: CliOptions) {
+  return (refusedWithDollar: number): string | undefined =>
+    opts.grafana || refusedWithDollar === 0
+      ? undefined
+      : `${refusedWithDollar === 1 ? 'a refused query contains' : `${refusedWithDollar} refused queries contain`} "$": ` +
+        'if it is Grafana text (template variables, $__auto, $__interval…), add --grafana';
+}
+
+/** LogQL (src/logql): every stream selector of log and metric queries; the same options. */
+const logql: LanguageFactory = (opts) => {
+  const enforcer = logqlEngine.createEnforcer({
+    label: opts.label!,
+    values: opts.values,
+    errorOnReplace: opts.errorOnReplace,
+    regexMatch: opts.regexMatch,
+  });
+  return {
+    enforce: opts.grafana
+      ? (expr) => logqlEngine.enforceGrafanaQuery(expr, enforcer)
+      : (expr) => logqlEngine.enforceQuery(expr, enforcer),
+    // One EnforceError class for both engines (src/labelmatch/errors.ts).
+    refusalOf,
+    hint: grafanaHint(opts),
+  };
+};
+
+export const LANGUAGES: Readonly<Record<string, LanguageFactory>> = { promql, logql };
 
 export function languageEngine(opts: CliOptions): LanguageEngine {
   const factory = Object.prototype.hasOwnProperty.call(LANGUAGES, opts.lang) ? LANGUAGES[opts.lang] : undefined;
