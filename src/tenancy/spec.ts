@@ -91,9 +91,7 @@ const mimirSchema = z
  * `-auth.label-access-control-enabled` (format: Mimir pkg/util/labelaccess, mimirtool acl). Mimir
  * must be reachable only through Grafana: the header is not signed.
  */
-const mimirLbacSchema = z
-  .object({ mode: z.literal('mimir-lbac'), scopeOrgId: nonEmpty, ...common })
-  .strict();
+const mimirLbacSchema = z.object({ mode: z.literal('mimir-lbac'), scopeOrgId: nonEmpty, ...common }).strict();
 
 const datasourceSchema = z.union([
   proxyTokenSchema,
@@ -349,15 +347,13 @@ function crossFieldErrorsOfWellFormedTenants(data: object): SpecError[] {
   });
   // Paths and messages name tenants by index: map the partial spec's indices back to the spec's.
   const renumber = (text: string) => text.replace(/tenants\[(\d+)\]/g, (_, k) => `tenants[${original[Number(k)]}]`);
-  return [
-    ...checkCrossFieldRules(partial),
-    ...policyErrors(partial, tenants),
-    ...alertingErrors(partial, tenants),
-  ].map((e) => ({
-    ...e,
-    path: renumber(e.path),
-    message: renumber(e.message),
-  }));
+  return [...checkCrossFieldRules(partial), ...policyErrors(partial, tenants), ...alertingErrors(partial, tenants)].map(
+    (e) => ({
+      ...e,
+      path: renumber(e.path),
+      message: renumber(e.message),
+    })
+  );
 }
 
 /** Rules that do not parse, modes that cannot carry them, rules shared between tenants (specPolicies.ts). */
@@ -488,7 +484,7 @@ const FIX_BY_FIELD: Array<[RegExp, string]> = [
     /datasource(\.mode|\.tenantVia)?$/,
     'use `mode: proxy` (token mode, the default) or `mode: proxy` with `tenantVia: header` (headerName) or `tenantVia: query-param` (optional paramName), or `mode: mimir`, or `mode: mimir-lbac` (scopeOrgId)',
   ],
-  [/scopeOrgId$/, 'the Mimir tenant that holds every tenant\'s series, e.g. `scopeOrgId: anonymous`'],
+  [/scopeOrgId$/, "the Mimir tenant that holds every tenant's series, e.g. `scopeOrgId: anonymous`"],
   [/rules(\[\d+\])?$/, 'list selectors in quotes, e.g. `rules: [\'{tenant="acme", env="prod"}\']`'],
   [/headerName$/, 'mimir always uses `X-Scope-OrgID`; proxy header mode needs the header your proxy reads'],
   [/role$|orgRoles\.[^.]+$/, 'use one of Viewer, Editor, Admin (org) or Member, Admin (team)'],

@@ -101,7 +101,10 @@ export function checkTenantPolicies(spec: TenantSpec, raw: ReadonlyArray<{ rules
     });
     const ds = tenant.datasource;
     if (ds.mode === 'mimir' || (ds.mode === 'proxy' && (ds.tenantVia === 'header' || ds.tenantVia === 'query-param'))) {
-      const how = ds.mode === 'mimir' ? 'mode mimir sends a tenant id (X-Scope-OrgID)' : `tenantVia ${ds.tenantVia} sends label values`;
+      const how =
+        ds.mode === 'mimir'
+          ? 'mode mimir sends a tenant id (X-Scope-OrgID)'
+          : `tenantVia ${ds.tenantVia} sends label values`;
       errors.push({
         path: `${at}.datasource`,
         message: `${how}, which cannot express a policy of rules; the rules would not be enforced`,
@@ -150,24 +153,31 @@ export function crossTenantRuleErrors(spec: TenantSpec): SpecError[] {
   return errors;
 }
 
-/** Rules of two tenants that may select the same series (plan warnings; identical rules are errors). */
-export function overlappingRuleWarnings(spec: TenantSpec): string[] {
+/**
+ * Plan warnings of one tenant's policy: its rules that may select series another tenant's rules
+ * also select (identical rules are errors), and the trust a mimir-lbac data source relies on.
+ */
+export function tenantPolicyWarnings(spec: TenantSpec, tenant: TenantSpecEntry): string[] {
   const warnings: string[] = [];
-  const parsed = spec.tenants.map((t) => t.rules.flatMap((text) => safeParse(text)));
-  for (let i = 0; i < parsed.length; i++) {
-    for (let j = i + 1; j < parsed.length; j++) {
-      for (const a of parsed[i]) {
-        for (const b of parsed[j]) {
-          const ta = ruleText(a);
-          const tb = ruleText(b);
-          if (ta !== tb && mayOverlap(a, b)) {
-            warnings.push(
-              `tenants "${spec.tenants[i].id}" ${ta} and "${spec.tenants[j].id}" ${tb} may select the same series: both tenants would see them`
-            );
-          }
+  const mine = tenant.rules.flatMap(safeParse);
+  for (const other of spec.tenants) {
+    if (other.id === tenant.id) {
+      continue;
+    }
+    for (const b of other.rules.flatMap(safeParse)) {
+      for (const a of mine) {
+        if (ruleText(a) !== ruleText(b) && mayOverlap(a, b)) {
+          warnings.push(
+            `rule ${ruleText(a)} may select series that tenant "${other.id}" also sees through ${ruleText(b)}; if that is not meant, add a matcher that tells them apart (e.g. env="prod")`
+          );
         }
       }
     }
+  }
+  if (tenant.datasource.mode === 'mimir-lbac') {
+    warnings.push(
+      'mimir-lbac mode: Mimir believes the X-Prom-Label-Policy header, so only Grafana may reach Mimir (trusted network path); an Admin of this org can edit the data source headers, so give tenant users Viewer or Editor.'
+    );
   }
   return warnings;
 }
