@@ -120,6 +120,13 @@ export function tenancyApiFromGrafana(api: GrafanaApi): TenancyApi {
         NO_CLIENT_WRITE_RETRY
       ),
 
+    importBundledDashboard: async (orgId, pluginId, path, folderUid) => {
+      await api.importDashboard(
+        orgId,
+        { pluginId, path, folderUid, overwrite: true, inputs: [] },
+        { retrySafe: false }
+      );
+    },
     getAppSettings: async (orgId, pluginId) => {
       const s = await api.getPluginSettings(orgId, pluginId);
       return {

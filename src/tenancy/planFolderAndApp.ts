@@ -161,7 +161,8 @@ export function planApp(
   if (d.app.enabled && !liveEnabled) {
     steps.push(
       makeStep(ctx.tenantId, 'dashboard', 'create', 'bundled dashboards', [], null, {
-        message: 'Grafana imports the bundled dashboards when the app is enabled in the org',
+        message:
+          'enabling the app makes Grafana import the bundled dashboards; those already imported into the tenant folder stay there',
       })
     );
   } else if (d.app.enabled) {

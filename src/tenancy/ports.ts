@@ -154,6 +154,9 @@ export interface TenancyApi extends AlertingPort {
   getFolderPermissions(orgId: number, uid: string): Promise<FolderPermissionItem[]>;
   setFolderPermissions(orgId: number, uid: string, items: FolderPermissionItem[]): Promise<void>;
 
+  /** `POST /api/dashboards/import` of a dashboard bundled in `pluginId` into `folderUid`, overwriting. */
+  importBundledDashboard(orgId: number, pluginId: string, path: string, folderUid: string): Promise<void>;
+
   getAppSettings(orgId: number, pluginId: string): Promise<AppSettingsRecord>;
   setAppSettings(orgId: number, pluginId: string, body: AppSettingsBody): Promise<void>;
 }

@@ -59,9 +59,6 @@ export interface Env {
 
 export function newEnv(): Env {
   const fake = new FakeGrafana();
-  fake.setBundledDashboards('mtlabs-tenancy-app', [
-    { path: 'dashboards/overview.json', json: { uid: 'mt-overview', title: 'Tenant overview' }, revision: 1 },
-  ]);
   for (const login of ['alice', 'bob', 'carol', 'dave']) {
     fake.createUser({ login, email: `${login}@example.com` });
   }

@@ -1,4 +1,5 @@
 /** The fake's public object: routing, auth, request log, fault injection and seed helpers. */
+import { BUNDLED_DASHBOARDS } from '../../../src/tenancy/bundledDashboards';
 import { authenticate, AuthContext } from './auth';
 import { FakeHttpError, FakeRequest, FakeResponse } from './http';
 import { fetchUpstream, proxyRequest, Upstream } from './proxy';
@@ -95,7 +96,13 @@ export class FakeGrafana {
     admin.isGrafanaAdmin = true;
     this.state.membership(1, admin.id)!.role = 'Admin';
     this.installPlugin({ id: 'prometheus', type: 'datasource', name: 'Prometheus' });
-    this.installPlugin({ id: PLUGIN_ID, type: 'app', name: 'Tenancy' });
+    // Our app with the dashboards it really bundles (uid, title, path; revision 1).
+    this.installPlugin({
+      id: PLUGIN_ID,
+      type: 'app',
+      name: 'Tenancy',
+      dashboards: BUNDLED_DASHBOARDS.map((d) => ({ path: d.path, json: { uid: d.uid, title: d.title }, revision: 1 })),
+    });
   }
 
   // --- seed helpers ----------------------------------------------------------------------------
