@@ -1,61 +1,24 @@
 /**
  * PromQL engine throughput on the real corpus, measured in one run: bare lezer-promql parse,
- * enforcement (parse + Prometheus checks + splice), their ratio, and per-query latency.
+ * enforcement (parse + Prometheus checks + splice), their ratio, and per-query latency; then the
+ * enforce CLI's batch path on the same corpus against a bare parse in the same rounds.
  */
-import { readFileSync } from 'fs';
-import { performance } from 'perf_hooks';
 import { parser } from '@prometheus-io/lezer-promql';
 import { createEnforcer, enforceQuery } from '../src/promql';
 import { sharedPath } from '../tests/support/shared';
+import { CORPUS_ROUNDS, interleaved, latencies as timeEach, loadInterpolatedCorpus, percentile } from './corpusTiming';
+import { measureCliThroughput } from './enforceCli.measure';
 import type { Report } from './report';
 
-const ROUNDS = 5;
-const BATCH = 250;
+const WARM_UP_LINES = 3000;
+/** Pairs of CLI runs (warm-up alone, warm-up + corpus passes) summed into engine.cli_ratio. */
+const CLI_ROUNDS = 2;
 
-function loadCorpus(): string[] {
-  return readFileSync(sharedPath('corpus', 'promql', 'corpus-interpolated.jsonl'), 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => (JSON.parse(l) as { expr: string }).expr);
-}
-
-/**
- * Parse and enforce timed in alternating batches of BATCH queries, so that load from other
- * processes on the shared machine hits both sides alike; returns queries/s for each.
- */
-function interleaved(
-  exprs: string[],
-  parse: (e: string) => unknown,
-  enforce: (e: string) => unknown
-): { parseQps: number; enforceQps: number } {
-  let parseMs = 0;
-  let enforceMs = 0;
-  for (let round = 0; round < ROUNDS; round++) {
-    for (let i = 0; i < exprs.length; i += BATCH) {
-      const batch = exprs.slice(i, i + BATCH);
-      let t = performance.now();
-      for (const expr of batch) {
-        parse(expr);
-      }
-      parseMs += performance.now() - t;
-      t = performance.now();
-      for (const expr of batch) {
-        enforce(expr);
-      }
-      enforceMs += performance.now() - t;
-    }
-  }
-  const total = exprs.length * ROUNDS;
-  return { parseQps: total / (parseMs / 1000), enforceQps: total / (enforceMs / 1000) };
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
+const corpusFile = () => sharedPath('corpus', 'promql', 'corpus-interpolated.jsonl');
 
 export default async function bench(report: Report): Promise<void> {
   const enforcer = createEnforcer({ label: 'tenant', values: ['a'] });
-  const exprs = loadCorpus().filter((expr) => {
+  const exprs = loadInterpolatedCorpus().filter((expr) => {
     try {
       enforceQuery(expr, enforcer);
       return true;
@@ -65,16 +28,9 @@ export default async function bench(report: Report): Promise<void> {
   });
   const parse = (expr: string) => parser.parse(expr);
   const enforce = (expr: string) => enforceQuery(expr, enforcer);
-  interleaved(exprs.slice(0, 3000), parse, enforce); // warm-up: let the JIT see both paths
-  const { parseQps, enforceQps } = interleaved(exprs, parse, enforce);
-
-  const latencies: number[] = [];
-  for (const expr of exprs) {
-    const start = performance.now();
-    enforceQuery(expr, enforcer);
-    latencies.push(performance.now() - start);
-  }
-  latencies.sort((a, b) => a - b);
+  interleaved(exprs.slice(0, WARM_UP_LINES), parse, enforce); // warm-up: let the JIT see both paths
+  const { baselineQps: parseQps, candidateQps: enforceQps } = interleaved(exprs, parse, enforce);
+  const latencies = timeEach(exprs, enforce);
 
   report({ name: 'engine.corpus_queries', value: exprs.length, unit: 'queries', goal: 'corpus-interpolated.jsonl' });
   report({ name: 'engine.parse_qps', value: parseQps, unit: 'queries/s', goal: 'baseline (bare lezer parse)' });
@@ -82,4 +38,25 @@ export default async function bench(report: Report): Promise<void> {
   report({ name: 'engine.ratio', value: enforceQps / parseQps, unit: 'ratio', goal: '>= 0.7' });
   report({ name: 'engine.p50_ms', value: percentile(latencies, 50), unit: 'ms', goal: 'low' });
   report({ name: 'engine.p99_ms', value: percentile(latencies, 99), unit: 'ms', goal: 'low' });
+
+  // The CLI answers every corpus line, the one the engine refuses included.
+  const cli = await measureCliThroughput(corpusFile(), loadInterpolatedCorpus(), parse, {
+    passes: CORPUS_ROUNDS,
+    warmUpLines: WARM_UP_LINES,
+    rounds: CLI_ROUNDS,
+  });
+  report({
+    name: 'engine.cli_qps',
+    value: cli.cliQps,
+    unit: 'queries/s',
+    goal: 'high (JSON lines, warm, start-up subtracted)',
+  });
+  report({ name: 'engine.cli_ratio', value: cli.cliQps / cli.parseQps, unit: 'ratio', goal: '>= 0.7' });
+  report({
+    name: 'engine.cli_ratio_single_pass',
+    value: cli.singlePassQps / cli.singlePassParseQps,
+    unit: 'ratio',
+    goal: 'info (corpus once, cold JIT)',
+  });
+  report({ name: 'engine.cli_startup_ms', value: cli.startupMs, unit: 'ms', goal: 'info (empty input)' });
 }

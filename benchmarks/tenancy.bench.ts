@@ -53,6 +53,9 @@ async function scenario(report: Report, alerting: boolean) {
   }
   const spec = parsed.spec;
   const fake = new FakeGrafana();
+  fake.setBundledDashboards('mtlabs-tenancy-app', [
+    { path: 'dashboards/overview.json', json: { uid: 'mt-overview', title: 'Tenant overview' }, revision: 1 },
+  ]);
   for (let i = 0; i < TENANTS; i++) {
     for (const s of ['a', 'b', 'c']) {
       fake.createUser({ login: `u${i}${s}`, email: `u${i}${s}@example.com` });

@@ -12,7 +12,8 @@
  *   `tenant=~".*"`, `tenant!="a"` or another tenant, or omit the tenant;
  * - a can neither read, update nor expire a silence that is not its own — b's, the operator's
  *   `tenant!="a"` one (which prom-label-proxy's isEqual-blind check would let a change), one with
- *   `tenant=~".*"`, or one without a tenant matcher — and each stays as it was.
+ *   `tenant=~".*"`, or one without a tenant matcher — and each stays as it was;
+ * - the route table is default deny for its kind, and works with the tokens-file identity too.
  */
 import {
   createSilenceDirectly,
@@ -21,6 +22,7 @@ import {
   type RunningAlertmanager,
   type SilenceMatcher,
 } from '../tests/support/alertmanager';
+import { identityFileDir, newToken, tokensDoc } from './identity/testing/identityFiles';
 import { startFakeUpstream } from './testing/fakeUpstream';
 import { startTestProxy, testProxyOptions, type StartedProxy } from './testing/proxyHarness';
 
@@ -285,5 +287,56 @@ describe('one route table per upstream kind, default deny', () => {
       await prometheusProxy.proxy.close();
       await upstream.stop();
     }
+  });
+});
+
+describe('the tenant from a tokens file (--tenant-tokens-file), as with any identity source', () => {
+  const tokenA = newToken();
+  const tokenB = newToken();
+  const files = identityFileDir();
+  let tokensProxy: StartedProxy;
+
+  beforeAll(async () => {
+    const file = files.write(
+      'tokens.yaml',
+      tokensDoc({ a: { values: ['a'], tokens: [tokenA] }, b: { values: ['b', 'b2'], tokens: [tokenB] } })
+    );
+    tokensProxy = await startTestProxy(
+      testProxyOptions(am.url, { upstreamKind: 'alertmanager', tenant: { kind: 'tokens', file } })
+    );
+  });
+  afterAll(async () => {
+    await tokensProxy?.proxy.close();
+    files.remove();
+  });
+
+  const withToken = (path: string, token: string | null, init: RequestInit = {}) =>
+    fetch(`${tokensProxy.url}${path}`, {
+      ...init,
+      headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), 'X-Tenant': 'b', ...init.headers },
+      signal: AbortSignal.timeout(10_000),
+    });
+
+  it("a's token sees a's alerts only, whatever tenant header comes with it", async () => {
+    const res = await withToken('/api/v2/alerts', tokenA);
+    expect(res.status).toBe(200);
+    const alerts = (await res.json()) as Alert[];
+    expect(alerts.length).toBeGreaterThan(0);
+    expect(alerts.every((x) => x.labels.tenant === 'a')).toBe(true);
+  });
+
+  it('no token is 401', async () => {
+    expect((await withToken('/api/v2/alerts', null)).status).toBe(401);
+  });
+
+  it("b's token (values b and b2) sees b's alerts; its silences are refused with 422 (one exact value needed)", async () => {
+    const alerts = (await (await withToken('/api/v2/alerts', tokenB)).json()) as Alert[];
+    expect(alerts.map((x) => x.labels.tenant)).toEqual(['b']);
+    const post = await withToken('/api/v2/silences', tokenB, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(silenceBody([TARGET_DOWN])),
+    });
+    expect(post.status).toBe(422);
   });
 });

@@ -41,8 +41,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await upstream.stop();
   console.log(
-    `prom-label-proxy conformance: ${vectors.length - failures.length}/${vectors.length} "alertmanager" (+ routing) vectors passed` +
-      ` (${duplicateTenantVectors.length} name the tenant more than once and expect 400 here, issue #14)` +
+    `prom-label-proxy conformance: ${vectors.length + duplicateTenantVectors.length - failures.length}/` +
+      `${vectors.length + duplicateTenantVectors.length} "alertmanager" (+ routing) runs passed: ${vectors.length} vectors ` +
+      `(${duplicateTenantVectors.length} name the tenant more than once and expect 400 here, issue #14), and those ` +
+      `${duplicateTenantVectors.length} again with the values configured` +
       (failures.length ? `\n${failures.join('\n')}` : '')
   );
 });
@@ -158,6 +160,30 @@ describe('prom-label-proxy conformance (scope "alertmanager", --upstream-kind=al
   });
 
   it.each(vectors.map((v) => [v.id, v] as const))('%s', async (id, v) => {
+    const problems = await check(v);
+    if (problems.length > 0) {
+      failures.push(`FAIL ${id}: ${problems.join('; ')}`);
+    }
+    expect(problems).toEqual([]);
+  });
+});
+
+/**
+ * The 7 vectors above that name the tenant twice in the URL are, here, a 400 (issue #14), which
+ * leaves the several-values behaviour they were written for untested. Several values still reach
+ * the routes from the proxy's own configuration (--label-value twice, a tokens file): the same
+ * requests with the values configured statically, the tenant parameter gone, must get
+ * prom-label-proxy's answers — 422 on the silence routes, a regex of the quoted values on the
+ * alerts routes.
+ */
+describe('the same 7 vectors with the tenant values configured (--label-value twice)', () => {
+  const configured = duplicateTenantVectors.map((v): RouteVector => {
+    const name = v.tenantSource.name!;
+    const query = Object.fromEntries(Object.entries(v.query ?? {}).filter(([param]) => param !== name));
+    return { ...v, id: `${v.id} (configured values)`, tenantSource: { kind: 'static' }, query };
+  });
+
+  it.each(configured.map((v) => [v.id, v] as const))('%s', async (id, v) => {
     const problems = await check(v);
     if (problems.length > 0) {
       failures.push(`FAIL ${id}: ${problems.join('; ')}`);

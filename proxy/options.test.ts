@@ -69,11 +69,22 @@ describe('parseProxyArgs: prom-label-proxy flags', () => {
       ['--header-name=X-Tenant', '--upstream-kind=alertmanager'],
       { upstreamKind: 'alertmanager' },
     ],
+    ['upstream version read by default, access log on', ['--header-name=X-Tenant'], { accessLog: true }],
+    [
+      'upstream version pinned, access log off',
+      ['--header-name=X-Tenant', '--upstream-version=3.5.0', '--no-access-log'],
+      { upstreamVersion: '3.5.0', accessLog: false },
+    ],
   ])('%s', (_name, extra, expected) => {
     expect(parseProxyArgs([...BASE, ...extra])).toMatchObject(expected);
   });
 
   it.each<[string, string[], RegExp]>([
+    [
+      'upstream version not a release',
+      [...BASE, '--header-name=X-Tenant', '--upstream-version=latest'],
+      /--upstream-version "latest" is not a Prometheus release like 3.5.0/,
+    ],
     [
       'two tenant sources',
       [...BASE, '--label-value', 'a', '--header-name', 'X-Tenant'],

@@ -9,6 +9,7 @@ import type { LogRecord } from './log';
 import { startFakeUpstream, type FakeUpstream, type RecordedRequest } from './testing/fakeUpstream';
 import { startTestProxy, testProxyOptions, type StartedProxy } from './testing/proxyHarness';
 import {
+  compatibilityNotes,
   isPrometheusAtLeast,
   parseUpstreamVersionFlag,
   profileFromBuildInfo,
@@ -56,6 +57,21 @@ describe('--upstream-version', () => {
     expect(isPrometheusAtLeast(parseUpstreamVersionFlag('2.37.9'), 2, 38)).toBe(false);
     expect(isPrometheusAtLeast(parseUpstreamVersionFlag('3.0.0'), 2, 38)).toBe(true);
     expect(isPrometheusAtLeast(parseUpstreamVersionFlag('thanos'), 2, 38)).toBe(false);
+  });
+});
+
+describe('compatibility notes logged once the version is known', () => {
+  const options = (label: string, labelMatchersForRulesApi = false) =>
+    testProxyOptions('http://127.0.0.1:1', { label, labelMatchersForRulesApi });
+  it.each<[string, string, boolean, string[]]>([
+    ['2.42.0', 'my.label', false, ['tenant label needs UTF-8 names']],
+    ['3.0.0', 'my.label', false, []],
+    ['2.42.0', 'tenant', true, ['--enable-label-matchers-for-rules-api has no effect upstream']],
+    ['2.54.0', 'tenant', true, []],
+    ['thanos', 'my.label', true, []],
+  ])('%s, label %s, rules matchers %s', (version, label, rulesMatchers, want) => {
+    const notes = compatibilityNotes(parseUpstreamVersionFlag(version), options(label, rulesMatchers));
+    expect(notes.map((n) => n.msg)).toEqual(want);
   });
 });
 
@@ -371,5 +387,17 @@ describe('requests explain themselves (issue #17)', () => {
     expect(lines[0].upstreamMs).toBeGreaterThan(0);
     expect(lines[0].durationMs).toBeGreaterThanOrEqual(lines[0].upstreamMs as number);
     expect(JSON.stringify(lines)).not.toContain('up{');
+  });
+
+  it('--no-access-log turns the access line off, rejections are still logged', async () => {
+    const quiet = await startTestProxy(testProxyOptions(upstream.url, { accessLog: false }));
+    try {
+      await get(quiet, '/api/v1/query?query=up');
+      await get(quiet, '/api/v1/query');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(quiet.logs.map((l) => l.msg).filter((m) => m.startsWith('request'))).toEqual(['request rejected']);
+    } finally {
+      await quiet.proxy.close();
+    }
   });
 });

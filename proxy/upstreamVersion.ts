@@ -5,7 +5,7 @@
  * enforced route behaves the same on every version, and an undetected version serves none of the
  * version-gated routes.
  */
-import type { Logger } from './log';
+import type { LogRecord, Logger } from './log';
 import type { ProxyOptions } from './options';
 import type { Upstream } from './upstream';
 
@@ -205,6 +205,35 @@ const NOT_PROMETHEUS: UpstreamProfile = {
 /** Largest buildinfo answer read (Prometheus' is a few hundred bytes). */
 const MAX_BUILDINFO_BYTES = 64 * 1024;
 
+/**
+ * What an operator should know about this proxy's flags on this upstream, logged once the version
+ * is known. Nothing here changes enforcement.
+ */
+export function compatibilityNotes(profile: UpstreamProfile, options: ProxyOptions): LogRecord[] {
+  const notes: LogRecord[] = [];
+  const older = (major: number, minor: number) =>
+    profile.product === 'prometheus' && !isPrometheusAtLeast(profile, major, minor);
+  if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(options.label) && older(3, 0)) {
+    notes.push({
+      level: 'warn',
+      msg: 'tenant label needs UTF-8 names',
+      label: options.label,
+      upstream: describeProfile(profile),
+      effect:
+        'the quoted label name is valid from Prometheus 3.0.0 (2.55.0 with --enable-feature=utf8-names); older versions refuse every enforced query',
+    });
+  }
+  if (options.labelMatchersForRulesApi && older(2, 54)) {
+    notes.push({
+      level: 'info',
+      msg: '--enable-label-matchers-for-rules-api has no effect upstream',
+      upstream: describeProfile(profile),
+      effect: 'match[] on /api/v1/rules arrived in Prometheus 2.54.0; the proxy filters the answer either way',
+    });
+  }
+  return notes;
+}
+
 /** The UpstreamVersion of a proxy: pinned by --upstream-version, else read through `upstream`. */
 export function startUpstreamVersion(upstream: Upstream, options: ProxyOptions, logger: Logger): UpstreamVersion {
   if (options.upstreamKind !== undefined && options.upstreamKind !== 'prometheus') {
@@ -231,5 +260,11 @@ export function startUpstreamVersion(upstream: Upstream, options: ProxyOptions, 
       throw new Error('the answer is not JSON');
     }
   };
-  return new UpstreamVersion(fetchBuildInfo, pinned, logger);
+  const versions: UpstreamVersion = new UpstreamVersion(fetchBuildInfo, pinned, (record) => {
+    logger(record);
+    if (/^upstream version (detected|changed|pinned)$/.test(record.msg)) {
+      compatibilityNotes(versions.known(), options).forEach((note) => logger(note));
+    }
+  });
+  return versions;
 }

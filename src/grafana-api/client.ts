@@ -3,7 +3,10 @@
  * explicitly and the transport sends it as `X-Grafana-Org-Id` (CONTRACT §2). Pagination follows
  * each endpoint's own rules (CONTRACT §12 "Pagination"); list methods return all pages.
  */
+import { capabilitiesFrom, type GrafanaCapabilities } from './capabilities';
 import { GrafanaApiError } from './errors';
+import { collectPages } from './paging';
+import { withTeamIds } from './teamIds';
 import { backoffDelay, DEFAULT_RETRY_POLICY, isRetryableStatus, RetryPolicy } from './retry';
 import type { Transport, TransportRequest } from './transport';
 import type * as T from './types';
@@ -95,15 +98,14 @@ export class GrafanaApi {
   // --- orgs (global; Server Admin) ---------------------------------------------------------------
 
   /** All orgs; `page` is 0-based on this endpoint (CONTRACT §4). */
-  async listOrgs(query?: string): Promise<T.Org[]> {
-    const all: T.Org[] = [];
-    for (let page = 0; ; page++) {
-      const batch = await this.request<T.Org[]>('GET', '/api/orgs' + qs({ query, perpage: PAGE_SIZE, page }));
-      all.push(...batch);
-      if (batch.length < PAGE_SIZE) {
-        return all;
-      }
-    }
+  listOrgs(query?: string): Promise<T.Org[]> {
+    return collectPages(
+      '/api/orgs',
+      PAGE_SIZE,
+      (page) => this.request<T.Org[]>('GET', '/api/orgs' + qs({ query, perpage: PAGE_SIZE, page })),
+      (o) => String(o.id),
+      0
+    );
   }
   getOrg(orgId: number): Promise<T.OrgDetails> {
     return this.request('GET', `/api/orgs/${orgId}`);
@@ -170,23 +172,30 @@ export class GrafanaApi {
 
   // --- teams (current org = orgId) ---------------------------------------------------------------
 
-  /** All teams of the org; 1-based pages with totalCount (CONTRACT §5.3). `name` is an exact match. */
+  /**
+   * All teams of the org; 1-based pages with totalCount (CONTRACT §5.3). `name` is an exact match.
+   * Every team returned has its numeric id: with `kubernetesTeamsRedirect` the search answers teams
+   * without one, so those are read again by uid (teamIds.ts).
+   */
   async searchTeams(orgId: number, filter: { query?: string; name?: string } = {}): Promise<T.Team[]> {
-    const all: T.Team[] = [];
-    for (let page = 1; ; page++) {
-      const res = await this.request<{ teams: T.Team[]; totalCount: number }>(
-        'GET',
-        '/api/teams/search' + qs({ query: filter.query, name: filter.name, perpage: PAGE_SIZE, page }),
-        { orgId }
-      );
-      all.push(...res.teams);
-      if (res.teams.length < PAGE_SIZE || all.length >= res.totalCount) {
-        return all;
-      }
-    }
+    const all = await collectPages(
+      '/api/teams/search',
+      PAGE_SIZE,
+      async (page) =>
+        (
+          await this.request<{ teams: T.TeamSearchHit[]; totalCount: number }>(
+            'GET',
+            '/api/teams/search' + qs({ query: filter.query, name: filter.name, perpage: PAGE_SIZE, page }),
+            { orgId }
+          )
+        ).teams,
+      (t) => t.uid ?? String(t.id)
+    );
+    return withTeamIds(all, (uid) => this.getTeam(orgId, uid));
   }
-  getTeam(orgId: number, teamId: number): Promise<T.Team> {
-    return this.request('GET', `/api/teams/${teamId}`, { orgId });
+  /** By numeric id or by uid (Grafana resolves a uid in the path, `MiddlewareTeamUIDResolver`). */
+  getTeam(orgId: number, teamIdOrUid: number | string): Promise<T.Team> {
+    return this.request('GET', `/api/teams/${enc(String(teamIdOrUid))}`, { orgId });
   }
   /** A user caller becomes the team's Admin member (CONTRACT §5.3); remove it if unwanted. */
   createTeam(
@@ -265,20 +274,15 @@ export class GrafanaApi {
 
   // --- folders -----------------------------------------------------------------------------------
 
-  /** Folders directly under `parentUid` (top level by default), all pages. */
-  async listFolders(orgId: number, parentUid?: string): Promise<T.FolderSummary[]> {
-    const all: T.FolderSummary[] = [];
-    for (let page = 1; ; page++) {
-      const batch = await this.request<T.FolderSummary[]>(
-        'GET',
-        '/api/folders' + qs({ parentUid, limit: PAGE_SIZE, page }),
-        { orgId }
-      );
-      all.push(...batch);
-      if (batch.length < PAGE_SIZE) {
-        return all;
-      }
-    }
+  /** Folders directly under `parentUid` (top level by default), all pages, even when paging is ignored (paging.ts). */
+  listFolders(orgId: number, parentUid?: string): Promise<T.FolderSummary[]> {
+    return collectPages(
+      '/api/folders',
+      PAGE_SIZE,
+      (page) =>
+        this.request<T.FolderSummary[]>('GET', '/api/folders' + qs({ parentUid, limit: PAGE_SIZE, page }), { orgId }),
+      (f) => f.uid
+    );
   }
   getFolder(orgId: number, uid: string): Promise<T.Folder> {
     return this.request('GET', `/api/folders/${enc(uid)}`, { orgId });
@@ -313,28 +317,28 @@ export class GrafanaApi {
   // --- dashboards --------------------------------------------------------------------------------
 
   /** All hits; `page` is 1-based with `limit` as page size and no total, so page until a short page (CONTRACT §8.4). */
-  async searchDashboards(orgId: number, q: T.SearchQuery = {}): Promise<T.SearchHit[]> {
-    const all: T.SearchHit[] = [];
-    for (let page = 1; ; page++) {
-      const batch = await this.request<T.SearchHit[]>(
-        'GET',
-        '/api/search' +
-          qs({
-            query: q.query,
-            type: q.type,
-            tag: q.tag,
-            folderUIDs: q.folderUIDs,
-            dashboardUIDs: q.dashboardUIDs,
-            limit: PAGE_SIZE,
-            page,
-          }),
-        { orgId }
-      );
-      all.push(...batch);
-      if (batch.length < PAGE_SIZE) {
-        return all;
-      }
-    }
+  searchDashboards(orgId: number, q: T.SearchQuery = {}): Promise<T.SearchHit[]> {
+    return collectPages(
+      '/api/search',
+      PAGE_SIZE,
+      (page) =>
+        this.request<T.SearchHit[]>(
+          'GET',
+          '/api/search' +
+            qs({
+              query: q.query,
+              type: q.type,
+              tag: q.tag,
+              folderUIDs: q.folderUIDs,
+              dashboardUIDs: q.dashboardUIDs,
+              limit: PAGE_SIZE,
+              page,
+            }),
+          { orgId }
+        ),
+      // Hits are keyed by uid: with unifiedStorageSearchUI they carry no numeric id.
+      (h) => `${h.type}:${h.uid}`
+    );
   }
   getDashboard(orgId: number, uid: string): Promise<T.DashboardWithMeta> {
     return this.request('GET', `/api/dashboards/uid/${enc(uid)}`, { orgId });
@@ -350,6 +354,17 @@ export class GrafanaApi {
   }
   deleteDashboard(orgId: number, uid: string, opts?: CallOptions): Promise<void> {
     return this.request('DELETE', `/api/dashboards/uid/${enc(uid)}`, { ...opts, orgId });
+  }
+
+  // --- instance ----------------------------------------------------------------------------------
+
+  /** Feature toggles and build info the frontend boots with (any signed-in identity). */
+  frontendSettings(): Promise<T.FrontendSettings> {
+    return this.request('GET', '/api/frontend/settings');
+  }
+  /** Version and toggles, checked (capabilities.ts): throws UnsupportedGrafanaError for a Grafana the app cannot serve. */
+  async capabilities(): Promise<GrafanaCapabilities> {
+    return capabilitiesFrom(await this.frontendSettings());
   }
 
   // --- plugin settings (per org) -----------------------------------------------------------------
@@ -368,6 +383,11 @@ export class GrafanaApi {
     opts: CallOptions = { retrySafe: true }
   ): Promise<void> {
     return this.request('POST', `/api/plugins/${enc(pluginId)}/settings`, { ...opts, orgId, body: settings });
+  }
+
+  /** The app's bundled dashboards and whether each is imported in `orgId` (`GetPluginDashboards`, org Admin). */
+  pluginDashboards(orgId: number, pluginId: string): Promise<T.PluginDashboard[]> {
+    return this.request('GET', `/api/plugins/${enc(pluginId)}/dashboards`, { orgId });
   }
 
   // --- service accounts --------------------------------------------------------------------------

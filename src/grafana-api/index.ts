@@ -6,6 +6,10 @@ export type { Transport, TransportRequest, TransportResponse } from './transport
 export { DEFAULT_RETRY_POLICY, NO_DELAY_RETRY_POLICY, backoffDelay, isRetryableStatus } from './retry';
 export type { RetryPolicy } from './retry';
 export type * from './types';
+export { capabilitiesFrom, SHAPE_CHANGING_TOGGLES, MIN_GRAFANA_VERSION, UnsupportedGrafanaError } from './capabilities';
+export type { GrafanaCapabilities } from './capabilities';
+export { collectPages, UnpageableListError } from './paging';
+export { TeamWithoutIdError, withTeamIds } from './teamIds';
 export { GrafanaAlertingApi } from './alerting';
 export { REDACTED } from './alertingTypes';
 export type * from './alertingTypes';

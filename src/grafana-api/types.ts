@@ -73,6 +73,8 @@ export interface Team {
   email?: string;
   memberCount?: number;
 }
+/** A team as /api/teams/search answers it: without `id` when kubernetesTeamsRedirect is on. */
+export type TeamSearchHit = Omit<Team, 'id'> & { id?: number };
 /** TeamMemberDTO; `permission` 0 member, 4 admin. */
 export interface TeamMember {
   orgId: number;
@@ -184,9 +186,9 @@ export interface PermissionEntry {
   inherited?: boolean;
 }
 
-/** Hit of /api/search */
+/** Hit of /api/search; no numeric `id` when unifiedStorageSearchUI serves search from the unified index. */
 export interface SearchHit {
-  id: number;
+  id?: number;
   uid: string;
   orgId?: number;
   title: string;
@@ -272,4 +274,23 @@ export interface ServiceAccount {
   role: OrgRole;
   isDisabled: boolean;
   tokens?: number;
+}
+
+/** The parts of GET /api/frontend/settings the client reads (pkg/api/frontendsettings.go). */
+export interface FrontendSettings {
+  /** Enabled toggles as a map name → true. */
+  featureToggles?: Record<string, boolean>;
+  buildInfo?: { version?: string; commit?: string; edition?: string };
+}
+
+/** PluginDashboardDTO of GET /api/plugins/:pluginId/dashboards (org Admin; per org `imported`). */
+export interface PluginDashboard {
+  pluginId: string;
+  path: string;
+  title: string;
+  uid?: string;
+  revision?: number;
+  imported?: boolean;
+  importedRevision?: number;
+  removed?: boolean;
 }

@@ -5,7 +5,7 @@
  * regexes, string escapes, feature flags) — and (2) records every vector selector with the text
  * positions the splicer needs. Nothing is re-printed.
  */
-import { TreeCursor } from '@lezer/common';
+import { Tree, TreeCursor } from '@lezer/common';
 import { parser } from '@prometheus-io/lezer-promql';
 import { durationRange } from './checkDurations';
 import { modifier } from './checkModifiers';
@@ -73,6 +73,8 @@ export interface ParsedQuery {
    */
   infoSelectorInsertions: number[];
   type: ValueType;
+  /** The lezer tree, for rewrites that need the structure around a selector (several-rule policies). */
+  tree: Tree;
 }
 
 /** Parses and checks `text`; throws EnforceError('parse') naming the position and reason. */
@@ -104,7 +106,7 @@ function analyseText(text: string, features: ParserFeatures): ParsedQuery {
     }
   }
   const type = walker.expr(top);
-  return { text, selectors: walker.selectors, infoSelectorInsertions: walker.infoSelectorInsertions, type };
+  return { text, selectors: walker.selectors, infoSelectorInsertions: walker.infoSelectorInsertions, type, tree };
 }
 
 class Walker implements WalkContext {

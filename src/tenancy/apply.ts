@@ -13,7 +13,7 @@
  */
 import { GrafanaApiError } from '../grafana-api/errors';
 import { recordAudit, type AuditChange, type AuditEntry } from './audit';
-import { ApplyStepError, runOp, type OpContext } from './applyOps';
+import { ApplyStepError, DEFAULT_DASHBOARD_POLL, runOp, type DashboardPoll, type OpContext } from './applyOps';
 import type { Plan, PlanStep, TenantPlan } from './planTypes';
 import { mapLimit } from './observe';
 import { errorMessage, errorStatus, type TenancyApi } from './ports';
@@ -43,6 +43,8 @@ export interface ApplyOptions {
   retry?: RetryOptions | false;
   /** Tenants applied in parallel (default 1: one after another, steps of a tenant always in order). */
   concurrency?: number;
+  /** How long to wait for the bundled dashboards after enabling the app (applyOps.ts). */
+  dashboardPoll?: Partial<DashboardPoll>;
   /** Where to record the audit entry (the org the admin page runs in). Omit to skip auditing. */
   audit?: { orgId: number; now?: () => Date };
 }
@@ -149,6 +151,7 @@ async function applyTenant(
     registryOrgId,
     teamIds: new Map(),
     retry,
+    dashboardPoll: { ...DEFAULT_DASHBOARD_POLL, ...options.dashboardPoll },
   };
   let writes = 0;
   for (let i = 0; i < tenant.steps.length; i++) {

@@ -28,6 +28,41 @@ export interface OpContext {
   registryOrgId: number;
   teamIds: Map<string, number>;
   retry: RetryOptions | false;
+  /** Waiting for Grafana's asynchronous dashboard import after enabling the app. */
+  dashboardPoll: DashboardPoll;
+}
+
+export interface DashboardPoll {
+  /** Reads of /api/search at most (default 10). */
+  attempts: number;
+  /** Wait before the second read; doubles up to 2 s (default 100 ms). */
+  delayMs: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export const DEFAULT_DASHBOARD_POLL: DashboardPoll = { attempts: 10, delayMs: 100 };
+
+/**
+ * Enabling the app makes Grafana import the bundled dashboards in an event handler after the
+ * settings commit (dashboard_updater.go; CONTRACT §9): they may appear after the 200. Poll the
+ * org's search until they do, so the next plan does not see them missing and import them twice.
+ */
+async function awaitDashboards(api: TenancyApi, orgId: number, uids: string[], ctx: OpContext): Promise<void> {
+  const { attempts, delayMs } = ctx.dashboardPoll;
+  const sleep = ctx.dashboardPoll.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  for (let i = 0; i < attempts; i++) {
+    if (i > 0) {
+      await sleep(Math.min(2000, delayMs * 2 ** (i - 1)));
+    }
+    const hits = await api.search(orgId);
+    if (uids.every((uid) => hits.some((h) => h.type === 'dash-db' && h.uid === uid))) {
+      return;
+    }
+  }
+  throw new ApplyStepError(
+    `the app is enabled in org ${orgId}, but Grafana has not imported its bundled dashboards after ${attempts} checks`,
+    'plan again in a minute: the next plan re-imports whichever bundled dashboard is still missing'
+  );
 }
 
 export async function runOp(api: TenancyApi, op: WriteOp, ctx: OpContext): Promise<void> {
@@ -171,7 +206,16 @@ export async function runOp(api: TenancyApi, op: WriteOp, ctx: OpContext): Promi
       // Overwrite: the same uid at the root (Grafana's own import) is moved, not duplicated.
       return call(() => api.importBundledDashboard(orgId, op.pluginId, op.path, op.folderUid));
     case 'writeAppSettings':
-      return call(() => api.setAppSettings(orgId, APP_PLUGIN_ID, op.body));
+      await call(() => api.setAppSettings(orgId, APP_PLUGIN_ID, op.body));
+      if (op.awaitDashboardUids?.length) {
+        await awaitDashboards(api, orgId, op.awaitDashboardUids, ctx);
+      }
+      return;
+    case 'importBundledDashboards':
+      for (const path of op.paths) {
+        await call(() => api.importBundledDashboard(orgId, APP_PLUGIN_ID, path));
+      }
+      return;
     case 'issueToken': {
       // The token exists only in this call and in the data source's secureJsonData; its hash is
       // recorded after the write, with the version that write produced (see tokenRegistry.ts). A

@@ -12,6 +12,12 @@ const SIGN: Record<PlanStep['action'], string> = {
 
 export function formatPlan(plan: Plan, options: { showUnchanged?: boolean } = {}): string {
   const lines: string[] = [];
+  if (plan.grafana) {
+    lines.push(`Grafana ${plan.grafana.version}`);
+    for (const a of plan.grafana.adaptations) {
+      lines.push(`  feature toggle ${a}`);
+    }
+  }
   for (const t of plan.tenants) {
     const header = `tenant ${t.tenantId} (org "${t.orgName}"${t.orgId !== undefined ? `, id ${t.orgId}` : ', new'})${t.inSpec ? '' : ' — not in the spec'}${t.blocked ? ' — BLOCKED' : ''}`;
     lines.push(header);

@@ -13,6 +13,7 @@ const NO_CLIENT_WRITE_RETRY = { retrySafe: false };
 export function tenancyApiFromGrafana(api: GrafanaApi): TenancyApi {
   return {
     ...alertingPortFromGrafana(api),
+    grafanaInfo: () => api.capabilities(),
     currentUser: async () => {
       const u = await api.currentUser();
       return { id: u.id, login: u.login, email: u.email, orgId: u.orgId };
@@ -120,11 +121,15 @@ export function tenancyApiFromGrafana(api: GrafanaApi): TenancyApi {
         NO_CLIENT_WRITE_RETRY
       ),
 
+    listBundledDashboards: async (orgId, pluginId) =>
+      (await api.pluginDashboards(orgId, pluginId))
+        .filter((d) => !d.removed && d.uid)
+        .map((d) => ({ uid: d.uid!, path: d.path, title: d.title })),
     importBundledDashboard: async (orgId, pluginId, path, folderUid) => {
       await api.importDashboard(
         orgId,
-        { pluginId, path, folderUid, overwrite: true, inputs: [] },
-        { retrySafe: false }
+        { pluginId, path, overwrite: true, folderUid: folderUid ?? '' },
+        NO_CLIENT_WRITE_RETRY
       );
     },
     getAppSettings: async (orgId, pluginId) => {

@@ -10,8 +10,10 @@ import {
   errorMessage,
   errorStatus,
   type AppSettingsRecord,
+  type BundledDashboardRef,
   type DataSourceRecord,
   type FolderPermissionItem,
+  type GrafanaInfo,
   type OrgRef,
   type OrgUser,
   type SearchHit,
@@ -54,11 +56,15 @@ export interface LiveOrg {
 }
 
 export interface LiveState {
+  /** Version and feature toggles (read first; the planner only shows them). */
+  grafana: GrafanaInfo;
   self: UserRef;
   users: UserRef[];
   orgs: OrgRef[];
   /** The authoritative tenant → org record, from the provisioning org's app settings. */
   registry: Registry;
+  /** The app's bundled dashboards (uids Grafana imports into every org where the app is enabled). */
+  bundledDashboards: BundledDashboardRef[];
   /** Every org with its settings marker; contents only for orgs a spec tenant maps to. */
   orgStates: LiveOrg[];
 }
@@ -74,10 +80,16 @@ export interface ReadOptions {
 }
 
 export async function readLiveState(api: TenancyApi, spec: TenantSpec, options: ReadOptions = {}): Promise<LiveState> {
+  // First: a Grafana whose API the app cannot read is refused before anything is planned.
+  const grafana = await api.grafanaInfo();
   const [self, orgs, users] = await Promise.all([api.currentUser(), api.listOrgs(), api.listUsers()]);
   const concurrency = options.concurrency ?? 4;
-  const orgStates = await mapLimit(orgs, concurrency, (org) => readOrgMarker(api, org));
-  const registry = registryOf(orgStates, options.provisioningOrgId ?? self.orgId ?? 1);
+  const provisioningOrgId = options.provisioningOrgId ?? self.orgId ?? 1;
+  const [orgStates, bundled] = await Promise.all([
+    mapLimit(orgs, concurrency, (org) => readOrgMarker(api, org)),
+    readBundledDashboards(api, provisioningOrgId),
+  ]);
+  const registry = registryOf(orgStates, provisioningOrgId);
   const wanted = new Set([...spec.tenants.map((t) => t.id), ...spec.sharedOrgs.map((o) => o.id)]);
   const names = new Set([...spec.tenants, ...spec.sharedOrgs].map((t) => t.orgName.toLowerCase()));
   const owner = (s: LiveOrg) => registeredTenantOf(registry, s.org.id);
@@ -105,7 +117,20 @@ export async function readLiveState(api: TenancyApi, spec: TenantSpec, options: 
       state.readError = readErrorText(state.org, err);
     }
   });
-  return { self, users, orgs, registry, orgStates };
+  return { grafana, self, users, orgs, registry, bundledDashboards: bundled, orgStates };
+}
+
+/**
+ * The app's bundled dashboards, listed once (the list is the same in every org), so a tenant org
+ * where one went missing while the app stayed enabled is seen as drift. Unreadable → none known:
+ * only that detection is lost, nothing is written on a guess.
+ */
+async function readBundledDashboards(api: TenancyApi, orgId: number): Promise<BundledDashboardRef[]> {
+  try {
+    return await api.listBundledDashboards(orgId, APP_PLUGIN_ID);
+  } catch {
+    return [];
+  }
 }
 
 /** The registry from the provisioning org's settings (already read with the markers). */

@@ -17,7 +17,6 @@ import { desiredAlerting } from './desiredAlerting';
 import type { LiveOrg, LiveState } from './observe';
 import { ALERTING_MARKER_KEY } from './observeAlerting';
 import { planAlerting } from './planAlerting';
-import { BUNDLED_DASHBOARDS } from './bundledDashboards';
 import { planBundledDashboards } from './planDashboards';
 import { planDatasource } from './planDatasource';
 import { planApp, planFolder } from './planFolderAndApp';
@@ -80,6 +79,7 @@ export function planTenants(spec: TenantSpec, live: LiveState, options: PlanOpti
   return {
     self: { id: live.self.id, login: live.self.login },
     registryOrgId: registry.orgId,
+    grafana: live.grafana,
     tenants,
     summary: summarise(tenants),
   };
@@ -143,6 +143,7 @@ function planTenant(
     tenantId: tenant.id,
     self: live.self,
     users: live.users,
+    bundledDashboards: live.bundledDashboards,
     org: owned.org,
     rotateSecrets: options.rotateSecrets ?? false,
     warnings,
@@ -164,7 +165,7 @@ function planTenant(
     ...tokenSteps,
     ...planFolder(desired, ctx),
     // Before the app is enabled: Grafana's enable-time import then finds them imported already.
-    ...planBundledDashboards(desired.app.enabled, desired.folder, BUNDLED_DASHBOARDS, ctx),
+    ...planBundledDashboards(desired.app.enabled, desired.folder, ctx),
     ...alerting.steps,
     ...planApp(desired, ctx, { [ALERTING_MARKER_KEY]: alerting.managed }),
   ]);

@@ -10,19 +10,19 @@
  * back once — a re-run after that moves nothing. With `dashboards: false` nothing is planned here:
  * disabling the app makes Grafana delete every dashboard carrying its plugin id (planApp).
  */
-import type { BundledDashboardRef } from './bundledDashboards';
 import { APP_PLUGIN_ID } from './naming';
 import { makeStep, type PlanStep, type StepContext } from './planTypes';
 
 export function planBundledDashboards(
   enabled: boolean,
   folder: { uid: string; title: string },
-  bundled: readonly BundledDashboardRef[],
   ctx: StepContext
 ): PlanStep[] {
   if (!enabled) {
     return [];
   }
+  // The installed plugin's list, read once from Grafana (observe.ts readBundledDashboards).
+  const bundled = ctx.bundledDashboards;
   const hits = ctx.org?.contents?.hits ?? [];
   return bundled.map((d) => {
     const target = `dashboard "${d.title}"`;

@@ -150,14 +150,18 @@ export function planApp(
       )
     );
   } else {
+    const enabling = d.app.enabled && !liveEnabled;
     steps.push(
       makeStep(ctx.tenantId, 'app-enable', settings?.jsonData || liveEnabled ? 'update' : 'create', target, diff, {
         type: 'writeAppSettings',
         body,
+        // Grafana imports them in an event handler after answering (CONTRACT §9): apply waits.
+        ...(enabling ? { awaitDashboardUids: ctx.bundledDashboards.map((b) => b.uid) } : {}),
       })
     );
   }
-  const dashboards = (ctx.org?.contents?.hits ?? []).filter((h) => h.type === 'dash-db').length;
+  const hits = ctx.org?.contents?.hits ?? [];
+  const dashboards = hits.filter((h) => h.type === 'dash-db').length;
   if (d.app.enabled && !liveEnabled) {
     steps.push(
       makeStep(ctx.tenantId, 'dashboard', 'create', 'bundled dashboards', [], null, {
@@ -166,9 +170,16 @@ export function planApp(
       })
     );
   } else if (d.app.enabled) {
+    // Enabling again does not re-import (no state change, no event): a bundled dashboard deleted
+    // or moved while the app stayed enabled is drift, imported again into the tenant folder by
+    // the dashboard steps (planDashboards.ts), which run before this one.
+    const missing = ctx.bundledDashboards.filter((b) => !hits.some((h) => h.type === 'dash-db' && h.uid === b.uid));
     steps.push(
       makeStep(ctx.tenantId, 'dashboard', 'unchanged', 'bundled dashboards', [], null, {
-        message: `${dashboards} dashboard(s) in the org`,
+        message:
+          missing.length === 0
+            ? `${dashboards} dashboard(s) in the org`
+            : `${missing.length} bundled dashboard(s) missing: re-imported into the tenant folder by the steps above`,
       })
     );
   }

@@ -74,6 +74,7 @@ export function planSharedOrg(
     tenantId: shared.id,
     self: live.self,
     users: live.users,
+    bundledDashboards: live.bundledDashboards,
     org,
     rotateSecrets: false,
     warnings,

@@ -6,7 +6,7 @@
  */
 import type { AlertingOp } from './alertingOps';
 import type { LiveOrg } from './observe';
-import type { AppSettingsBody, DataSourceBody, UserRef } from './ports';
+import type { AppSettingsBody, BundledDashboardRef, DataSourceBody, GrafanaInfo, UserRef } from './ports';
 import type { OrgRole } from './spec';
 import type { TokenScope } from './tokenRegistry';
 
@@ -64,7 +64,9 @@ export type WriteOp =
   | { type: 'updateFolderTitle'; uid: string; title: string }
   | { type: 'deleteFolder'; uid: string }
   | { type: 'setFolderPermissions'; uid: string; items: FolderPermissionTarget[] }
-  | { type: 'writeAppSettings'; body: AppSettingsBody }
+  /** `awaitDashboardUids`: enabling the app; Grafana imports these after answering, apply waits for them. */
+  | { type: 'writeAppSettings'; body: AppSettingsBody; awaitDashboardUids?: string[] }
+  | { type: 'importBundledDashboards'; paths: string[] }
   /**
    * Generates a new bearer token at apply time (never in the plan), PUTs `body` with it as
    * `Authorization: Bearer <token>`, then records its SHA-256 (followed by `keepHashes`, the
@@ -139,6 +141,8 @@ export interface Plan {
   self: { id: number; login: string };
   /** The provisioning org whose app settings hold the ownership registry (registry.ts). */
   registryOrgId: number;
+  /** The Grafana planned against (for display; nothing in the plan depends on it). */
+  grafana?: GrafanaInfo;
   tenants: TenantPlan[];
   summary: PlanSummary;
 }
@@ -185,6 +189,7 @@ export interface StepContext {
   tenantId: string;
   self: UserRef;
   users: UserRef[];
+  bundledDashboards: BundledDashboardRef[];
   /** Undefined when the org does not exist yet (everything is created). */
   org?: LiveOrg;
   rotateSecrets: boolean;

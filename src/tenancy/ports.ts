@@ -103,6 +103,13 @@ export interface FolderPermissionItem {
   inherited?: boolean;
 }
 
+/** A dashboard the app bundles (plugin.json `includes`), as Grafana lists it. */
+export interface BundledDashboardRef {
+  uid: string;
+  path: string;
+  title: string;
+}
+
 export interface AppSettingsRecord {
   enabled: boolean;
   pinned: boolean;
@@ -115,8 +122,19 @@ export interface AppSettingsBody {
   jsonData: Record<string, unknown>;
 }
 
+/** The Grafana being provisioned, as GET /api/frontend/settings describes it (src/grafana-api/capabilities.ts). */
+export interface GrafanaInfo {
+  version: string;
+  featureToggles: string[];
+  /** How the client copes with each enabled toggle that changes API shapes. */
+  adaptations: string[];
+}
+
 /** Alerting calls (contact points, policies, rule groups) live in alertingPorts.ts. */
 export interface TenancyApi extends AlertingPort {
+  /** Read first; throws (naming the version or toggle) for a Grafana the app cannot provision. */
+  grafanaInfo(): Promise<GrafanaInfo>;
+
   // --- signed-in identity and global objects (Server Admin) ---
   currentUser(): Promise<UserRef>;
   listOrgs(): Promise<OrgRef[]>;
@@ -154,8 +172,13 @@ export interface TenancyApi extends AlertingPort {
   getFolderPermissions(orgId: number, uid: string): Promise<FolderPermissionItem[]>;
   setFolderPermissions(orgId: number, uid: string, items: FolderPermissionItem[]): Promise<void>;
 
-  /** `POST /api/dashboards/import` of a dashboard bundled in `pluginId` into `folderUid`, overwriting. */
-  importBundledDashboard(orgId: number, pluginId: string, path: string, folderUid: string): Promise<void>;
+  /** The app's bundled dashboards (the list is the same in every org; removed ones left out). */
+  listBundledDashboards(orgId: number, pluginId: string): Promise<BundledDashboardRef[]>;
+  /**
+   * `POST /api/dashboards/import` of one bundled dashboard (overwrite, plugin id recorded) into
+   * `folderUid`, or the org's root as Grafana's own sync does when omitted.
+   */
+  importBundledDashboard(orgId: number, pluginId: string, path: string, folderUid?: string): Promise<void>;
 
   getAppSettings(orgId: number, pluginId: string): Promise<AppSettingsRecord>;
   setAppSettings(orgId: number, pluginId: string, body: AppSettingsBody): Promise<void>;

@@ -4,13 +4,13 @@
  * against the schema of its path + status in openapi-subset.json.
  */
 import { GrafanaApi, GrafanaApiError, NO_DELAY_RETRY_POLICY } from '../../src/grafana-api';
-import { FakeGrafana } from '../fakes/grafana-api';
+import { FAKE_VARIANTS, FakeGrafana, type FakeFeatureToggle } from '../fakes/grafana-api';
 import { checkedTransport } from './recordingTransport';
 
 const PLUGIN = 'mtlabs-tenancy-app';
 
-function setup() {
-  const fake = new FakeGrafana();
+function setup(featureToggles: FakeFeatureToggle[] = []) {
+  const fake = new FakeGrafana({ featureToggles });
   fake.installPlugin({
     id: PLUGIN,
     type: 'app',
@@ -40,9 +40,10 @@ async function expectStatus(p: Promise<unknown>, status: number): Promise<Grafan
   throw new Error(`expected HTTP ${status}, the call succeeded`);
 }
 
-describe('tenant onboarding flow conforms to openapi-subset.json', () => {
+// The same flows against every shape the fake can answer with (tests/fakes/grafana-api/featureToggles.ts).
+describe.each(FAKE_VARIANTS)('tenant onboarding flow conforms to openapi-subset.json ($name)', ({ featureToggles }) => {
   it('org, users, teams, data source, folder, permissions, dashboards, plugin settings', async () => {
-    const { fake, api, checked } = setup();
+    const { fake, api, checked } = setup(featureToggles);
     const alice = fake.createUser({ login: 'alice', email: 'alice@example.com' });
 
     const { orgId } = await api.createOrg('tenant-a');
@@ -158,7 +159,7 @@ describe('tenant onboarding flow conforms to openapi-subset.json', () => {
   });
 
   it('error answers conform too (conflicts, not found, validation)', async () => {
-    const { api, checked } = setup();
+    const { api, checked } = setup(featureToggles);
     const { orgId } = await api.createOrg('t');
     await expectStatus(api.createOrg('t'), 409);
     await expectStatus(api.getOrg(9999), 404);

@@ -128,6 +128,7 @@ it("a silence tenant a creates through its proxy mutes a's alert, not b's alert 
     }),
   });
   expect(res.status).toBe(200);
+  const { silenceID } = (await res.json()) as { silenceID: string };
   await postAlerts(am.url, [
     { labels: { alertname: 'Flapping', tenant: 'a' } },
     { labels: { alertname: 'Flapping', tenant: 'b' } },
@@ -139,4 +140,11 @@ it("a silence tenant a creates through its proxy mutes a's alert, not b's alert 
   // b's group was flushed after group_wait; a's would have been flushed in the same round.
   await new Promise((resolve) => setTimeout(resolve, 2500));
   expect(flapping(await sink.received(), '/tenant/a')).toEqual([]);
+  // And Alertmanager itself says which alert the silence holds back.
+  const states = await fetch(`${am.url}/api/v2/alerts?filter=${encodeURIComponent('alertname="Flapping"')}`);
+  const alerts = (await states.json()) as Array<{ labels: Record<string, string>; status: { silencedBy: string[] } }>;
+  expect(Object.fromEntries(alerts.map((a) => [a.labels.tenant, a.status.silencedBy]))).toEqual({
+    a: [silenceID],
+    b: [],
+  });
 });

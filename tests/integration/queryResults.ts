@@ -71,7 +71,7 @@ function samplesEqual(a: SampleValue[], b: SampleValue[]): boolean {
 /** Series keyed by label set, each with its samples; undefined for scalar/string results. */
 function seriesByLabels(
   outcome: QueryOutcome & { ok: true },
-  dropLabel?: string
+  dropLabels: readonly string[]
 ): Map<string, SampleValue[]> | undefined {
   if (outcome.resultType !== 'vector' && outcome.resultType !== 'matrix') {
     return undefined;
@@ -79,8 +79,8 @@ function seriesByLabels(
   const out = new Map<string, SampleValue[]>();
   for (const s of outcome.result as SeriesResult[]) {
     const metric = { ...s.metric };
-    if (dropLabel) {
-      delete metric[dropLabel];
+    for (const label of dropLabels) {
+      delete metric[label];
     }
     out.set(labelsText(metric), s.values ?? (s.value ? [s.value] : []));
   }
@@ -93,15 +93,21 @@ export type Comparison = 'equal' | 'both-error' | 'different';
  * Compares two outcomes. `dropLabel` removes one label from every series of both sides first (for
  * the explained `absent()` case, where enforcement legitimately adds the tenant matcher's label).
  */
-export function compareOutcomes(a: QueryOutcome, b: QueryOutcome, dropLabel?: string): Comparison {
+/** `dropLabels`: labels ignored on both sides (absent() derives labels from the enforced matchers). */
+export function compareOutcomes(
+  a: QueryOutcome,
+  b: QueryOutcome,
+  dropLabels: string | readonly string[] = []
+): Comparison {
+  const dropped = typeof dropLabels === 'string' ? [dropLabels] : dropLabels;
   if (!a.ok || !b.ok) {
     return !a.ok && !b.ok ? 'both-error' : 'different';
   }
   if (a.resultType !== b.resultType) {
     return 'different';
   }
-  const sa = seriesByLabels(a, dropLabel);
-  const sb = seriesByLabels(b, dropLabel);
+  const sa = seriesByLabels(a, dropped);
+  const sb = seriesByLabels(b, dropped);
   if (!sa || !sb) {
     const [ta, va] = a.result as SampleValue;
     const [tb, vb] = b.result as SampleValue;

@@ -31,6 +31,8 @@
  * tenantFixtureCorpus.ts) for every tenant/cluster; `step` thins the samples.
  */
 
+import { matcherMatches, type LabelMatcher } from '../../src/promql/matchers';
+
 export const FIXTURE_CLUSTERS: Readonly<Record<string, readonly string[]>> = {
   a: ['a-1', 'a-2'],
   b: ['b-1', 'b-2'],
@@ -260,6 +262,11 @@ export interface FixtureDataOptions {
    * on other tenants' values" tests.
    */
   reseed?: { keepTenant: string; seed: number };
+  /**
+   * Keep only the series a label policy allows: rules of label matchers, AND inside a rule, OR
+   * across rules (src/policy). For "the original query over only the allowed series" TSDBs.
+   */
+  allow?: ReadonlyArray<readonly LabelMatcher[]>;
 }
 
 /** All series of the fixture for the given options, in a stable order. */
@@ -281,8 +288,12 @@ export function fixtureSeries(opts: FixtureDataOptions = {}): FixtureSeries[] {
     opts.untenanted === false ? series : [...series, ...untenantedSeries(), ...extra.map((m) => extraSeries(m, {}))];
   // An extra metric may repeat a built-in series (or another extra): keep the first of each.
   const seen = new Set<string>();
+  const allow = opts.allow;
   return all.filter((s) => {
     const key = labelsKey(s.name, s.labels);
+    if (allow && !allow.some((rule) => rule.every((m) => matcherMatches(m, s.labels[m.name] ?? '')))) {
+      return false;
+    }
     return seen.has(key) ? false : (seen.add(key), true);
   });
 }

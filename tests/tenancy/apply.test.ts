@@ -64,12 +64,7 @@ describe('applyPlan against the fake Grafana', () => {
 
     const appA = await c.getPluginSettings(orgA.id, 'mtlabs-tenancy-app');
     expect(appA).toMatchObject({ enabled: true, jsonData: { managedBy: 'mtlabs-tenancy-app', tenantId: 'a' } });
-    // Imported into the tenant folder before the app was enabled: Grafana's own import left them there.
-    expect((await c.searchDashboards(orgA.id, { type: 'dash-db' })).map((h) => [h.uid, h.folderUid])).toEqual([
-      ['mtlabs-agent-remote-write', 'mtt-a'],
-      ['mtlabs-resource-overview', 'mtt-a'],
-      ['mtlabs-tenant-overview', 'mtt-a'],
-    ]);
+    expect((await c.searchDashboards(orgA.id, { type: 'dash-db' })).map((h) => h.uid)).toEqual(['mt-overview']);
     const appC = await c.getPluginSettings(orgC.id, 'mtlabs-tenancy-app');
     expect(appC).toMatchObject({ enabled: false, jsonData: { tenantId: 'c' } });
     expect(await c.searchDashboards(orgC.id, { type: 'dash-db' })).toEqual([]);

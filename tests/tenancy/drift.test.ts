@@ -158,7 +158,7 @@ describe('spec changes', () => {
     const off = specFrom(SPEC_YAML.replace('orgName: Tenant A', 'orgName: Tenant A\n    dashboards: false'));
     const a = await orgId(env, 'Tenant A');
     await planAndApply(env, off);
-    expect((await env.client.searchDashboards(a, { type: 'dash-db' })).length).toBe(3);
+    expect((await env.client.searchDashboards(a, { type: 'dash-db' })).length).toBe(1);
     await planAndApply(env, off, { prune: true });
     expect(await env.client.searchDashboards(a, { type: 'dash-db' })).toEqual([]);
     expect((await env.client.getPluginSettings(a, 'mtlabs-tenancy-app')).jsonData).toMatchObject({ tenantId: 'a' });

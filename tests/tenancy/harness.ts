@@ -10,7 +10,7 @@ import { planTenants, type PlanOptions } from '../../src/tenancy/plan';
 import type { Plan } from '../../src/tenancy/planTypes';
 import type { TenancyApi } from '../../src/tenancy/ports';
 import { parseTenantSpec, type TenantSpec } from '../../src/tenancy/spec';
-import { FakeGrafana, fakeTransport } from '../fakes/grafana-api';
+import { FakeGrafana, fakeTransport, type FakeGrafanaOptions } from '../fakes/grafana-api';
 
 export const SPEC_YAML = `
 version: 1
@@ -57,8 +57,12 @@ export interface Env {
   api: TenancyApi;
 }
 
-export function newEnv(): Env {
-  const fake = new FakeGrafana();
+/** A fake Grafana 12.4 with the bundled dashboard and users alice, bob, carol, dave; `options` pick a variant. */
+export function newEnv(options: FakeGrafanaOptions = {}): Env {
+  const fake = new FakeGrafana(options);
+  fake.setBundledDashboards('mtlabs-tenancy-app', [
+    { path: 'dashboards/overview.json', json: { uid: 'mt-overview', title: 'Tenant overview' }, revision: 1 },
+  ]);
   for (const login of ['alice', 'bob', 'carol', 'dave']) {
     fake.createUser({ login, email: `${login}@example.com` });
   }
@@ -76,7 +80,7 @@ export async function planAndApply(
   options: ApplyOptions = {}
 ): Promise<{ plan: Plan; result: ApplyResult }> {
   const p = await plan(env, spec);
-  const result = await applyPlan(env.api, p, { retry: false, ...options });
+  const result = await applyPlan(env.api, p, { retry: false, dashboardPoll: { delayMs: 0 }, ...options });
   return { plan: p, result };
 }
 

@@ -8,10 +8,17 @@ const SILENCE_PATH = '/api/v2/silence/';
 
 /**
  * The silence endpoints (prom-label-proxy injectproxy/silences.go; BEHAVIOUR.md section 8). The
- * table has already refused --regex-match (501) and several tenant values (422), so the tenant is
- * exactly one value `v` and the tenant's matcher is `label="v"`.
+ * table refuses --regex-match (501) and several tenant values (422) before the handler runs, so the
+ * tenant is exactly one value `v` and the tenant's matcher is `label="v"`; checked again here so a
+ * route added without those flags fails closed instead of acting for the first value only.
  */
 function tenantValue(ctx: RouteContext): string {
+  if (ctx.options.regexMatch) {
+    throw new ProxyRejection(501, 'not-implemented', `${ctx.path} does not support --regex-match`);
+  }
+  if (ctx.tenantValues.length !== 1) {
+    throw new ProxyRejection(422, 'several-tenant-values', 'Multiple label matchers not supported');
+  }
   return ctx.tenantValues[0];
 }
 

@@ -1,11 +1,11 @@
 /** The fake's public object: routing, auth, request log, fault injection and seed helpers. */
-import { BUNDLED_DASHBOARDS } from '../../../src/tenancy/bundledDashboards';
 import { authenticate, AuthContext } from './auth';
 import { FakeHttpError, FakeRequest, FakeResponse } from './http';
 import { fetchUpstream, proxyRequest, Upstream } from './proxy';
 import { matchRoute } from './router';
 import { syncPluginDashboards } from './routes/plugins';
 import { createUserRow } from './routes/users';
+import type { FakeFeatureToggle } from './featureToggles';
 import { BundledDashboard, FakeState, OrgRole, PluginDef } from './state';
 
 export interface RequestLogEntry {
@@ -55,6 +55,18 @@ export interface FakeGrafanaOptions {
   upstream?: Upstream;
   /** Prometheus proxy paths (e.g. `api/v1/query`) that accept POST; default none (CONTRACT §11.9). */
   prometheusPostRoutes?: string[];
+  /**
+   * Grafana 12.x feature toggles whose API shapes the fake reproduces (featureToggles.ts):
+   * `kubernetesTeamsRedirect`, `kubernetesFolders`, `unifiedStorageSearchUI`.
+   */
+  featureToggles?: FakeFeatureToggle[];
+  /** `buildInfo.version` (default 12.4.0). */
+  version?: string;
+  /**
+   * Bundled dashboards appear this many requests after the app is enabled (Grafana imports them in
+   * an event handler after answering; CONTRACT §9). Default 0: at once.
+   */
+  pluginDashboardDelay?: number;
 }
 
 export interface SeedUser {
@@ -84,6 +96,9 @@ export class FakeGrafana {
     this.state.rejectDuplicateDashboardTitles = opts.rejectDuplicateDashboardTitles ?? false;
     this.upstream = opts.upstream ?? fetchUpstream;
     this.prometheusPostRoutes = opts.prometheusPostRoutes ?? [];
+    this.state.featureToggles = new Set(opts.featureToggles ?? []);
+    this.state.version = opts.version ?? '12.4.0';
+    this.state.pluginDashboardDelay = opts.pluginDashboardDelay ?? 0;
     // Fresh install: org 1 `Main Org.`, user 1 `admin`/`admin`, Server Admin and Admin of org 1 (CONTRACT §2.4).
     const main = { id: this.state.nextId('org'), name: 'Main Org.', created: this.state.now() };
     this.state.orgs.set(main.id, main);
@@ -96,13 +111,7 @@ export class FakeGrafana {
     admin.isGrafanaAdmin = true;
     this.state.membership(1, admin.id)!.role = 'Admin';
     this.installPlugin({ id: 'prometheus', type: 'datasource', name: 'Prometheus' });
-    // Our app with the dashboards it really bundles (uid, title, path; revision 1).
-    this.installPlugin({
-      id: PLUGIN_ID,
-      type: 'app',
-      name: 'Tenancy',
-      dashboards: BUNDLED_DASHBOARDS.map((d) => ({ path: d.path, json: { uid: d.uid, title: d.title }, revision: 1 })),
-    });
+    this.installPlugin({ id: PLUGIN_ID, type: 'app', name: 'Tenancy' });
   }
 
   // --- seed helpers ----------------------------------------------------------------------------
@@ -235,6 +244,14 @@ export class FakeGrafana {
   // --- HTTP --------------------------------------------------------------------------------------
 
   async handle(req: FakeRequest): Promise<FakeResponse> {
+    try {
+      return await this.handleOne(req);
+    } finally {
+      this.state.tick();
+    }
+  }
+
+  private async handleOne(req: FakeRequest): Promise<FakeResponse> {
     const method = req.method.toUpperCase();
     const parsed = new URL(req.url, 'http://fake.invalid');
     const path = parsed.pathname;

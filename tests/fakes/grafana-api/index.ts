@@ -59,3 +59,5 @@ export type { FakeAuth } from './transport';
 export type { Upstream } from './proxy';
 export type { BundledDashboard, OrgRole as FakeOrgRole } from './state';
 export { customHeaders } from './routes/datasources';
+export { FAKE_FEATURE_TOGGLES, FAKE_VARIANTS } from './featureToggles';
+export type { FakeFeatureToggle } from './featureToggles';

@@ -3,6 +3,7 @@ import { alertingRoutes } from './routes/alerting';
 import { dashboardRoutes } from './routes/dashboards';
 import { dataSourceRoutes } from './routes/datasources';
 import { folderRoutes } from './routes/folders';
+import { frontendSettingsRoutes } from './routes/frontendSettings';
 import { orgRoutes } from './routes/orgs';
 import { pluginRoutes } from './routes/plugins';
 import { searchRoutes } from './routes/search';
@@ -21,6 +22,7 @@ export const ALL_ROUTES: Route[] = [
   ...searchRoutes,
   ...pluginRoutes,
   ...serviceAccountRoutes,
+  ...frontendSettingsRoutes,
   ...alertingRoutes,
 ];
 

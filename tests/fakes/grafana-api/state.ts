@@ -176,6 +176,34 @@ export class FakeState {
   readonly sessions = new Map<string, number>();
   /** Reproduce ≤11.x `name-exists` on same-title dashboards in one folder (off: 12.x, CONTRACT §8.2). */
   rejectDuplicateDashboardTitles = false;
+  /** Grafana feature toggles that change API shapes (featureToggles.ts in the fake). */
+  featureToggles = new Set<string>();
+  /** `buildInfo.version` of /api/frontend/settings. */
+  version = '12.4.0';
+  /**
+   * Work Grafana does after answering (the plugin-dashboard sync runs in an event handler after the
+   * settings commit, dashboard_updater.go): each entry runs once `afterRequests` more requests were
+   * handled.
+   */
+  deferred: Array<{ afterRequests: number; run: () => void }> = [];
+  /** Requests after which an enable/disable's dashboard sync shows (0: before the 200, as ≤12.3 fakes assumed). */
+  pluginDashboardDelay = 0;
+
+  /** Runs `run` now, or after `afterRequests` more requests when that is > 0. */
+  later(afterRequests: number, run: () => void): void {
+    if (afterRequests <= 0) {
+      run();
+    } else {
+      this.deferred.push({ afterRequests, run });
+    }
+  }
+
+  /** Called once per handled request: runs the deferred work that is due. */
+  tick(): void {
+    const due = this.deferred.filter((d) => --d.afterRequests <= 0);
+    this.deferred = this.deferred.filter((d) => d.afterRequests > 0);
+    due.forEach((d) => d.run());
+  }
 
   nextId(kind: Counter): number {
     this.counters[kind] += 1;

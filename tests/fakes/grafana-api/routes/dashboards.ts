@@ -166,7 +166,9 @@ export const dashboardRoutes: Route[] = [
         revision = bundled.revision ?? 1;
       }
       if (!source || typeof source !== 'object') {
-        fail(400, 'bad request data');
+        // dashboardimport service ImportDashboard: `ErrDashboardMustBeSet`-style 422 (CONTRACT
+        // "Found against Grafana's source"; pkg/services/dashboardimport/service/service.go).
+        fail(422, 'Dashboard must be set');
       }
       const {
         __inputs: _i,

@@ -1,6 +1,6 @@
 /** `/api/folders*` in the current org (CONTRACT §8.1) plus legacy folder permissions. */
 import { AuthContext, callerLogin, requireOrgRole } from '../auth';
-import { fail, failTagged, forbidden, intQuery, objectBody, ok, slugify } from '../http';
+import { FakeHttpError, fail, failTagged, forbidden, intQuery, objectBody, ok, slugify } from '../http';
 import { AclItem, FakeState, FolderRow } from '../state';
 import type { Route, RouteContext } from './types';
 import { validateUid } from './uids';
@@ -33,9 +33,30 @@ function folderDto(f: FolderRow) {
 export function folderOrFail(state: FakeState, orgId: number, uid: string): FolderRow {
   const f = state.folder(orgId, uid);
   if (!f) {
+    if (state.featureToggles.has('kubernetesFolders')) {
+      failKubernetes(404, 'NotFound', `folders.folder.grafana.app "${uid}" not found`, uid);
+    }
     failTagged(404, 'not-found', 'folder not found');
   }
   return f;
+}
+
+/**
+ * With kubernetesFolders the folder API is served by the app platform and errors are plain
+ * Kubernetes `Status` objects (k8s.io/apimachinery metav1.Status: kind, status, message, reason,
+ * details, code), not Grafana's status-tagged bodies (CONTRACT "Found against Grafana's source").
+ */
+function failKubernetes(code: number, reason: string, message: string, name: string): never {
+  throw new FakeHttpError(code, {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason,
+    details: { name, group: 'folder.grafana.app', kind: 'folders' },
+    code,
+  });
 }
 
 const PERMISSION_NAMES: Record<number, string> = { 1: 'View', 2: 'Edit', 4: 'Admin' };
@@ -151,10 +172,16 @@ export const folderRoutes: Route[] = [
         .foldersOf(auth.orgId)
         .filter((f) => f.parentUid === parent)
         .sort((a, b) => a.title.toLowerCase().localeCompare(b.title.toLowerCase()));
+      // kubernetesFolders: the list comes from the app platform and ignores `page` and `limit`:
+      // every request answers the whole list (CONTRACT "Found against Grafana's source").
+      const ignorePaging = state.featureToggles.has('kubernetesFolders');
       return ok(
-        all
-          .slice((page - 1) * limit, page * limit)
-          .map((f) => ({ id: f.id, uid: f.uid, title: f.title, ...(f.parentUid ? { parentUid: f.parentUid } : {}) }))
+        (ignorePaging ? all : all.slice((page - 1) * limit, page * limit)).map((f) => ({
+          id: f.id,
+          uid: f.uid,
+          title: f.title,
+          ...(f.parentUid ? { parentUid: f.parentUid } : {}),
+        }))
       );
     },
   },
@@ -170,6 +197,9 @@ export const folderRoutes: Route[] = [
       }
       const uid = b.uid ? validateUid(String(b.uid)) : state.newUid();
       if (state.folder(auth.orgId, uid) || state.dashboard(auth.orgId, uid)) {
+        if (state.featureToggles.has('kubernetesFolders')) {
+          failKubernetes(409, 'AlreadyExists', `folders.folder.grafana.app "${uid}" already exists`, uid);
+        }
         // 409 vs 412 on 12.x is unverified (CONTRACT §8.1, §11.11).
         fail(409, 'a folder with the same uid already exists');
       }

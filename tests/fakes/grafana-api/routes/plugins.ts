@@ -116,7 +116,10 @@ export const pluginRoutes: Route[] = [
         row.secureJsonData[k] = String(v ?? '');
       }
       if (changed && p.type === 'app') {
-        syncPluginDashboards(state, auth.orgId, p, enabled);
+        // The sync runs in the PluginStateChangedEvent handler after the commit
+        // (dashboard_updater.go): callers must poll for the dashboards, not assume them at the 200.
+        const orgId = auth.orgId;
+        state.later(state.pluginDashboardDelay, () => syncPluginDashboards(state, orgId, p, enabled));
       }
       return ok({ message: 'Plugin settings updated' });
     },

@@ -96,7 +96,14 @@ export const searchRoutes: Route[] = [
       const hits = [...folders, ...dashboards]
         .filter((h) => h.title.toLowerCase().includes(text))
         .sort((a, b) => a.title.toLowerCase().localeCompare(b.title.toLowerCase()));
-      return ok(hits.slice((page - 1) * limit, page * limit));
+      const pageHits = hits.slice((page - 1) * limit, page * limit);
+      // unifiedStorageSearchUI: hits come from the unified search index, keyed by uid; they carry
+      // no legacy numeric `id`/`folderId` (CONTRACT "Found against Grafana's source").
+      return ok(
+        state.featureToggles.has('unifiedStorageSearchUI')
+          ? pageHits.map(({ id: _id, folderId: _folderId, ...rest }: Record<string, unknown>) => rest)
+          : pageHits
+      );
     },
   },
 ];

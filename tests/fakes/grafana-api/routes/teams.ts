@@ -19,11 +19,25 @@ export function teamDto(t: TeamRow) {
   };
 }
 
-/** Teams are looked up by (current org, id): another org's team is a 404 (CONTRACT §12 "invisible"). */
-function teamOrFail({ state, auth, params }: RouteContext): TeamRow {
-  const id = numericParam(params.teamId, 'teamId is invalid');
-  const team = state.teams.get(id);
-  if (!team || team.orgId !== auth.orgId) {
+/**
+ * Teams are looked up by (current org, id): another org's team is a 404 (CONTRACT §12 "invisible").
+ * `:teamId` may also be the team's uid: `MiddlewareTeamUIDResolver` (pkg/services/team/team.go,
+ * registered on the team routes in teamapi/api.go) swaps a non-numeric value for the id.
+ */
+function teamOrUndefined({ state, auth, params }: RouteContext): TeamRow | undefined {
+  const raw = params.teamId;
+  const team = /^-?\d+$/.test(raw)
+    ? state.teams.get(Number(raw))
+    : state.teamsOf(auth.orgId).find((t) => t.uid === raw);
+  if (!team && !/^[a-zA-Z0-9_-]+$/.test(raw)) {
+    fail(400, 'teamId is invalid');
+  }
+  return team && team.orgId === auth.orgId ? team : undefined;
+}
+
+function teamOrFail(ctx: RouteContext): TeamRow {
+  const team = teamOrUndefined(ctx);
+  if (!team) {
     fail(404, 'Team not found');
   }
   return team;
@@ -72,7 +86,11 @@ export const teamRoutes: Route[] = [
         .filter((t) => t.name.toLowerCase().includes(q) && (exact === null || exact === '' || t.name === exact))
         .sort(byName);
       const p = page1(all, query);
-      return ok({ totalCount: p.totalCount, teams: p.items.map(teamDto), page: p.page, perPage: p.perPage });
+      // kubernetesTeamsRedirect: search is answered from the app platform's Team resources, which
+      // carry a uid but no legacy numeric id (CONTRACT "Found against Grafana's source").
+      const hideIds = state.featureToggles.has('kubernetesTeamsRedirect');
+      const teams = p.items.map(teamDto).map(({ id, ...rest }) => (hideIds ? rest : { id, ...rest }));
+      return ok({ totalCount: p.totalCount, teams, page: p.page, perPage: p.perPage });
     },
   },
   {
@@ -117,7 +135,12 @@ export const teamRoutes: Route[] = [
     pattern: '/api/teams/:teamId/members',
     handle: (ctx) => {
       requireOrgRole(ctx.auth, 'Admin', 'teams:read');
-      const team = teamOrFail(ctx);
+      const team = teamOrUndefined(ctx);
+      if (!team) {
+        // getTeamMembers (pkg/services/team/teamapi/team_members.go) queries members without
+        // checking that the team exists: an unknown team is an empty list, not a 404.
+        return ok([]);
+      }
       const members = [...team.members].map(([userId, permission]) => {
         const u = ctx.state.users.get(userId)!;
         return {
@@ -207,9 +230,8 @@ export const teamRoutes: Route[] = [
       requireOrgRole(ctx.auth, 'Admin', 'teams.permissions:write');
       const team = teamOrFail(ctx);
       const userId = numericParam(ctx.params.userId, 'userId is invalid');
-      if (!team.members.has(userId)) {
-        fail(404, 'Team member not found');
-      }
+      // removeTeamMember (team_members.go) deletes the membership row without a lookup first:
+      // removing a non-member succeeds with the same answer.
       team.members.delete(userId);
       return ok({ message: 'Team Member removed' });
     },
