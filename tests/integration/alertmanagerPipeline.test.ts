@@ -107,10 +107,20 @@ it("sends each tenant's notifications to its own webhook with only its alerts, a
   expect(alertsAt(received, '/operator').map((a) => a.labels)).toEqual([{ alertname: 'Watchdog' }]);
 });
 
-it.each(['a', 'b'])('tenant %s sees only its alerts through its proxy', async (tenant) => {
+it.each(['a', 'b'])('tenant %s sees only its alerts and alert groups through its proxy', async (tenant) => {
   const res = await fetch(`${proxies[tenant].url}/api/v2/alerts`);
   const alerts = (await res.json()) as Array<{ labels: Record<string, string> }>;
   expect(alerts.map((a) => a.labels)).toEqual([{ alertname: 'TargetDown', tenant, job: 'api' }]);
+  // Groups are keyed by tenant here (group_by): no group of another tenant, not even an empty one
+  // (its labels and receiver would name the other tenant).
+  const groups = (await (await fetch(`${proxies[tenant].url}/api/v2/alerts/groups`)).json()) as Array<{
+    labels: Record<string, string>;
+    receiver: { name: string };
+    alerts: unknown[];
+  }>;
+  expect(groups.map((g) => [g.labels, g.receiver.name, g.alerts.length])).toEqual([
+    [{ alertname: 'TargetDown', tenant }, `tenant-${tenant}`, 1],
+  ]);
 });
 
 it("a silence tenant a creates through its proxy mutes a's alert, not b's alert of the same name", async () => {
