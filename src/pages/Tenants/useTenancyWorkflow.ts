@@ -41,6 +41,8 @@ export function useTenancyWorkflow({ api, orgId, login }: WorkflowDeps) {
   const [audit, setAudit] = useState<AuditEntry[]>([]);
   const [settings, setSettings] = useState<TenancyAppSettings>({});
   const [interrupted, setInterrupted] = useState<InterruptedApply | undefined>(() => readInterruptedApply(orgId));
+  /** Plan with new bearer tokens for every token-mode tenant and shared org (the old ones stay valid until the next apply). */
+  const [rotateTokens, setRotateTokens] = useState(false);
   const mounted = useRef(true);
 
   const parsed = useMemo(() => parseTenantSpec(specText), [specText]);
@@ -115,7 +117,7 @@ export function useTenancyWorkflow({ api, orgId, login }: WorkflowDeps) {
     try {
       // The page's org is the provisioning org: it holds the ownership registry (registry.ts).
       const live = await readLiveState(api, parsed.spec, { provisioningOrgId: orgId });
-      setPlan({ plan: planTenants(parsed.spec, live), forText: specText, applied: false });
+      setPlan({ plan: planTenants(parsed.spec, live, { rotateTokens }), forText: specText, applied: false });
     } catch (e) {
       setPlan(undefined);
       setError(
@@ -124,7 +126,7 @@ export function useTenancyWorkflow({ api, orgId, login }: WorkflowDeps) {
     } finally {
       setBusy(undefined);
     }
-  }, [api, parsed, specText, orgId]);
+  }, [api, parsed, specText, orgId, rotateTokens]);
 
   const runApply = useCallback(
     async (prune: boolean) => {
@@ -204,6 +206,8 @@ export function useTenancyWorkflow({ api, orgId, login }: WorkflowDeps) {
     audit,
     interrupted,
     defaultUrl: settings.proxyUrl ?? DEFAULT_PROXY_URL,
+    rotateTokens,
+    setRotateTokens,
     saveSpec,
     runPlan,
     runApply,
