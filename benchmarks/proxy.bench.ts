@@ -69,7 +69,7 @@ const SOAK = process.env.PROXY_SOAK === '1';
 /** Soak length; PROXY_SOAK_SECONDS shortens it to check the soak itself. */
 const SOAK_SECONDS = Number(process.env.PROXY_SOAK_SECONDS ?? 300);
 
-interface Phase {
+export interface Phase {
   latencies: number[];
   /** Requests answered (any status). */
   answered: number;
@@ -337,7 +337,7 @@ async function usableQueries(
 }
 
 /** RATE req/s spread evenly over time (see PACERS), for `seconds`. */
-async function loadPaced(
+export async function loadPaced(
   url: string,
   requests: Array<{ method: 'GET'; path: string; headers?: Record<string, string> }>,
   seconds: number
@@ -355,7 +355,7 @@ async function loadPaced(
   return total;
 }
 
-async function load(
+export async function load(
   url: string,
   requests: Array<{ method: 'GET'; path: string; headers?: Record<string, string> }>,
   opts: { seconds: number; rate?: number; connections?: number }
@@ -385,13 +385,13 @@ async function load(
   };
 }
 
-function median(values: number[]): number {
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-function percentile(values: number[], p: number): number {
+export function percentile(values: number[], p: number): number {
   if (values.length === 0) {
     return NaN;
   }

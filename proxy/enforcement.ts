@@ -84,7 +84,7 @@ export class TenantEnforcement {
 }
 
 /** Maps the engine's typed errors to prom-label-proxy's answers (BEHAVIOUR.md 3.5 and 6). */
-function guard<T>(run: () => T): T {
+export function guard<T>(run: () => T): T {
   try {
     return run();
   } catch (err) {

@@ -36,8 +36,8 @@ export const TENANT_SOURCE_FLAGS = [
 ] as const;
 
 /** What the upstream is; each kind has its own route table (proxy/routes/…). */
-export type UpstreamKind = 'prometheus' | 'alertmanager';
-const UPSTREAM_KINDS: readonly UpstreamKind[] = ['prometheus', 'alertmanager'];
+export type UpstreamKind = 'prometheus' | 'alertmanager' | 'loki';
+const UPSTREAM_KINDS: readonly UpstreamKind[] = ['prometheus', 'alertmanager', 'loki'];
 
 export interface ProxyOptions {
   /** Base URL of the Prometheus (or Alertmanager) to protect, e.g. `http://prometheus:9090`. */
@@ -64,6 +64,11 @@ export interface ProxyOptions {
   maxBodyBytes: number;
   /** Time close() waits for in-flight requests before cutting connections. */
   shutdownGraceMs: number;
+  /**
+   * `--loki-org-id`: the X-Scope-OrgID sent on every request to Loki (--upstream-kind=loki), always
+   * from configuration: a client's own X-Scope-OrgID is refused.
+   */
+  lokiOrgId?: string | null;
   /**
    * `--upstream-version`: the upstream's Prometheus release (`3.5.0`) or `thanos` / `mimir`;
    * absent = read from its /api/v1/status/buildinfo (upstreamVersion.ts).
@@ -105,6 +110,7 @@ const VALUE_FLAGS = new Set([
   'upstream-timeout',
   'max-body-bytes',
   'shutdown-grace',
+  'loki-org-id',
   'tenant-tokens-file',
   'grafana-url',
   'team-mapping-file',
@@ -179,6 +185,7 @@ export function parseProxyArgs(argv: readonly string[]): ProxyOptions {
     upstreamTimeoutMs: parseDuration('upstream-timeout', single('upstream-timeout')) ?? DEFAULTS.upstreamTimeoutMs,
     maxBodyBytes: parseByteCount('max-body-bytes', single('max-body-bytes')) ?? DEFAULTS.maxBodyBytes,
     shutdownGraceMs: parseDuration('shutdown-grace', single('shutdown-grace')) ?? DEFAULTS.shutdownGraceMs,
+    lokiOrgId: single('loki-org-id') ?? null,
     upstreamVersion: single('upstream-version'),
     accessLog: !flags.has('no-access-log'),
   };
@@ -303,6 +310,7 @@ export function validateOptions(o: ProxyOptions): void {
   if (o.tenant.kind === 'queryParam' && o.tenant.name === '') {
     throw new OptionsError('--query-param must not be empty');
   }
+  validateLokiOrgId(o);
   if (o.tenant.kind === 'tokens' && o.tenant.file === '') {
     throw new OptionsError(
       '--tenant-tokens-file must name the tokens file (YAML or JSON of tenants and SHA-256 digests)'
@@ -314,6 +322,30 @@ export function validateOptions(o: ProxyOptions): void {
   validatePassthroughPaths(o.passthroughPaths);
   if (!(o.upstreamTimeoutMs > 0) || !(o.maxBodyBytes > 0)) {
     throw new OptionsError('--upstream-timeout and --max-body-bytes must be positive');
+  }
+}
+
+/**
+ * Loki's tenant (X-Scope-OrgID) is configuration, never client input: required with
+ * --upstream-kind=loki (Loki with auth_enabled: false takes any value, e.g. "fake"), refused otherwise.
+ */
+function validateLokiOrgId(o: ProxyOptions): void {
+  const orgId = o.lokiOrgId ?? null;
+  if (o.upstreamKind !== 'loki') {
+    if (orgId !== null) {
+      throw new OptionsError('--loki-org-id only applies with --upstream-kind=loki');
+    }
+    return;
+  }
+  if (orgId === null || orgId.trim() === '') {
+    throw new OptionsError(
+      '--upstream-kind=loki needs --loki-org-id ORG: the X-Scope-OrgID the proxy sends to Loki (use "fake" for a Loki with auth_enabled: false)'
+    );
+  }
+  if (!/^[\x21-\x7e]+$/.test(orgId)) {
+    throw new OptionsError(
+      `--loki-org-id "${orgId}" must be printable ASCII without spaces (an X-Scope-OrgID header value)`
+    );
   }
 }
 
@@ -372,6 +404,9 @@ export const ENFORCED_PATH_PREFIXES = [
   '/api/v2/silences',
   '/api/v2/silence',
   '/api/v2/alerts',
+  // Loki (--upstream-kind=loki): every Loki API path, reads and writes alike.
+  '/loki/api',
+  '/api/prom',
   '/healthz',
 ];
 
@@ -438,6 +473,9 @@ function parseByteCount(flag: string, text: string | undefined): number | undefi
 
 export function usage(): string {
   return [
+    'usage: npm run -s proxy -- --upstream URL --label NAME (--label-value V... | --header-name H | --query-param P) [flags]',
+    '  --upstream-kind prometheus|alertmanager|loki  the API served and enforced (default prometheus)',
+    '  --loki-org-id ORG                     X-Scope-OrgID sent to Loki (required with --upstream-kind=loki)',
     'usage: npm run -s proxy -- --upstream URL --label NAME TENANT-SOURCE [flags]',
     'TENANT-SOURCE, exactly one of:',
     '  --label-value V (repeatable)          fixed tenant: every client is that tenant',

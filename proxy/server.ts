@@ -1,5 +1,6 @@
 import http, { type IncomingMessage, type Server, type ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
+import type { Duplex } from 'stream';
 import { accessRecord, newRequestLogState, tenantForLog, timedUpstream, type RequestLogState } from './accessLog';
 import { EnforcedQueryCache, TenantEnforcement } from './enforcement';
 import { jsonStderrLogger, type Logger } from './log';
@@ -9,6 +10,8 @@ import { mediaType, parseFormEncoded, readBoundedBody, type Params } from './par
 import { forwardPassthrough } from './passthrough';
 import { ProxyRejection, writeApiError, writeRejection } from './rejection';
 import { resolveAlertmanagerRoute } from './routes/alertmanager/table';
+import { handleLokiUpgrade, spoofedOrgId } from './routes/loki/tail';
+import { resolveLokiRoute } from './routes/loki/table';
 import type { RouteContext, ServedMethod } from './routes/context';
 import { isPassthrough, resolveRoute } from './routes/table';
 import { notServedMessage } from './routes/upstreamRoutes';
@@ -73,6 +76,7 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
   // The tenant header and identity credentials (bearer tokens, ID tokens) are never forwarded:
   // the upstream must not see a client-chosen tenant nor a secret.
   const notForwarded = identity.consumedHeaders;
+  const loki = options.upstreamKind === 'loki';
   const accessLog = options.accessLog !== false;
   let inFlight = 0;
   let drained: (() => void) | null = null;
@@ -122,6 +126,21 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
       }
     });
   });
+  // Upgraded sockets leave the HTTP server's bookkeeping: close() ends them itself.
+  const upgraded = new Set<Duplex>();
+  if (loki) {
+    // Loki's tail is a WebSocket (routes/loki/tail.ts); any other upgrade is refused there.
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      upgraded.add(socket);
+      socket.on('close', () => upgraded.delete(socket));
+      handleLokiUpgrade(req, socket, head, {
+        options,
+        identity,
+        notForwarded,
+        onRejection: (r) => metrics.rejections.inc({ reason: r.reason }),
+      });
+    });
+  }
   // Slow-loris bounds: the whole request (headers + body) must arrive in time.
   server.requestTimeout = 60_000;
   server.headersTimeout = 30_000;
@@ -153,11 +172,24 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
       );
     }
     const alertmanager = options.upstreamKind === 'alertmanager';
-    const resolved = alertmanager ? resolveAlertmanagerRoute(path) : resolveRoute(path, options);
+    const resolved = alertmanager
+      ? resolveAlertmanagerRoute(path)
+      : loki
+        ? resolveLokiRoute(path)
+        : resolveRoute(path, options);
     if (!resolved) {
       setRoute('not_found');
       req.resume();
-      throw new ProxyRejection(404, 'not-found', notServedMessage(path, alertmanager ? 'Alertmanager' : 'Prometheus'));
+      throw new ProxyRejection(
+        404,
+        'not-found',
+        notServedMessage(path, alertmanager ? 'Alertmanager' : loki ? 'Loki' : 'Prometheus')
+      );
+    }
+    if (loki && req.headers['x-scope-orgid'] !== undefined) {
+      // The Loki tenant is --loki-org-id; a client naming its own is trying to choose it.
+      req.resume();
+      throw spoofedOrgId();
     }
     setRoute(resolved.route.name);
 
@@ -239,7 +271,9 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
       body: jsonBody,
       tenantValues: values,
       enforcement: () => (enforcement ??= enforcementFor(values)),
-      headers: forwardableHeaders(req.headers, notForwarded),
+      headers: loki
+        ? { ...forwardableHeaders(req.headers, notForwarded), 'x-scope-orgid': options.lokiOrgId! }
+        : forwardableHeaders(req.headers, notForwarded),
       upstream: timedUpstream(upstream, state),
       upstreamVersion,
       forward: async (request) => {
@@ -300,6 +334,7 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
           await Promise.race([new Promise<void>((resolve) => (drained = resolve)), grace]);
         }
         server.closeAllConnections();
+        upgraded.forEach((socket) => socket.destroy());
         await stopped;
         if (internal?.listening) {
           await new Promise<void>((resolve) => internal.close(() => resolve()));

@@ -10,6 +10,8 @@ export interface CliOptions {
   lang: string;
   label?: string;
   values: string[];
+  /** `--rule` (repeatable): label-policy rules, e.g. {tenant="a",env="prod"}; rules OR, matchers AND. */
+  rules: string[];
   errorOnReplace: boolean;
   regexMatch: boolean;
   grafana: boolean;
@@ -45,6 +47,14 @@ export const FLAGS: readonly FlagSpec[] = [
     apply: (o, v) => void o.values.push(v),
   },
   {
+    flag: '--rule',
+    value: 'SELECTOR',
+    help:
+      'A label-policy rule such as \'{tenant="a",env="prod"}\' (its matchers AND); repeat for several rules ' +
+      '(the query sees the union). --label/--value add one more rule. Needs no --label.',
+    apply: (o, v) => void o.rules.push(v),
+  },
+  {
     flag: '--error-on-replace',
     help: 'Refuse a query that already names the tenant label with another value, instead of replacing the matcher.',
     apply: (o) => (o.errorOnReplace = true),
@@ -57,8 +67,9 @@ export const FLAGS: readonly FlagSpec[] = [
   {
     flag: '--grafana',
     help:
-      'Input is raw Grafana query text: $vars, ${var:format}, [[var]], $__rate_interval, label_values() … ' +
-      'are accepted and given back intact.',
+      'Input is raw Grafana query text: $vars, ${var:format}, [[var]], $__rate_interval, [${__range_s}s], ' +
+      'label_values() … are accepted and given back intact. A macro with a format is refused unless the ' +
+      'format keeps its number or duration (e.g. ${__to:date:seconds}, ${__range:raw}).',
     apply: (o) => (o.grafana = true),
   },
   {
@@ -89,7 +100,8 @@ export const FLAGS: readonly FlagSpec[] = [
 const BY_FLAG = new Map(FLAGS.map((f) => [f.flag, f]));
 
 export const USAGE =
-  'usage: npm run -s enforce -- --label NAME --value VALUE [--value VALUE2] [--error-on-replace] [--regex-match] ' +
+  'usage: npm run -s enforce -- (--label NAME --value VALUE [--value VALUE2] | --rule SELECTOR [--rule SELECTOR2]) ' +
+  '[--error-on-replace] [--regex-match] ' +
   '[--grafana] [--lang LANG] [--lines] [--stats] [QUERY]';
 
 /** The full `--help` text: usage, what each input mode does, every flag, exit codes. */
@@ -120,6 +132,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   const opts: CliOptions = {
     lang: DEFAULT_LANG,
     values: [],
+    rules: [],
     errorOnReplace: false,
     regexMatch: false,
     grafana: false,
@@ -154,8 +167,8 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   if (opts.help) {
     return opts;
   }
-  if (opts.label === undefined) {
-    throw new Error('--label is required');
+  if (opts.label === undefined && opts.rules.length === 0) {
+    throw new Error('--label (with --value) or --rule is required: what may the queries see?');
   }
   if (opts.lines && opts.query !== undefined) {
     throw new Error('--lines reads the queries from stdin; give either --lines or a QUERY argument, not both');

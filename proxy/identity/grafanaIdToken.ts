@@ -30,8 +30,11 @@ export interface GrafanaIdTokenTuning {
 const CLOCK_TOLERANCE_S = 60;
 /** Grafana's ID tokens live 10 minutes (pkg/services/auth/idimpl/service.go, tokenTTL). */
 const TOKEN_TTL = '10m';
+const TOKEN_TTL_S = 600;
 /** Grafana's JWKS answer says `Cache-Control: public, max-age=3600`. */
 const KEYS_MAX_AGE_MS = 3_600_000;
+/** Tokens verified once and kept until they expire (bounded; cleared when full). */
+const MAX_VERIFIED_TOKENS = 10_000;
 
 /**
  * `--grafana-id-token`: the tenant of a shared org's user, proven by Grafana itself. Grafana 12
@@ -61,6 +64,12 @@ export function grafanaIdTokenIdentity(cfg: GrafanaIdTokenConfig, t: GrafanaIdTo
   });
   let index: TeamMembershipIndex | null = null;
   let orgId = 0;
+  // Grafana reuses a user's token for ~9.5 minutes (idimpl cacheLeeway), so most requests carry a
+  // token this proxy already verified: the exact same string (signature included) is accepted
+  // again while its time claims still hold, without a second ES256 verification. Only tokens that
+  // verified are kept. Cost of the shortcut: a key Grafana stops publishing keeps its already
+  // verified tokens valid until they expire (at most 10 minutes).
+  const verified = new Map<string, JWTPayload>();
 
   return {
     kind: 'grafanaIdToken',
@@ -112,18 +121,28 @@ export function grafanaIdTokenIdentity(cfg: GrafanaIdTokenConfig, t: GrafanaIdTo
             : `${lines.length} X-Grafana-Id headers; Grafana sends one`
         );
       }
-      let payload: JWTPayload;
-      try {
-        ({ payload } = await jwtVerify(lines[0], keys, {
-          algorithms: ['ES256'],
-          issuer,
-          audience: `org:${orgId}`,
-          clockTolerance: CLOCK_TOLERANCE_S,
-          maxTokenAge: TOKEN_TTL,
-          requiredClaims: ['sub', 'iat', 'exp'],
-        }));
-      } catch (err) {
-        return verificationRejection(err);
+      let payload = verified.get(lines[0]);
+      if (payload && !timeClaimsHold(payload)) {
+        verified.delete(lines[0]);
+        payload = undefined;
+      }
+      if (!payload) {
+        try {
+          ({ payload } = await jwtVerify(lines[0], keys, {
+            algorithms: ['ES256'],
+            issuer,
+            audience: `org:${orgId}`,
+            clockTolerance: CLOCK_TOLERANCE_S,
+            maxTokenAge: TOKEN_TTL,
+            requiredClaims: ['sub', 'iat', 'exp'],
+          }));
+        } catch (err) {
+          return verificationRejection(err);
+        }
+        if (verified.size >= MAX_VERIFIED_TOKENS) {
+          verified.clear();
+        }
+        verified.set(lines[0], payload);
       }
       const user = /^user:([1-9][0-9]{0,18})$/.exec(String(payload.sub));
       if (!user || (payload.type !== undefined && payload.type !== 'user')) {
@@ -143,6 +162,17 @@ export function grafanaIdTokenIdentity(cfg: GrafanaIdTokenConfig, t: GrafanaIdTo
       );
     },
   };
+}
+
+/** The checks jwtVerify made on exp and iat, repeated for a token verified earlier. */
+function timeClaimsHold(payload: JWTPayload): boolean {
+  const now = Date.now() / 1000;
+  return (
+    typeof payload.exp === 'number' &&
+    typeof payload.iat === 'number' &&
+    now < payload.exp + CLOCK_TOLERANCE_S &&
+    now - payload.iat <= TOKEN_TTL_S + CLOCK_TOLERANCE_S
+  );
 }
 
 /** `--grafana-url` as a base URL ending in "/" (Grafana's AppURL form). */

@@ -91,7 +91,7 @@ export function refusedReason(path: string): string | null {
 }
 
 /** The 404 message of a path the route table does not serve. */
-export function notServedMessage(path: string, api: 'Prometheus' | 'Alertmanager' = 'Prometheus'): string {
+export function notServedMessage(path: string, api: 'Prometheus' | 'Alertmanager' | 'Loki' = 'Prometheus'): string {
   const reason = api === 'Prometheus' ? refusedReason(path) : null;
   const why = reason ? `: ${reason}` : ` (404 page not found); only enforced ${api} APIs are`;
   return `${path} is not served by this proxy${why}. To forward a path untouched, without any tenant enforcement, list it in --unsafe-passthrough-paths`;

@@ -206,3 +206,62 @@ describe('TenantResolver', () => {
     }
   });
 });
+
+// Issue #14: the team-name convention let anyone who can create a team named "b" claim tenant b.
+describe('team identity: uids/ids from the spec, never names', () => {
+  const resolverWith = (opts: WrapperOptions, teams: Array<{ id: number; uid: string; name: string }>) =>
+    new TenantResolver(
+      settingsFromJsonData({ targetUid: 'prom', ...opts }),
+      'Tenant data',
+      new TeamDirectory({ fetchTeams: async () => teams.map((t) => ({ ...t, orgId: 3 })), sessionKey: () => 'k' })
+    );
+  const managed: WrapperOptions = {
+    teamsManagedBySpec: true,
+    teamTenants: [
+      { uid: 'aeb3kq2x', id: 12, values: ['acme'] },
+      { uid: 'b7c1zz90', id: 13, values: ['beta'] },
+    ],
+  };
+
+  it.each([
+    ['the mapped team by uid', [{ id: 12, uid: 'aeb3kq2x', name: 'acme-ops' }], ['acme']],
+    ['a renamed mapped team still maps (uid unchanged)', [{ id: 12, uid: 'aeb3kq2x', name: 'renamed' }], ['acme']],
+    [
+      'two mapped teams → union',
+      [
+        { id: 12, uid: 'aeb3kq2x', name: 'x' },
+        { id: 13, uid: 'b7c1zz90', name: 'y' },
+      ],
+      ['acme', 'beta'],
+    ],
+  ])('%s', async (_n, teams, values) => {
+    await expect(resolverWith(managed, teams).resolve()).resolves.toMatchObject({ values });
+  });
+
+  it.each([
+    ['a new team named like a mapped one (other uid, other id)', [{ id: 99, uid: 'zzz', name: 'acme-ops' }]],
+    ['a team named after the tenant', [{ id: 98, uid: 'yyy', name: 'acme' }]],
+    ['same id but another uid (a uid wins when the row has one)', [{ id: 12, uid: 'other', name: 'acme-ops' }]],
+  ])('%s → no tenant', async (_n, teams) => {
+    await expect(resolverWith(managed, teams).resolve()).rejects.toMatchObject({ kind: 'no-tenant' });
+  });
+
+  it.each(['team-name', 'strip-prefix'] as const)(
+    'the %s convention is refused unless the spec manages the teams, naming the fix',
+    async (convention) => {
+      const legacy: WrapperOptions = { convention, conventionPrefix: 'tenant-' };
+      const err = await resolverWith(legacy, [
+        { id: 5, uid: 'u5', name: convention === 'team-name' ? 'b' : 'tenant-b' },
+      ])
+        .resolve()
+        .catch((e) => e);
+      expect(err).toMatchObject({ kind: 'config' });
+      expect(err.message).toContain('Explicit rows only');
+      await expect(
+        resolverWith({ ...legacy, teamsManagedBySpec: true }, [
+          { id: 5, uid: 'u5', name: convention === 'team-name' ? 'b' : 'tenant-b' },
+        ]).resolve()
+      ).resolves.toMatchObject({ values: ['b'] });
+    }
+  );
+});

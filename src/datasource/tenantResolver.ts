@@ -186,24 +186,35 @@ export interface TenantMapping {
 }
 
 /**
- * Pure mapping of team names to tenant values. An explicit row wins for its team; the convention
- * only applies to teams without a row. Empty values are dropped: `tenant=""` would match every
- * series WITHOUT a tenant label in Prometheus, i.e. data of no tenant.
+ * Pure mapping of the user's teams to tenant values:
+ * 1. `teamTenants` rows (written by tenancy apply) match a team by uid, else by numeric id — never
+ *    by name;
+ * 2. explicit `teamMappings` rows match the exact team name (an admin picked that team; names are
+ *    unique per org);
+ * 3. the name conventions apply to teams without a row, and only when the spec manages the org's
+ *    teams (`teamsManagedBySpec`); otherwise `conventionRefusal` stops every query first.
+ * Empty values are dropped: `tenant=""` would match every series WITHOUT a tenant label in
+ * Prometheus, i.e. data of no tenant.
  */
 export function mapTeamsToTenants(
-  teams: ReadonlyArray<Pick<UserTeam, 'name'>>,
-  settings: Pick<WrapperSettings, 'teamMappings' | 'convention' | 'conventionPrefix'>
+  teams: ReadonlyArray<Pick<UserTeam, 'name' | 'uid' | 'id'>>,
+  settings: Pick<WrapperSettings, 'teamMappings' | 'convention' | 'conventionPrefix'> &
+    Partial<Pick<WrapperSettings, 'teamTenants' | 'teamsManagedBySpec'>>
 ): TenantMapping {
   const values = new Set<string>();
   const mappedTeams: string[] = [];
-  for (const { name } of teams) {
+  const conventions = settings.teamsManagedBySpec !== false || settings.teamTenants === undefined;
+  for (const team of teams) {
+    const { name } = team;
+    const byIdentity = (settings.teamTenants ?? []).filter((row) => sameTeam(row, team));
     const rows = settings.teamMappings.filter((row) => row.team.trim() === name);
     let teamValues: string[];
-    if (rows.length > 0) {
-      teamValues = rows.flatMap((row) => row.values);
-    } else if (settings.convention === 'team-name') {
+    if (byIdentity.length > 0 || rows.length > 0) {
+      teamValues = [...byIdentity.flatMap((row) => row.values), ...rows.flatMap((row) => row.values)];
+    } else if (conventions && settings.convention === 'team-name') {
       teamValues = [name];
     } else if (
+      conventions &&
       settings.convention === 'strip-prefix' &&
       settings.conventionPrefix &&
       name.startsWith(settings.conventionPrefix)
@@ -212,13 +223,37 @@ export function mapTeamsToTenants(
     } else {
       teamValues = [];
     }
-    const usable = teamValues.map((v) => v.trim()).filter((v) => v !== '');
+    const usable = teamValues.map((v) => String(v).trim()).filter((v) => v !== '');
     if (usable.length > 0) {
       mappedTeams.push(name);
       usable.forEach((v) => values.add(v));
     }
   }
   return { values: [...values].sort(), mappedTeams };
+}
+
+/** uid when the row has one (uids are never reused), else the numeric id; a row with neither matches nothing. */
+function sameTeam(row: { uid?: string; id?: number }, team: Pick<UserTeam, 'uid' | 'id'>): boolean {
+  if (typeof row.uid === 'string' && row.uid !== '') {
+    return row.uid === team.uid;
+  }
+  return typeof row.id === 'number' && row.id === team.id;
+}
+
+/**
+ * The name conventions let whoever can create or rename a team (team admins; editors with
+ * `editors_can_admin`) claim a tenant by naming the team after it. They are refused unless the
+ * tenancy app manages this org's teams (issue #14; interfaces §3).
+ */
+export function conventionRefusal(settings: WrapperSettings, dataSourceName: string): WrapperError | undefined {
+  if (settings.convention === 'none' || settings.teamsManagedBySpec) {
+    return undefined;
+  }
+  return new WrapperError(
+    'config',
+    `Data source "${dataSourceName}" maps teams to tenants by team name ("${settings.convention}" convention), which anyone who can create or rename a team could use to claim another tenant, so no query is sent. ` +
+      'Ask a Grafana admin to map the teams explicitly (team rows, or a sharedOrgs entry in the tenant spec, which writes team uids), and set "Teams without a row" to "Explicit rows only".'
+  );
 }
 
 export interface ResolvedTenant extends TenantMapping {
@@ -256,6 +291,10 @@ export class TenantResolver {
   private fromTeams(teams: UserTeam[]): ResolvedTenant {
     if (this.last?.teams === teams) {
       return this.last.tenant;
+    }
+    const refusal = conventionRefusal(this.settings, this.dataSourceName);
+    if (refusal) {
+      throw refusal;
     }
     const mapping = mapTeamsToTenants(teams, this.settings);
     if (mapping.values.length === 0) {

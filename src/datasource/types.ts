@@ -21,6 +21,17 @@ export interface TeamMappingRow {
   values: string[];
 }
 
+/**
+ * One mapped team as Grafana returned it when the tenancy app applied the spec (interfaces §3):
+ * matched against the user's `/api/user/teams` entries by uid, or by numeric id — never by name,
+ * which team admins can change and editors may choose for new teams.
+ */
+export interface TeamTenantRow {
+  uid?: string;
+  id?: number;
+  values: string[];
+}
+
 /** jsonData of the wrapper data source (everything is non-secret configuration). */
 export interface WrapperOptions extends DataSourceJsonData {
   /** uid of the Prometheus data source every rewritten request goes to. */
@@ -33,6 +44,14 @@ export interface WrapperOptions extends DataSourceJsonData {
   conventionPrefix?: string;
   /** Reject queries that already name the tenant label instead of overriding the matcher. */
   errorOnReplace?: boolean;
+  /** Written by tenancy apply for a spec-managed shared org. */
+  teamTenants?: TeamTenantRow[];
+  /**
+   * Set by tenancy apply: the org's mapped teams are created and owned by the spec. Only then may
+   * the name conventions (`team-name`, `strip-prefix`) apply; otherwise anyone who can create a team
+   * could name it after a tenant and claim that tenant's data.
+   */
+  teamsManagedBySpec?: boolean;
 }
 
 /**
@@ -65,6 +84,8 @@ export interface WrapperSettings {
   convention: TeamConvention;
   conventionPrefix: string;
   errorOnReplace: boolean;
+  teamTenants: TeamTenantRow[];
+  teamsManagedBySpec: boolean;
 }
 
 export function settingsFromJsonData(jsonData: WrapperOptions | undefined): WrapperSettings {
@@ -76,5 +97,7 @@ export function settingsFromJsonData(jsonData: WrapperOptions | undefined): Wrap
     convention: d.convention ?? 'none',
     conventionPrefix: d.conventionPrefix ?? '',
     errorOnReplace: d.errorOnReplace ?? false,
+    teamTenants: Array.isArray(d.teamTenants) ? d.teamTenants : [],
+    teamsManagedBySpec: d.teamsManagedBySpec === true,
   };
 }

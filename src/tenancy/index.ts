@@ -47,3 +47,8 @@ export { APP_PLUGIN_ID, MANAGED_BY, datasourceUid, folderUid, teamMarkerEmail } 
 export type { TenancyApi } from './ports';
 export { tenancyApiFromGrafana } from './grafanaAdapter';
 export { formatPlan, formatApplyResult } from './format';
+export { readProxyFiles, renderTeamMappingFile, renderTenantTokensFile, tenantTokensFile } from './proxyFiles';
+export type { ProxyFiles, SharedOrgMappingResult, TeamMappingFile, TenantTokensFile } from './proxyFiles';
+export { readTokenRegistry } from './tokenRegistry';
+export type { TokenRegistry, TokenEntry, TokenScope } from './tokenRegistry';
+export type { SharedOrgSpec, SharedTeamSpec } from './spec';

@@ -107,10 +107,20 @@ it("sends each tenant's notifications to its own webhook with only its alerts, a
   expect(alertsAt(received, '/operator').map((a) => a.labels)).toEqual([{ alertname: 'Watchdog' }]);
 });
 
-it.each(['a', 'b'])('tenant %s sees only its alerts through its proxy', async (tenant) => {
+it.each(['a', 'b'])('tenant %s sees only its alerts and alert groups through its proxy', async (tenant) => {
   const res = await fetch(`${proxies[tenant].url}/api/v2/alerts`);
   const alerts = (await res.json()) as Array<{ labels: Record<string, string> }>;
   expect(alerts.map((a) => a.labels)).toEqual([{ alertname: 'TargetDown', tenant, job: 'api' }]);
+  // Groups are keyed by tenant here (group_by): no group of another tenant, not even an empty one
+  // (its labels and receiver would name the other tenant).
+  const groups = (await (await fetch(`${proxies[tenant].url}/api/v2/alerts/groups`)).json()) as Array<{
+    labels: Record<string, string>;
+    receiver: { name: string };
+    alerts: unknown[];
+  }>;
+  expect(groups.map((g) => [g.labels, g.receiver.name, g.alerts.length])).toEqual([
+    [{ alertname: 'TargetDown', tenant }, `tenant-${tenant}`, 1],
+  ]);
 });
 
 it("a silence tenant a creates through its proxy mutes a's alert, not b's alert of the same name", async () => {
@@ -128,6 +138,7 @@ it("a silence tenant a creates through its proxy mutes a's alert, not b's alert 
     }),
   });
   expect(res.status).toBe(200);
+  const { silenceID } = (await res.json()) as { silenceID: string };
   await postAlerts(am.url, [
     { labels: { alertname: 'Flapping', tenant: 'a' } },
     { labels: { alertname: 'Flapping', tenant: 'b' } },
@@ -139,4 +150,11 @@ it("a silence tenant a creates through its proxy mutes a's alert, not b's alert 
   // b's group was flushed after group_wait; a's would have been flushed in the same round.
   await new Promise((resolve) => setTimeout(resolve, 2500));
   expect(flapping(await sink.received(), '/tenant/a')).toEqual([]);
+  // And Alertmanager itself says which alert the silence holds back.
+  const states = await fetch(`${am.url}/api/v2/alerts?filter=${encodeURIComponent('alertname="Flapping"')}`);
+  const alerts = (await states.json()) as Array<{ labels: Record<string, string>; status: { silencedBy: string[] } }>;
+  expect(Object.fromEntries(alerts.map((a) => [a.labels.tenant, a.status.silencedBy]))).toEqual({
+    a: [silenceID],
+    b: [],
+  });
 });

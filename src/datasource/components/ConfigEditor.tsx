@@ -173,6 +173,19 @@ export function ConfigEditor({ options, onOptionsChange }: ConfigEditorProps) {
             />
           </Field>
         )}
+        {convention !== 'none' && !jsonData.teamsManagedBySpec && (
+          <Alert severity="error" title="Name conventions are refused for teams the tenant spec does not manage">
+            Anyone who can create or rename a team could name it after a tenant and claim that tenant&apos;s data, so
+            the wrapper refuses every query while a convention is set here. Map teams with explicit rows, or let the
+            tenancy app manage this org (a sharedOrgs entry in the tenant spec), which maps teams by uid.
+          </Alert>
+        )}
+        {(jsonData.teamTenants?.length ?? 0) > 0 && (
+          <Text color="secondary" element="p" data-testid="team-tenants">
+            {jsonData.teamTenants!.length} team(s) mapped by uid by the tenancy app (edit them in the tenant spec):{' '}
+            {jsonData.teamTenants!.map((t) => `${t.uid ?? `#${t.id}`} → ${t.values.join(', ')}`).join('; ')}
+          </Text>
+        )}
         <Alert severity="info" title="Users in no mapped team: denied, always">
           A user who is in none of the mapped teams gets an error and no query is sent — not even for Grafana server
           admins. Falling back to &quot;all tenants&quot; would show every tenant&apos;s data to anyone not yet assigned

@@ -12,6 +12,12 @@ import { tenantFromForm, upsertTenantInSpecText, type DataSourceMode, type Tenan
 
 const MODES: Array<{ label: string; value: DataSourceMode; description: string }> = [
   {
+    label: 'Proxy (token, recommended)',
+    value: 'proxy-token',
+    description:
+      'apply gives the tenant a secret token; the proxy knows the tenant from it, whatever else reaches the proxy',
+  },
+  {
     label: 'Proxy (query parameter)',
     value: 'proxy-query-param',
     description: 'prom-label-proxy style: ?tenant=<value>',
@@ -25,7 +31,7 @@ const emptyValues = (url: string): TenantFormValues => ({
   labelValues: '',
   orgName: '',
   teams: [{ name: '', members: '' }],
-  dsMode: 'proxy-query-param',
+  dsMode: 'proxy-token',
   url,
   tenantKey: '',
   dashboards: true,
@@ -154,7 +160,7 @@ export function TenantForm({ specText, onSpecText, defaultUrl }: TenantFormProps
             onChange={(e) => set({ url: e.currentTarget.value })}
           />
         </Field>
-        {values.dsMode !== 'mimir' && (
+        {values.dsMode !== 'mimir' && values.dsMode !== 'proxy-token' && (
           <Field
             label={values.dsMode === 'proxy-header' ? 'Header name' : 'Query parameter (optional)'}
             htmlFor="tenant-key"

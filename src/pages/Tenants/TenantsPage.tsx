@@ -15,6 +15,7 @@ import { ApplyPanel } from './ApplyPanel';
 import { AuditTrail } from './AuditTrail';
 import { OAuthMapping } from './OAuthMapping';
 import { PlanView } from './PlanView';
+import { ProxyFilesPanel } from './ProxyFilesPanel';
 import { SpecEditor } from './SpecEditor';
 import { useTenancyWorkflow } from './useTenancyWorkflow';
 
@@ -67,6 +68,15 @@ function TenantsWorkspace({ api, orgId, login }: { api: TenancyApi; orgId: numbe
         onApply={w.runApply}
       />
       {w.plan && <PlanView plan={w.plan} progress={w.progress} />}
+      <ProxyFilesPanel
+        api={api}
+        spec={w.parsed.ok ? w.parsed.spec : undefined}
+        orgId={orgId}
+        rotateTokens={w.rotateTokens}
+        onRotateTokensChange={w.setRotateTokens}
+        refreshKey={w.result}
+        busy={w.busy !== undefined}
+      />
       {w.parsed.ok && <OAuthMapping spec={w.parsed.spec} />}
       <AuditTrail entries={w.audit} />
     </div>

@@ -18,7 +18,7 @@ tenants: []
 
 export const STARTER_SPEC = starterSpec();
 
-export type DataSourceMode = 'proxy-query-param' | 'proxy-header' | 'mimir';
+export type DataSourceMode = 'proxy-token' | 'proxy-query-param' | 'proxy-header' | 'mimir';
 
 /** What the "Add tenant" form collects; strings are as typed (comma-separated lists). */
 export interface TenantFormValues {
@@ -44,14 +44,17 @@ export function tenantFromForm(values: TenantFormValues): Record<string, unknown
   const datasource: Record<string, unknown> =
     values.dsMode === 'mimir'
       ? { mode: 'mimir', url: values.url.trim() }
-      : values.dsMode === 'proxy-header'
-        ? { mode: 'proxy', tenantVia: 'header', headerName: values.tenantKey.trim(), url: values.url.trim() }
-        : {
-            mode: 'proxy',
-            tenantVia: 'query-param',
-            url: values.url.trim(),
-            ...(values.tenantKey.trim() ? { paramName: values.tenantKey.trim() } : {}),
-          };
+      : values.dsMode === 'proxy-token'
+        ? // Token mode is what an omitted tenantVia means: the written spec stays short.
+          { mode: 'proxy', url: values.url.trim() }
+        : values.dsMode === 'proxy-header'
+          ? { mode: 'proxy', tenantVia: 'header', headerName: values.tenantKey.trim(), url: values.url.trim() }
+          : {
+              mode: 'proxy',
+              tenantVia: 'query-param',
+              url: values.url.trim(),
+              ...(values.tenantKey.trim() ? { paramName: values.tenantKey.trim() } : {}),
+            };
   return {
     id: values.id.trim(),
     labelValues: splitList(values.labelValues),

@@ -41,6 +41,8 @@ export function useTenancyWorkflow({ api, orgId, login }: WorkflowDeps) {
   const [audit, setAudit] = useState<AuditEntry[]>([]);
   const [settings, setSettings] = useState<TenancyAppSettings>({});
   const [interrupted, setInterrupted] = useState<InterruptedApply | undefined>(() => readInterruptedApply(orgId));
+  /** Plan with new bearer tokens for every token-mode tenant and shared org (the old ones stay valid until the next apply). */
+  const [rotateTokens, setRotateTokens] = useState(false);
   const mounted = useRef(true);
 
   const parsed = useMemo(() => parseTenantSpec(specText), [specText]);
@@ -117,7 +119,7 @@ export function useTenancyWorkflow({ api, orgId, login }: WorkflowDeps) {
         // The page's org is the provisioning org: it holds the ownership registry (registry.ts).
         const live = await readLiveState(api, parsed.spec, { provisioningOrgId: orgId });
         setPlan({
-          plan: planTenants(parsed.spec, live, { adoptMarkers: options.adoptMarkers === true }),
+          plan: planTenants(parsed.spec, live, { rotateTokens, adoptMarkers: options.adoptMarkers === true }),
           forText: specText,
           applied: false,
         });
@@ -130,7 +132,7 @@ export function useTenancyWorkflow({ api, orgId, login }: WorkflowDeps) {
         setBusy(undefined);
       }
     },
-    [api, parsed, specText, orgId]
+    [api, parsed, specText, orgId, rotateTokens]
   );
 
   const runApply = useCallback(
@@ -211,6 +213,8 @@ export function useTenancyWorkflow({ api, orgId, login }: WorkflowDeps) {
     audit,
     interrupted,
     defaultUrl: settings.proxyUrl ?? DEFAULT_PROXY_URL,
+    rotateTokens,
+    setRotateTokens,
     saveSpec,
     runPlan,
     runApply,

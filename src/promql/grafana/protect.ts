@@ -7,6 +7,7 @@
  * identifier, a number, a duration, or plain characters inside a string), and swapped back after.
  * Only Grafana's syntax is recognised here; the PromQL itself is never edited textually.
  */
+import { checkMacroFormat, isNumberMacro } from './macroFormats';
 
 export type PlaceholderKind = 'identifier' | 'number' | 'duration' | 'string' | 'operator';
 
@@ -49,8 +50,6 @@ export interface Occurrence {
   readings?: Reading[];
 }
 
-const NUMBER_MACROS = /_(s|ms)$/;
-
 /** Finds Grafana variables outside comments, with the kind of placeholder their position needs. */
 export function findVariables(text: string): Occurrence[] {
   const out: Occurrence[] = [];
@@ -84,7 +83,9 @@ export function findVariables(text: string): Occurrence[] {
       if (m && name !== undefined && !/^\d+$/.test(name)) {
         const from = i;
         const to = i + m[0].length;
-        const at = quote ? 'string' : readingsAt(text, from, to, name, brackets);
+        const format = m[3] ?? m[6];
+        checkMacroFormat(text, from, to, name, format);
+        const at = quote ? 'string' : readingsAt(text, from, to, name, format, brackets);
         out.push(typeof at === 'string' ? { from, to, name, kind: at } : { from, to, name, kind: at[0], readings: at });
         i = to - 1;
         continue;
@@ -187,6 +188,7 @@ function readingsAt(
   from: number,
   to: number,
   name: string,
+  format: string | undefined,
   brackets: string[]
 ): PlaceholderKind | Reading[] {
   const word = previousWord(text, from);
@@ -201,7 +203,7 @@ function readingsAt(
   if (isIdentChar(text[from - 1]) || isIdentChar(text[to]) || top === '{' || top === 'g') {
     return 'identifier'; // part of a name, a label name in braces, or a grouping label
   }
-  if (name.startsWith('__') && NUMBER_MACROS.test(name)) {
+  if (isNumberMacro(name, format)) {
     return 'number';
   }
   const after = nextChar(text, to);
