@@ -3,8 +3,17 @@
  * `enforce(expr)` function; everything else (reading, batching, answers, stats) is shared, so a
  * language plugs in as one entry of LANGUAGES.
  */
+import { parsePolicy, policyFromLabelValues, PolicyError, type Policy } from '../../src/policy';
 import * as logqlEngine from '../../src/logql';
-import { createEnforcer, EnforceError, enforceGrafanaQuery, enforceQuery } from '../../src/promql';
+import {
+  createEnforcer,
+  createPolicyEnforcer,
+  EnforceError,
+  enforceGrafanaPolicyQuery,
+  enforceGrafanaQuery,
+  enforcePolicyQuery,
+  enforceQuery,
+} from '../../src/promql';
 import type { CliOptions } from './options';
 
 export interface Refusal {
@@ -33,15 +42,34 @@ function refusalOf(err: unknown): Refusal {
   return { kind: 'internal', message: err instanceof Error ? err.message : String(err) };
 }
 
+/** `--rule`s plus the `--label/--value` shorthand as one more rule; a bad rule is a usage error. */
+function policyOf(opts: CliOptions): Policy {
+  try {
+    const shorthand =
+      opts.label !== undefined ? policyFromLabelValues(opts.label, opts.values, opts.regexMatch).rules : [];
+    return { rules: [...parsePolicy(opts.rules).rules, ...shorthand] };
+  } catch (err) {
+    throw new Error(err instanceof PolicyError ? `--rule: ${err.message}` : String(err));
+  }
+}
+
+function promqlEnforce(opts: CliOptions): (expr: string) => string {
+  if (opts.rules.length === 0) {
+    const enforcer = createEnforcer({
+      label: opts.label!,
+      values: opts.values,
+      errorOnReplace: opts.errorOnReplace,
+      regexMatch: opts.regexMatch,
+    });
+    return opts.grafana ? (expr) => enforceGrafanaQuery(expr, enforcer) : (expr) => enforceQuery(expr, enforcer);
+  }
+  const pe = createPolicyEnforcer(policyOf(opts), { errorOnReplace: opts.errorOnReplace });
+  return opts.grafana ? (expr) => enforceGrafanaPolicyQuery(expr, pe) : (expr) => enforcePolicyQuery(expr, pe);
+}
+
 const promql: LanguageFactory = (opts) => {
-  const enforcer = createEnforcer({
-    label: opts.label!,
-    values: opts.values,
-    errorOnReplace: opts.errorOnReplace,
-    regexMatch: opts.regexMatch,
-  });
   return {
-    enforce: opts.grafana ? (expr) => enforceGrafanaQuery(expr, enforcer) : (expr) => enforceQuery(expr, enforcer),
+    enforce: promqlEnforce(opts),
     refusalOf,
     hint: (refusedWithDollar) =>
       opts.grafana || refusedWithDollar === 0
@@ -62,6 +90,11 @@ function grafanaHint(opts: CliOptions) {
 
 /** LogQL (src/logql): every stream selector of log and metric queries; the same options. */
 const logql: LanguageFactory = (opts) => {
+  if (opts.rules.length > 0 || opts.label === undefined) {
+    throw new Error(
+      '--lang logql takes --label and --value; label policies (--rule) are enforced on PromQL only so far'
+    );
+  }
   const enforcer = logqlEngine.createEnforcer({
     label: opts.label!,
     values: opts.values,

@@ -10,6 +10,8 @@ export interface CliOptions {
   lang: string;
   label?: string;
   values: string[];
+  /** `--rule` (repeatable): label-policy rules, e.g. {tenant="a",env="prod"}; rules OR, matchers AND. */
+  rules: string[];
   errorOnReplace: boolean;
   regexMatch: boolean;
   grafana: boolean;
@@ -43,6 +45,14 @@ export const FLAGS: readonly FlagSpec[] = [
     value: 'VALUE',
     help: 'Tenant value; repeat for several tenants (a|b, regex-escaped). At least one is required.',
     apply: (o, v) => void o.values.push(v),
+  },
+  {
+    flag: '--rule',
+    value: 'SELECTOR',
+    help:
+      'A label-policy rule such as \'{tenant="a",env="prod"}\' (its matchers AND); repeat for several rules ' +
+      '(the query sees the union). --label/--value add one more rule. Needs no --label.',
+    apply: (o, v) => void o.rules.push(v),
   },
   {
     flag: '--error-on-replace',
@@ -90,7 +100,8 @@ export const FLAGS: readonly FlagSpec[] = [
 const BY_FLAG = new Map(FLAGS.map((f) => [f.flag, f]));
 
 export const USAGE =
-  'usage: npm run -s enforce -- --label NAME --value VALUE [--value VALUE2] [--error-on-replace] [--regex-match] ' +
+  'usage: npm run -s enforce -- (--label NAME --value VALUE [--value VALUE2] | --rule SELECTOR [--rule SELECTOR2]) ' +
+  '[--error-on-replace] [--regex-match] ' +
   '[--grafana] [--lang LANG] [--lines] [--stats] [QUERY]';
 
 /** The full `--help` text: usage, what each input mode does, every flag, exit codes. */
@@ -121,6 +132,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   const opts: CliOptions = {
     lang: DEFAULT_LANG,
     values: [],
+    rules: [],
     errorOnReplace: false,
     regexMatch: false,
     grafana: false,
@@ -155,8 +167,8 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   if (opts.help) {
     return opts;
   }
-  if (opts.label === undefined) {
-    throw new Error('--label is required');
+  if (opts.label === undefined && opts.rules.length === 0) {
+    throw new Error('--label (with --value) or --rule is required: what may the queries see?');
   }
   if (opts.lines && opts.query !== undefined) {
     throw new Error('--lines reads the queries from stdin; give either --lines or a QUERY argument, not both');

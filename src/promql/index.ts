@@ -23,3 +23,6 @@ export type { LabelMatcher, MatchOp } from './matchers';
 export { analyseQuery } from './analyse';
 export type { ParserFeatures, ParsedQuery, ParsedSelector } from './analyse';
 export { enforceGrafanaQuery } from './grafana/enforceGrafana';
+export { createPolicyEnforcer, enforcePolicyQuery } from './policy/enforcePolicy';
+export type { PolicyEnforcer } from './policy/enforcePolicy';
+export { enforceGrafanaPolicyQuery } from './grafana/enforceGrafana';

@@ -202,6 +202,9 @@ export async function runOp(api: TenancyApi, op: WriteOp, ctx: OpContext): Promi
       }
       return call(() => api.setFolderPermissions(orgId, op.uid, items));
     }
+    case 'importBundledDashboard':
+      // Overwrite: the same uid at the root (Grafana's own import) is moved, not duplicated.
+      return call(() => api.importBundledDashboard(orgId, op.pluginId, op.path, op.folderUid));
     case 'writeAppSettings':
       await call(() => api.setAppSettings(orgId, APP_PLUGIN_ID, op.body));
       if (op.awaitDashboardUids?.length) {

@@ -17,6 +17,7 @@ import { desiredAlerting } from './desiredAlerting';
 import type { LiveOrg, LiveState } from './observe';
 import { ALERTING_MARKER_KEY } from './observeAlerting';
 import { planAlerting } from './planAlerting';
+import { planBundledDashboards } from './planDashboards';
 import { planDatasource } from './planDatasource';
 import { planApp, planFolder } from './planFolderAndApp';
 import { planTenantOrg, unregisterStep, type OwnershipOptions } from './planOwnership';
@@ -163,6 +164,8 @@ function planTenant(
     ...datasourceSteps,
     ...tokenSteps,
     ...planFolder(desired, ctx),
+    // Before the app is enabled: Grafana's enable-time import then finds them imported already.
+    ...planBundledDashboards(desired.app.enabled, desired.folder, ctx),
     ...alerting.steps,
     ...planApp(desired, ctx, { [ALERTING_MARKER_KEY]: alerting.managed }),
   ]);

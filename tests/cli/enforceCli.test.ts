@@ -260,7 +260,9 @@ describe('enforce CLI: --lines, --stats, --help, hints', () => {
       ['--label', 'tenant', '--value', 'a', '--lang', 'sql', 'up'],
       /--lang sql is not supported; choose one of: promql/,
     ],
-    [['--value', 'a', 'up'], /--label is required/],
+    [['--value', 'a', 'up'], /--label \(with --value\) or --rule is required/],
+    [['--rule', '{env=~".*"}', 'up'], /--rule: rule 1 .*matches the empty string/],
+    [['--rule', 'up{tenant="a"}', 'up'], /--rule: rule 1 .*in braces/],
     [['--label', 'tenant', '--value', 'a', '--lines', 'up'], /either --lines or a QUERY/],
     [['--label', 'tenant', '--value', 'a', '--stats=yes'], /--stats takes no value/],
     [['--label', 'tenant', '--bogus'], /unknown option --bogus; see --help/],
@@ -268,5 +270,42 @@ describe('enforce CLI: --lines, --stats, --help, hints', () => {
     const r = runScript(ENFORCE_CLI, args);
     expect(r.status).toBe(2);
     expect(r.stderr.toString()).toMatch(message);
+  });
+});
+
+describe('enforce CLI: label policies (--rule)', () => {
+  it('unions the rules where `or` is legal, and --label/--value add one more rule', () => {
+    const r = runScript(ENFORCE_CLI, [
+      '--rule',
+      '{tenant="a",env="prod"}',
+      '--label',
+      'cluster',
+      '--value',
+      'c1',
+      'sum(rate(x[5m]))',
+    ]);
+    expect(r.stderr.toString()).toBe('');
+    expect(r.stdout.toString()).toBe('sum((rate(x{tenant="a",env="prod"}[5m]) or rate(x{cluster="c1"}[5m])))\n');
+  });
+
+  it('keeps Grafana variables in every copy with --grafana, and refuses what a union cannot express', () => {
+    const rules = ['--rule', '{tenant="a"}', '--rule', '{env="prod"}'];
+    const grafana = runScript(ENFORCE_CLI, [...rules, '--grafana', 'rate(x{job="$job"}[$__rate_interval])']);
+    expect(grafana.stdout.toString()).toBe(
+      '(rate(x{job="$job",tenant="a"}[$__rate_interval]) or rate(x{job="$job",env="prod"}[$__rate_interval]))\n'
+    );
+    const lines = runScript(
+      ENFORCE_CLI,
+      [...rules, '--grafana'],
+      '{"expr":"label_values(up, job)"}\n{"expr":"x[5m]"}\n'
+    );
+    expect(lines.status).toBe(1);
+    const answers = lines.stdout
+      .toString()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(answers[0].error.message).toMatch(/label_values\(\) takes one series selector/);
+    expect(answers[1].error.message).toMatch(/no function consumes/);
   });
 });

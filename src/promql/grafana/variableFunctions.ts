@@ -20,6 +20,12 @@ import { restoreVariables } from './protect';
 
 const CALL = /^\s*(label_values|label_names|metrics|query_result)\s*\(([\s\S]*)\)\s*$/;
 
+/** Which of Grafana's variable functions `expr` calls (with its argument text), if any. */
+export function variableFunctionOf(expr: string): { fn: string; inner: string } | undefined {
+  const m = CALL.exec(expr);
+  return m ? { fn: m[1], inner: m[2] } : undefined;
+}
+
 /** The rewritten variable query, or undefined when `expr` is not one of Grafana's functions. */
 export function enforceVariableFunction(expr: string, me: MatcherEnforcer): string | undefined {
   const m = CALL.exec(expr);
