@@ -26,6 +26,7 @@ import { planToken, planTokenLeftovers, type TokenPlanContext } from './planToke
 import { makeStep, summarise, type Plan, type PlanStep, type StepContext, type TenantPlan } from './planTypes';
 import { planTeams, planUsers } from './planUsersAndTeams';
 import type { TenantSpec, TenantSpecEntry } from './spec';
+import { tenantPolicyWarnings } from './specPolicies';
 import { readTokenRegistry } from './tokenRegistry';
 
 export interface PlanOptions extends OwnershipOptions {
@@ -121,6 +122,7 @@ function planTenant(
       'header mode: the proxy believes whatever tenant header reaches it, so only Grafana may reach the proxy (trusted network path). Prefer token mode (omit tenantVia).'
     );
   }
+  warnings.push(...tenantPolicyWarnings(spec, tenant));
   const owned = planTenantOrg(
     tenant,
     desired.users.map((u) => u.key),
