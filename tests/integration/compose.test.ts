@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'fs';
 import path from 'path';
 import { parse } from 'yaml';
 
+import { parseProxyArgs, validateOptions } from '../../proxy/options';
 import { parseTenantSpec } from '../../src/tenancy';
 import { runAmtool } from '../support/alertmanager';
 import { runPromtool } from '../support/prometheus';
@@ -329,6 +330,11 @@ describe('proxies, Grafana and its provisioning', () => {
     // Both are written during the bootstrap and must never be committed.
     const ignored = readFileSync(path.join(ROOT, 'provisioning/proxy/.gitignore'), 'utf8').split('\n');
     expect(ignored).toEqual(expect.arrayContaining(['grafana-sa-token', 'team-mapping-*.yaml']));
+  });
+
+  it.each(proxies.map(([name]) => name))('%s: its command is accepted by the proxy’s own option parser', (name) => {
+    const options = parseProxyArgs(compose.services[name].command ?? []);
+    expect(() => validateOptions(options)).not.toThrow();
   });
 
   it('publishes no port of central Prometheus or of any proxy on the host: only Grafana reaches them', () => {
