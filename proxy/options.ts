@@ -4,6 +4,7 @@
  * the image only; both `-flag` and `--flag`, and `--flag=value` / `--flag value` are accepted,
  * as Go's `flag` package does.
  */
+import { parsePolicy } from '../src/policy';
 import { parseUpstreamVersionFlag } from './upstreamVersion';
 
 /**
@@ -11,7 +12,12 @@ import { parseUpstreamVersionFlag } from './upstreamVersion';
  * implicit query-parameter fallback). Each kind is one module of proxy/identity/.
  */
 export type TenantSource =
-  | { kind: 'static'; values: readonly string[] }
+  | {
+      kind: 'static';
+      values: readonly string[];
+      /** `--rule` (repeatable): a label policy instead of values (then `values` is empty). */
+      rules?: readonly string[];
+    }
   | { kind: 'header'; name: string; listSyntax: boolean }
   | { kind: 'queryParam'; name: string }
   | { kind: 'tokens'; file: string }
@@ -29,6 +35,7 @@ export type TenantSource =
 /** The flags that name a tenant source, for messages. */
 export const TENANT_SOURCE_FLAGS = [
   '--label-value',
+  '--rule',
   '--header-name',
   '--query-param',
   '--tenant-tokens-file',
@@ -104,6 +111,7 @@ const VALUE_FLAGS = new Set([
   'internal-listen-address',
   'label',
   'label-value',
+  'rule',
   'header-name',
   'query-param',
   'unsafe-passthrough-paths',
@@ -158,7 +166,7 @@ export function parseProxyArgs(argv: readonly string[]): ProxyOptions {
   }
   const single = (name: string): string | undefined => {
     const v = values.get(name);
-    if (v && v.length > 1 && name !== 'label-value') {
+    if (v && v.length > 1 && name !== 'label-value' && name !== 'rule') {
       throw new OptionsError(`--${name} given ${v.length} times; give it once`);
     }
     return v?.[0];
@@ -204,11 +212,13 @@ function tenantSourceFrom(
   single: (name: string) => string | undefined
 ): TenantSource {
   const labelValues = values.get('label-value') ?? [];
+  const rules = values.get('rule') ?? [];
   const headerName = single('header-name');
   const queryParam = single('query-param');
   const tokensFile = single('tenant-tokens-file');
   const named = [
     labelValues.length > 0 && '--label-value',
+    rules.length > 0 && '--rule',
     headerName !== undefined && '--header-name',
     queryParam !== undefined && '--query-param',
     tokensFile !== undefined && '--tenant-tokens-file',
@@ -234,6 +244,9 @@ function tenantSourceFrom(
   if (labelValues.length > 0) {
     return { kind: 'static', values: labelValues };
   }
+  if (rules.length > 0) {
+    return { kind: 'static', values: [], rules };
+  }
   if (headerName !== undefined) {
     return { kind: 'header', name: headerName, listSyntax: flags.has('header-uses-list-syntax') };
   }
@@ -250,6 +263,27 @@ function tenantSourceFrom(
     grafanaTokenFile: single('grafana-token-file') ?? null,
     teamRefreshMs: parseDuration('team-refresh-interval', single('team-refresh-interval')) ?? DEFAULTS.teamRefreshMs,
   };
+}
+
+/**
+ * `--rule`: a policy parses (errors name the rule and matcher), and only where the routes enforce
+ * policies: the Loki and Alertmanager kinds enforce --label values only, and silently dropping a
+ * rule there would widen or narrow access behind the operator's back.
+ */
+function validateStaticRules(o: ProxyOptions, rules: readonly string[]): void {
+  if (o.upstreamKind !== 'prometheus') {
+    throw new OptionsError(
+      `--rule is not supported with --upstream-kind=${o.upstreamKind}: that kind enforces one label's values only; use --label and --label-value`
+    );
+  }
+  if (o.regexMatch) {
+    throw new OptionsError('--regex-match applies to --label-value only; write regex matchers in the --rule selectors (tenant=~"a.*")');
+  }
+  try {
+    parsePolicy(rules);
+  } catch (err) {
+    throw new OptionsError(`--rule: ${(err as Error).message}`);
+  }
 }
 
 /** Checks a complete option set (also used by createProxy for in-process callers). */
@@ -289,10 +323,13 @@ export function validateOptions(o: ProxyOptions): void {
   if (o.internalListenAddress !== null) {
     parseHostPort('internal-listen-address', o.internalListenAddress);
   }
-  if (o.label.trim() === '') {
+  const staticRules = o.tenant.kind === 'static' ? o.tenant.rules : undefined;
+  if (staticRules) {
+    validateStaticRules(o, staticRules);
+  } else if (o.label.trim() === '') {
     throw new OptionsError('--label is required: the label that separates tenants, e.g. --label=tenant');
   }
-  if (o.tenant.kind === 'static') {
+  if (o.tenant.kind === 'static' && !staticRules) {
     if (o.tenant.values.some((v) => v === '')) {
       throw new OptionsError('--label-value must not be empty: an empty value would select series without the label');
     }
@@ -479,6 +516,8 @@ export function usage(): string {
     'usage: npm run -s proxy -- --upstream URL --label NAME TENANT-SOURCE [flags]',
     'TENANT-SOURCE, exactly one of:',
     '  --label-value V (repeatable)          fixed tenant: every client is that tenant',
+    '  --rule SELECTOR (repeatable)          fixed label policy, e.g. --rule \'{tenant="a",env="prod"}\'',
+    '                                        (matchers AND, rules OR; --label not needed; prometheus kind only)',
     '  --header-name H                       tenant header (trusts the network path)',
     '  --query-param P                       tenant parameter (trusts the network path)',
     '  --tenant-tokens-file FILE             tenant of the Authorization: Bearer token (SHA-256 digests in FILE)',

@@ -2,7 +2,9 @@ import http, { type IncomingMessage, type Server, type ServerResponse } from 'ht
 import type { AddressInfo } from 'net';
 import type { Duplex } from 'stream';
 import { accessRecord, newRequestLogState, tenantForLog, timedUpstream, type RequestLogState } from './accessLog';
-import { EnforcedQueryCache, TenantEnforcement } from './enforcement';
+import { EnforcedQueryCache, TenantEnforcement, type Enforcement } from './enforcement';
+import { PolicyEnforcement, policyKey } from './policyEnforcement';
+import type { Policy } from '../src/policy';
 import { jsonStderrLogger, type Logger } from './log';
 import { createProxyMetrics, type ProxyMetrics } from './metrics';
 import { parseHostPort, validateOptions, type ProxyOptions } from './options';
@@ -69,6 +71,20 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
         map.clear();
       }
       map.set(key, found);
+    }
+    return found;
+  };
+  // Policies are keyed by their canonical rule texts, in a map of their own.
+  const policyEnforcements = new Map<string, PolicyEnforcement>();
+  const policyEnforcementFor = (policy: Policy): PolicyEnforcement => {
+    const key = policyKey(policy);
+    let found = policyEnforcements.get(key);
+    if (!found) {
+      found = new PolicyEnforcement(policy, options, queryCache);
+      if (policyEnforcements.size >= 256) {
+        policyEnforcements.clear();
+      }
+      policyEnforcements.set(key, found);
     }
     return found;
   };
@@ -235,7 +251,16 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
       throw who;
     }
     const values = who.values;
-    state.tenant = tenantForLog(values);
+    const policy = who.policy ?? null;
+    state.tenant = policy ? 'policy' : tenantForLog(values);
+    if (policy && (alertmanager || loki)) {
+      // These route tables enforce one label's values; dropping rules would change access silently.
+      throw new ProxyRejection(
+        403,
+        'forbidden',
+        `this identity has a label policy (rules), which the ${alertmanager ? 'Alertmanager' : 'Loki'} proxy does not enforce; give the identity tenant values (values:) instead of rules`
+      );
+    }
     if (resolved.route.singleTenantValue && options.regexMatch) {
       throw new ProxyRejection(
         501,
@@ -255,10 +280,10 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
       // prom-label-proxy's assertSingleLabelValue: 422 with this message.
       throw new ProxyRejection(422, 'several-tenant-values', 'Multiple label matchers not supported');
     }
-    if (resolved.route.checkTenantFirst) {
+    if (resolved.route.checkTenantFirst && !policy) {
       checkTenantValues(values, options);
     }
-    let enforcement: TenantEnforcement | null = null;
+    let enforcement: Enforcement | null = null;
     const ctx: RouteContext = {
       req,
       res,
@@ -270,7 +295,14 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
       form: method === 'POST' ? form : null,
       body: jsonBody,
       tenantValues: values,
-      enforcement: () => (enforcement ??= enforcementFor(values)),
+      policy,
+      enforcement: () => (enforcement ??= policy ? policyEnforcementFor(policy) : enforcementFor(values)),
+      policyEnforcement: () => {
+        if (!policy) {
+          throw new Error('policyEnforcement() needs a policy identity');
+        }
+        return (enforcement ??= policyEnforcementFor(policy)) as PolicyEnforcement;
+      },
       headers: loki
         ? { ...forwardableHeaders(req.headers, notForwarded), 'x-scope-orgid': options.lokiOrgId! }
         : forwardableHeaders(req.headers, notForwarded),

@@ -4,7 +4,7 @@ import { grafanaIdTokenIdentity } from './grafanaIdToken';
 import { headerIdentity } from './header';
 import type { IdentitySource } from './identity';
 import { queryParamIdentity } from './queryParam';
-import { staticIdentity } from './static';
+import { staticIdentity, staticPolicyIdentity } from './static';
 import { tokensIdentity } from './tokens';
 
 export type { Identity, IdentityRequest, IdentityResult, IdentitySource } from './identity';
@@ -31,7 +31,7 @@ export function createIdentitySource(
   const pollIntervalMs = tuning.filePollIntervalMs ?? IDENTITY_DEFAULTS.filePollIntervalMs;
   switch (source.kind) {
     case 'static':
-      return staticIdentity(source.values);
+      return source.rules ? staticPolicyIdentity(source.rules) : staticIdentity(source.values);
     case 'header':
       return headerIdentity(source.name, source.listSyntax);
     case 'queryParam':
