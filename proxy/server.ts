@@ -88,7 +88,10 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
     }
     return found;
   };
-  const identity: IdentitySource = createIdentitySource(options.tenant, logger, runtime.identity);
+  const identity: IdentitySource = createIdentitySource(options.tenant, logger, runtime.identity, {
+    label: options.label,
+    regexMatch: options.regexMatch,
+  });
   // The tenant header and identity credentials (bearer tokens, ID tokens) are never forwarded:
   // the upstream must not see a client-chosen tenant nor a secret.
   const notForwarded = identity.consumedHeaders;

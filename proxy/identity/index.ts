@@ -1,3 +1,4 @@
+import { policyFromLabelValues } from '../../src/policy';
 import type { Logger } from '../log';
 import type { TenantSource } from '../options';
 import { grafanaIdTokenIdentity } from './grafanaIdToken';
@@ -26,7 +27,9 @@ export const IDENTITY_DEFAULTS = { filePollIntervalMs: 5000, keysCooldownMs: 30_
 export function createIdentitySource(
   source: TenantSource,
   logger: Logger,
-  tuning: IdentityTuning = {}
+  tuning: IdentityTuning = {},
+  /** The enforced label: a values team joined with a rules team becomes the rule {label=~values}. */
+  enforced: { label: string; regexMatch: boolean } = { label: '', regexMatch: false }
 ): IdentitySource {
   const pollIntervalMs = tuning.filePollIntervalMs ?? IDENTITY_DEFAULTS.filePollIntervalMs;
   switch (source.kind) {
@@ -45,6 +48,7 @@ export function createIdentitySource(
         keysCooldownMs: tuning.keysCooldownMs ?? IDENTITY_DEFAULTS.keysCooldownMs,
         grafanaTimeoutMs: tuning.grafanaTimeoutMs ?? IDENTITY_DEFAULTS.grafanaTimeoutMs,
         env: tuning.env ?? process.env,
+        valuesPolicy: (values) => policyFromLabelValues(enforced.label, values, enforced.regexMatch),
       });
   }
 }
