@@ -35,11 +35,11 @@ export type TenantSource =
 /** The flags that name a tenant source, for messages. */
 export const TENANT_SOURCE_FLAGS = [
   '--label-value',
-  '--rule',
   '--header-name',
   '--query-param',
   '--tenant-tokens-file',
   '--grafana-id-token',
+  '--rule',
 ] as const;
 
 /** What the upstream is; each kind has its own route table (proxy/routes/…). */
@@ -81,6 +81,11 @@ export interface ProxyOptions {
    * absent = read from its /api/v1/status/buildinfo (upstreamVersion.ts).
    */
   upstreamVersion?: string;
+  /**
+   * `--accept-lbac-header`: read Grafana LBAC's X-Prom-Label-Policy (unsigned; only behind a
+   * trusted Grafana) as the request's policy, inside the token's. Default off: the header is refused.
+   */
+  acceptLbacHeader?: boolean;
   /** One JSON line per request on the logger (accessLog.ts); `--no-access-log` turns it off. Default on. */
   accessLog?: boolean;
 }
@@ -103,6 +108,7 @@ const BOOLEAN_FLAGS = new Set([
   'enable-label-matchers-for-rules-api',
   'grafana-id-token',
   'no-access-log',
+  'accept-lbac-header',
 ]);
 const VALUE_FLAGS = new Set([
   'upstream',
@@ -196,6 +202,7 @@ export function parseProxyArgs(argv: readonly string[]): ProxyOptions {
     lokiOrgId: single('loki-org-id') ?? null,
     upstreamVersion: single('upstream-version'),
     accessLog: !flags.has('no-access-log'),
+    acceptLbacHeader: flags.has('accept-lbac-header'),
   };
   validateOptions(options);
   return options;
@@ -277,7 +284,9 @@ function validateStaticRules(o: ProxyOptions, rules: readonly string[]): void {
     );
   }
   if (o.regexMatch) {
-    throw new OptionsError('--regex-match applies to --label-value only; write regex matchers in the --rule selectors (tenant=~"a.*")');
+    throw new OptionsError(
+      '--regex-match applies to --label-value only; write regex matchers in the --rule selectors (tenant=~"a.*")'
+    );
   }
   try {
     parsePolicy(rules);
@@ -348,6 +357,11 @@ export function validateOptions(o: ProxyOptions): void {
     throw new OptionsError('--query-param must not be empty');
   }
   validateLokiOrgId(o);
+  if (o.acceptLbacHeader && (o.tenant.kind !== 'tokens' || o.upstreamKind !== 'prometheus')) {
+    throw new OptionsError(
+      "--accept-lbac-header needs --tenant-tokens-file and --upstream-kind=prometheus: the header's tenant part is checked against the token's tenant"
+    );
+  }
   if (o.tenant.kind === 'tokens' && o.tenant.file === '') {
     throw new OptionsError(
       '--tenant-tokens-file must name the tokens file (YAML or JSON of tenants and SHA-256 digests)'
@@ -530,6 +544,8 @@ export function usage(): string {
     '  --internal-listen-address HOST:PORT   /healthz and /metrics',
     '  --header-uses-list-syntax             split the tenant header on commas',
     '  --error-on-replace                    400 instead of replacing a conflicting tenant matcher',
+    '  --accept-lbac-header                  read Grafana LBAC X-Prom-Label-Policy (unsigned: only behind a trusted',
+    "                                        Grafana; with --tenant-tokens-file; rules must narrow the token's)",
     '  --enable-label-apis                   serve /api/v1/labels and /api/v1/label/<name>/values',
     '  --regex-match                         the tenant value is a regex',
     '  --rules-with-active-alerts            keep alerting rules that have matching alerts',

@@ -1,6 +1,10 @@
-import type { Policy } from '../src/policy';
-import { ruleText } from '../src/policy';
-import { createPolicyEnforcer, enforcePolicyQuery, enforceSeriesSelectorWith, type PolicyEnforcer } from '../src/promql';
+import { ruleText, type Policy } from '../src/policy';
+import {
+  createPolicyEnforcer,
+  enforcePolicyQuery,
+  enforceSeriesSelectorWith,
+  type PolicyEnforcer,
+} from '../src/promql';
 import { matcherMatches } from '../src/promql/matchers';
 import { guard, type EnforcedQueryCache, type Enforcement } from './enforcement';
 import type { ProxyOptions } from './options';

@@ -4,6 +4,7 @@ import type { Duplex } from 'stream';
 import { accessRecord, newRequestLogState, tenantForLog, timedUpstream, type RequestLogState } from './accessLog';
 import { EnforcedQueryCache, TenantEnforcement, type Enforcement } from './enforcement';
 import { PolicyEnforcement, policyKey } from './policyEnforcement';
+import { applyLbacHeader, LBAC_HEADER } from './identity/lbacHeader';
 import type { Policy } from '../src/policy';
 import { jsonStderrLogger, type Logger } from './log';
 import { createProxyMetrics, type ProxyMetrics } from './metrics';
@@ -94,7 +95,8 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
   });
   // The tenant header and identity credentials (bearer tokens, ID tokens) are never forwarded:
   // the upstream must not see a client-chosen tenant nor a secret.
-  const notForwarded = identity.consumedHeaders;
+  // X-Prom-Label-Policy never goes upstream either: a Mimir or Loki upstream would honour it.
+  const notForwarded: ReadonlySet<string> = new Set([...identity.consumedHeaders, LBAC_HEADER]);
   const loki = options.upstreamKind === 'loki';
   const accessLog = options.accessLog !== false;
   let inFlight = 0;
@@ -253,6 +255,11 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
     if (who instanceof ProxyRejection) {
       throw who;
     }
+    who = applyLbacHeader(who, req.headersDistinct, {
+      accept: options.acceptLbacHeader === true,
+      label: options.label,
+      regexMatch: options.regexMatch,
+    });
     const values = who.values;
     const policy = who.policy ?? null;
     state.tenant = policy ? 'policy' : tenantForLog(values);

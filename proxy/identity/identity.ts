@@ -19,6 +19,8 @@ export interface Identity {
    * identity, which is the one-rule policy `{<label>=~"<values>"}` and keeps today's enforcement.
    */
   readonly policy?: Policy;
+  /** The tenant id the identity was configured under (tokens-file entry key), when it has one. */
+  readonly tenant?: string;
 }
 
 /** What an identity source may look at: headers and parameters, never the query text itself. */
@@ -69,8 +71,8 @@ export function identityOf(raw: readonly string[]): Identity | null {
 }
 
 /** An Identity from a parsed label policy (frozen; `values` empty). */
-export function policyIdentity(policy: Policy): Identity {
-  return Object.freeze({ values: Object.freeze([]) as readonly string[], policy });
+export function policyIdentity(policy: Policy, tenant?: string): Identity {
+  return Object.freeze({ values: Object.freeze([]) as readonly string[], policy, tenant });
 }
 
 /** 401: the request did not prove who it is. The message says what was missing and what to send. */

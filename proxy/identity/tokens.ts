@@ -41,7 +41,9 @@ export function tokensIdentity(file: string, logger: Logger, pollIntervalMs: num
       }
       let identity = identities.get(owner);
       if (!identity) {
-        identity = owner.policy ? policyIdentity(owner.policy) : identityOf(owner.values)!;
+        identity = owner.policy
+          ? policyIdentity(owner.policy, owner.tenant)
+          : Object.freeze({ ...identityOf(owner.values)!, tenant: owner.tenant });
         identities.set(owner, identity);
       }
       return identity;

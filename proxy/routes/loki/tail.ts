@@ -137,7 +137,7 @@ async function checkTail(req: IncomingMessage, deps: TailDeps): Promise<TailTarg
   if (who instanceof ProxyRejection) {
     throw who;
   }
-  if (who.policy) {
+  if (who.policy || req.headers['x-prom-label-policy'] !== undefined) {
     // The Loki routes enforce one label's values; a policy's rules are never silently dropped.
     throw new ProxyRejection(
       403,
