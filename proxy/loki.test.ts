@@ -290,3 +290,17 @@ describe('tail over WebSocket', () => {
     expect(loki.seen).toHaveLength(0);
   });
 });
+
+describe('other identity sources apply to Loki too', () => {
+  const byParam = proxyOverFakeUpstream({ ...LOKI, tenant: { kind: 'queryParam', name: 'tenant' } });
+
+  it('--query-param: the tenant parameter is consumed, never forwarded nor refused as unknown', async () => {
+    const res = await fetch(`${byParam.url}/loki/api/v1/query_range?tenant=b&query=${q('{app="x"}')}&start=1`);
+    expect(res.status).toBe(200);
+    expect(byParam.upstream.requests).toHaveLength(1);
+    const req = byParam.upstream.requests[0];
+    expect(req.query.get('query')).toBe('{app="x",tenant="b"}');
+    expect(req.query.has('tenant')).toBe(false);
+    expect(req.headers['x-scope-orgid']).toBe('shared-loki');
+  });
+});

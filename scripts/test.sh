@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one command that runs every test from a fresh clone (README "Quick start", and .ci/run).
-# Installs what is missing (Debian's chromium and prometheus 2.42, npm packages), then runs
+# Installs what is missing (Debian's chromium, prometheus 2.42, prometheus-alertmanager 0.25, npm packages), then runs
 # scripts/verify.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
+# The real Alertmanager (and amtool) for the proxy's Alertmanager mode and the compose config check.
+command -v prometheus-alertmanager >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "Missing Debian packages: ${missing[*]}. Install them with: sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2

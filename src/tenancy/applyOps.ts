@@ -202,6 +202,9 @@ export async function runOp(api: TenancyApi, op: WriteOp, ctx: OpContext): Promi
       }
       return call(() => api.setFolderPermissions(orgId, op.uid, items));
     }
+    case 'importBundledDashboard':
+      // Overwrite: the same uid at the root (Grafana's own import) is moved, not duplicated.
+      return call(() => api.importBundledDashboard(orgId, op.pluginId, op.path, op.folderUid));
     case 'writeAppSettings':
       await call(() => api.setAppSettings(orgId, APP_PLUGIN_ID, op.body));
       if (op.awaitDashboardUids?.length) {
@@ -292,9 +295,10 @@ async function createOrAdoptOrg(api: TenancyApi, name: string, ctx: OpContext, c
       throw err;
     }
     // Our own earlier attempt may have succeeded with its response lost (then retried): adopt the
-    // org when it carries our marker or is still empty, as the planner would (plan.ts).
+    // org only while it is still empty. Not on a marker: org Admins can write markers, and ours is
+    // written last, after the registry entry (registry.ts), so our own fresh org never has one.
     const org = (await api.listOrgs()).find((o) => o.name.toLowerCase() === name.toLowerCase());
-    if (org && (await isOursOrEmpty(api, org.id, ctx))) {
+    if (org && (await isStillEmpty(api, org.id, ctx))) {
       return org.id;
     }
     throw new ApplyStepError(
@@ -304,12 +308,9 @@ async function createOrAdoptOrg(api: TenancyApi, name: string, ctx: OpContext, c
   }
 }
 
-async function isOursOrEmpty(api: TenancyApi, orgId: number, ctx: OpContext): Promise<boolean> {
+async function isStillEmpty(api: TenancyApi, orgId: number, ctx: OpContext): Promise<boolean> {
   try {
     const settings = await api.getAppSettings(orgId, APP_PLUGIN_ID);
-    if (jsonDataMarkerTenant(settings.jsonData) === ctx.tenantId) {
-      return true;
-    }
     const [users, teams, datasources, hits] = await Promise.all([
       api.listOrgUsers(orgId),
       api.listTeams(orgId),

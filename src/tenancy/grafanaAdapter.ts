@@ -125,8 +125,12 @@ export function tenancyApiFromGrafana(api: GrafanaApi): TenancyApi {
       (await api.pluginDashboards(orgId, pluginId))
         .filter((d) => !d.removed && d.uid)
         .map((d) => ({ uid: d.uid!, path: d.path, title: d.title })),
-    importBundledDashboard: async (orgId, pluginId, path) => {
-      await api.importDashboard(orgId, { pluginId, path, overwrite: true, folderUid: '' }, NO_CLIENT_WRITE_RETRY);
+    importBundledDashboard: async (orgId, pluginId, path, folderUid) => {
+      await api.importDashboard(
+        orgId,
+        { pluginId, path, overwrite: true, folderUid: folderUid ?? '' },
+        NO_CLIENT_WRITE_RETRY
+      );
     },
     getAppSettings: async (orgId, pluginId) => {
       const s = await api.getPluginSettings(orgId, pluginId);

@@ -17,6 +17,7 @@ import { desiredAlerting } from './desiredAlerting';
 import type { LiveOrg, LiveState } from './observe';
 import { ALERTING_MARKER_KEY } from './observeAlerting';
 import { planAlerting } from './planAlerting';
+import { planBundledDashboards } from './planDashboards';
 import { planDatasource } from './planDatasource';
 import { planApp, planFolder } from './planFolderAndApp';
 import { planTenantOrg, unregisterStep, type OwnershipOptions } from './planOwnership';
@@ -25,6 +26,7 @@ import { planToken, planTokenLeftovers, type TokenPlanContext } from './planToke
 import { makeStep, summarise, type Plan, type PlanStep, type StepContext, type TenantPlan } from './planTypes';
 import { planTeams, planUsers } from './planUsersAndTeams';
 import type { TenantSpec, TenantSpecEntry } from './spec';
+import { tenantPolicyWarnings } from './specPolicies';
 import { readTokenRegistry } from './tokenRegistry';
 
 export interface PlanOptions extends OwnershipOptions {
@@ -120,6 +122,7 @@ function planTenant(
       'header mode: the proxy believes whatever tenant header reaches it, so only Grafana may reach the proxy (trusted network path). Prefer token mode (omit tenantVia).'
     );
   }
+  warnings.push(...tenantPolicyWarnings(spec, tenant));
   const owned = planTenantOrg(
     tenant,
     desired.users.map((u) => u.key),
@@ -163,6 +166,8 @@ function planTenant(
     ...datasourceSteps,
     ...tokenSteps,
     ...planFolder(desired, ctx),
+    // Before the app is enabled: Grafana's enable-time import then finds them imported already.
+    ...planBundledDashboards(desired.app.enabled, desired.folder, ctx),
     ...alerting.steps,
     ...planApp(desired, ctx, { [ALERTING_MARKER_KEY]: alerting.managed }),
   ]);

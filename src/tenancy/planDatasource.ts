@@ -4,6 +4,7 @@
  */
 import type { DesiredTenant } from './desired';
 import { jsonDataMarkerTenant } from './naming';
+import { POLICY_RULES_KEY, policyRulesDiff } from './planPolicy';
 import { makeStep, type FieldDiff, type PlanStep, type StepContext } from './planTypes';
 
 export function planDatasource(d: Pick<DesiredTenant, 'datasource'>, ctx: StepContext): PlanStep[] {
@@ -123,7 +124,9 @@ function datasourceFields(live: Record<string, any> | undefined, want: Record<st
   const liveJson: Record<string, unknown> = live?.jsonData ?? {};
   const keys = new Set([...Object.keys(liveJson), ...Object.keys(want.jsonData)]);
   for (const key of [...keys].sort()) {
-    if (JSON.stringify(liveJson[key]) !== JSON.stringify(want.jsonData[key])) {
+    if (key === POLICY_RULES_KEY) {
+      diff.push(...policyRulesDiff(liveJson[key], want.jsonData[key]));
+    } else if (JSON.stringify(liveJson[key]) !== JSON.stringify(want.jsonData[key])) {
       diff.push({
         field: `jsonData.${key}`,
         before: live && key in liveJson ? show(liveJson[key]) : null,

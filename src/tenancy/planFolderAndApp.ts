@@ -165,27 +165,22 @@ export function planApp(
   if (d.app.enabled && !liveEnabled) {
     steps.push(
       makeStep(ctx.tenantId, 'dashboard', 'create', 'bundled dashboards', [], null, {
-        message: 'Grafana imports the bundled dashboards when the app is enabled in the org',
+        message:
+          'enabling the app makes Grafana import the bundled dashboards; those already imported into the tenant folder stay there',
       })
     );
   } else if (d.app.enabled) {
     // Enabling again does not re-import (no state change, no event): a bundled dashboard deleted
-    // while the app stayed enabled is drift, restored with the import API's plugin mode.
+    // or moved while the app stayed enabled is drift, imported again into the tenant folder by
+    // the dashboard steps (planDashboards.ts), which run before this one.
     const missing = ctx.bundledDashboards.filter((b) => !hits.some((h) => h.type === 'dash-db' && h.uid === b.uid));
     steps.push(
-      missing.length === 0
-        ? makeStep(ctx.tenantId, 'dashboard', 'unchanged', 'bundled dashboards', [], null, {
-            message: `${dashboards} dashboard(s) in the org`,
-          })
-        : makeStep(
-            ctx.tenantId,
-            'dashboard',
-            'update',
-            'bundled dashboards',
-            missing.map((b) => ({ field: `dashboard "${b.title}"`, before: '(missing)', after: '(re-imported)' })),
-            { type: 'importBundledDashboards', paths: missing.map((b) => b.path) },
-            { message: 'bundled dashboards were deleted in this org; apply re-imports them from the plugin' }
-          )
+      makeStep(ctx.tenantId, 'dashboard', 'unchanged', 'bundled dashboards', [], null, {
+        message:
+          missing.length === 0
+            ? `${dashboards} dashboard(s) in the org`
+            : `${missing.length} bundled dashboard(s) missing: re-imported into the tenant folder by the steps above`,
+      })
     );
   }
   return steps;

@@ -121,8 +121,8 @@ export function planTenantOrg(
       return stop(
         `${name(org)} carries an ownership marker for tenant "${t}", but ${where} does not list it`,
         registry.present
-          ? `a marker alone is not proof (org Admins can write it). If ${name(org)} really is "${t}"'s org, plan with adoptMarkers (CLI --adopt-markers) to record it; otherwise remove the marker from that org's Tenancy app settings`
-          : `this Grafana was provisioned before the registry existed (markers only). Review ${name(org)}, then plan with adoptMarkers (CLI --adopt-markers) once: apply records every such org in the registry, later plans trust only the registry`
+          ? `a marker alone is not proof (org Admins can write it). If ${name(org)} really is "${t}"'s org, plan with adoptMarkers (Tenants page: "Adopt ownership markers"; CLI --adopt-markers) to record it; otherwise remove the marker from that org's Tenancy app settings`
+          : `this Grafana was provisioned before the registry existed (markers only). Review ${name(org)}, then plan once with adoptMarkers (Tenants page: "Adopt ownership markers"; CLI --adopt-markers): apply records every such org in the registry, later plans trust only the registry`
       );
     }
     if (org.org.name.toLowerCase() !== tenant.orgName.toLowerCase() || org.org.id === registry.orgId) {

@@ -89,6 +89,8 @@ export type WriteOp =
       body: DataSourceBody;
       teams: Array<{ team: TeamRef; values: string[] }>;
     }
+  /** `POST /api/dashboards/import` of a bundled dashboard into the tenant folder (planDashboards.ts). */
+  | { type: 'importBundledDashboard'; pluginId: string; path: string; folderUid: string }
   | AlertingOp;
 
 export interface PlanStep {

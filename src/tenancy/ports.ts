@@ -174,8 +174,11 @@ export interface TenancyApi extends AlertingPort {
 
   /** The app's bundled dashboards (the list is the same in every org; removed ones left out). */
   listBundledDashboards(orgId: number, pluginId: string): Promise<BundledDashboardRef[]>;
-  /** Imports one bundled dashboard into the org's root, as Grafana's own sync does (overwrite). */
-  importBundledDashboard(orgId: number, pluginId: string, path: string): Promise<void>;
+  /**
+   * `POST /api/dashboards/import` of one bundled dashboard (overwrite, plugin id recorded) into
+   * `folderUid`, or the org's root as Grafana's own sync does when omitted.
+   */
+  importBundledDashboard(orgId: number, pluginId: string, path: string, folderUid?: string): Promise<void>;
 
   getAppSettings(orgId: number, pluginId: string): Promise<AppSettingsRecord>;
   setAppSettings(orgId: number, pluginId: string, body: AppSettingsBody): Promise<void>;

@@ -12,10 +12,11 @@ import { stringify } from 'yaml';
 import { APP_PLUGIN_ID, jsonDataMarkerTenant, teamMarkerTenant } from './naming';
 import type { TenancyApi } from './ports';
 import type { TenantSpec } from './spec';
+import { hasOwnRules } from './specPolicies';
 import { readTokenRegistry, type TokenRegistry } from './tokenRegistry';
 
 export interface TenantTokensFile {
-  tenants: Record<string, { values: string[]; tokenSha256: string[] }>;
+  tenants: Record<string, { values: string[]; tokenSha256: string[] } | { rules: string[]; tokenSha256: string[] }>;
 }
 
 export interface TeamMappingFile {
@@ -43,7 +44,10 @@ export function tenantTokensFile(spec: TenantSpec, registry: TokenRegistry): Ten
   for (const t of spec.tenants) {
     const entry = registry.tenant[t.id];
     if (t.datasource.mode === 'proxy' && t.datasource.tenantVia === 'token' && entry && entry.hashes.length > 0) {
-      tenants[t.id] = { values: [...t.labelValues], tokenSha256: [...entry.hashes] };
+      // A tenant given by `rules` gets `rules` instead of `values` (the proxy's policy per identity).
+      tenants[t.id] = hasOwnRules(t)
+        ? { rules: [...t.rules], tokenSha256: [...entry.hashes] }
+        : { values: [...t.labelValues], tokenSha256: [...entry.hashes] };
     }
   }
   return { tenants };

@@ -7,6 +7,14 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { alertingSchema, checkAlerting, normaliseAlerting, type AlertingSpec } from './specAlerting';
 import { closestField, knownFieldsAt } from './specFields';
+import {
+  checkTenantPolicies,
+  crossTenantRuleErrors,
+  exactlyOnePolicyForm,
+  rulesField,
+  sharedTeamPolicyErrors,
+  tenantRuleTexts,
+} from './specPolicies';
 import { checkCrossFieldRules } from './specRules';
 
 export const ORG_ROLES = ['Viewer', 'Editor', 'Admin'] as const;
@@ -76,14 +84,32 @@ const mimirSchema = z
   .object({ mode: z.literal('mimir'), headerName: z.literal('X-Scope-OrgID').optional(), ...common })
   .strict();
 
-const datasourceSchema = z.union([proxyTokenSchema, proxyQueryParamSchema, proxyHeaderSchema, mimirSchema]);
+/**
+ * Mimir label-based access control: one Mimir tenant (`scopeOrgId`, sent as X-Scope-OrgID) holds
+ * every tenant's series, and the data source sends the tenant's policy as `X-Prom-Label-Policy`
+ * (`<scopeOrgId>:<url-escaped selector>` per rule) which Mimir enforces when started with
+ * `-auth.label-access-control-enabled` (format: Mimir pkg/util/labelaccess, mimirtool acl). Mimir
+ * must be reachable only through Grafana: the header is not signed.
+ */
+const mimirLbacSchema = z.object({ mode: z.literal('mimir-lbac'), scopeOrgId: nonEmpty, ...common }).strict();
+
+const datasourceSchema = z.union([
+  proxyTokenSchema,
+  proxyQueryParamSchema,
+  proxyHeaderSchema,
+  mimirSchema,
+  mimirLbacSchema,
+]);
 
 const ssoGroupSchema = z.object({ group: nonEmpty, role: z.enum(ORG_ROLES) }).strict();
 
 const tenantSchema = z
   .object({
     id: nonEmpty,
-    labelValues: z.array(nonEmpty).min(1),
+    /** Label values under the spec's `label` (one rule); or give `rules` instead (specPolicies.ts). */
+    labelValues: z.array(nonEmpty).min(1).optional(),
+    /** PromQL selectors of label matchers: matchers of a rule AND, rules OR (instead of labelValues). */
+    rules: rulesField,
     orgName: nonEmpty,
     teams: z.array(teamSchema).default([]),
     /** Org role per user (login or email). Team members not listed get defaults.memberOrgRole. */
@@ -160,7 +186,8 @@ export type DatasourceSpec =
   | (z.infer<typeof proxyTokenSchema> & { tenantVia: 'token' })
   | z.infer<typeof proxyQueryParamSchema>
   | z.infer<typeof proxyHeaderSchema>
-  | z.infer<typeof mimirSchema>;
+  | z.infer<typeof mimirSchema>
+  | z.infer<typeof mimirLbacSchema>;
 export type TeamMemberSpec = z.infer<typeof memberSchema>;
 export type TeamSpec = Omit<z.infer<typeof teamSchema>, 'folderPermission'> & { folderPermission: FolderPermission };
 export type SsoGroupSpec = z.infer<typeof ssoGroupSchema>;
@@ -168,7 +195,10 @@ export type SsoGroupSpec = z.infer<typeof ssoGroupSchema>;
 /** One tenant with every default applied (what the planner consumes). */
 export interface TenantSpecEntry {
   id: string;
+  /** The classic form's values; empty when the tenant gave `rules`. */
   labelValues: string[];
+  /** The tenant's policy as canonical rule texts: its `rules`, or the one rule of its labelValues. */
+  rules: string[];
   orgName: string;
   teams: TeamSpec[];
   orgRoles: Record<string, OrgRole>;
@@ -249,12 +279,16 @@ export function validateTenantSpec(data: unknown): ParseSpecResult {
   }
   const parsed = tenantSpecSchema.safeParse(data);
   if (parsed.success) {
-    const missing = missingDatasourceErrors(parsed.data);
+    const missing = [...missingDatasourceErrors(parsed.data), ...exactlyOnePolicyForm(parsed.data.tenants)];
     if (missing.length > 0) {
       return { ok: false, errors: missing };
     }
     const spec = normalise(parsed.data);
-    const errors = [...checkCrossFieldRules(spec), ...alertingErrors(spec, parsed.data.tenants)];
+    const errors = [
+      ...checkCrossFieldRules(spec),
+      ...policyErrors(spec, parsed.data.tenants),
+      ...alertingErrors(spec, parsed.data.tenants),
+    ];
     return errors.length > 0 ? { ok: false, errors } : { ok: true, spec };
   }
   // One pass: with shape errors, the tenants that are well-formed still get the cross-field
@@ -295,7 +329,8 @@ function crossFieldErrorsOfWellFormedTenants(data: object): SpecError[] {
   const tenants: Array<z.infer<typeof tenantSchema>> = [];
   raw.tenants.forEach((t, i) => {
     const one = tenantSchema.safeParse(t);
-    if (one.success && (one.data.datasource || (defaults.success && defaults.data.datasource))) {
+    const hasDatasource = one.success && (one.data.datasource || (defaults.success && defaults.data.datasource));
+    if (one.success && hasDatasource && exactlyOnePolicyForm([one.data]).length === 0) {
       original.push(i);
       tenants.push(one.data);
     }
@@ -312,11 +347,18 @@ function crossFieldErrorsOfWellFormedTenants(data: object): SpecError[] {
   });
   // Paths and messages name tenants by index: map the partial spec's indices back to the spec's.
   const renumber = (text: string) => text.replace(/tenants\[(\d+)\]/g, (_, k) => `tenants[${original[Number(k)]}]`);
-  return [...checkCrossFieldRules(partial), ...alertingErrors(partial, tenants)].map((e) => ({
-    ...e,
-    path: renumber(e.path),
-    message: renumber(e.message),
-  }));
+  return [...checkCrossFieldRules(partial), ...policyErrors(partial, tenants), ...alertingErrors(partial, tenants)].map(
+    (e) => ({
+      ...e,
+      path: renumber(e.path),
+      message: renumber(e.message),
+    })
+  );
+}
+
+/** Rules that do not parse, modes that cannot carry them, rules shared between tenants (specPolicies.ts). */
+function policyErrors(spec: TenantSpec, raw: Array<{ rules?: string[] }>): SpecError[] {
+  return [...checkTenantPolicies(spec, raw), ...crossTenantRuleErrors(spec), ...sharedTeamPolicyErrors(spec)];
 }
 
 /** The alerting checks of every tenant (specAlerting.ts); `raw` = the tenants as parsed, same order. */
@@ -358,7 +400,8 @@ function normalise(raw: RawSpec): TenantSpec {
     defaults,
     tenants: raw.tenants.map((t) => ({
       id: t.id,
-      labelValues: t.labelValues,
+      labelValues: t.labelValues ?? [],
+      rules: tenantRuleTexts(raw.label, t.labelValues ?? [], t.rules),
       orgName: t.orgName,
       teams: t.teams.map((team) => ({
         ...team,
@@ -380,6 +423,7 @@ function normalise(raw: RawSpec): TenantSpec {
         name: team.name,
         ...(team.tenant !== undefined ? { tenant: team.tenant } : {}),
         // An unknown tenant id is reported by checkCrossFieldRules; values stay empty then.
+        // A tenant with `rules` has no values to give: sharedTeamPolicyErrors refuses that reference.
         values: team.values ?? raw.tenants.find((t) => t.id === team.tenant)?.labelValues ?? [],
       })),
     })),
@@ -438,14 +482,18 @@ const FIX_BY_FIELD: Array<[RegExp, string]> = [
   [/labelValues$/, 'list at least one label value, e.g. `labelValues: [team-a]`'],
   [
     /datasource(\.mode|\.tenantVia)?$/,
-    'use `mode: proxy` (token mode, the default) or `mode: proxy` with `tenantVia: header` (headerName) or `tenantVia: query-param` (optional paramName), or `mode: mimir`',
+    'use `mode: proxy` (token mode, the default) or `mode: proxy` with `tenantVia: header` (headerName) or `tenantVia: query-param` (optional paramName), or `mode: mimir`, or `mode: mimir-lbac` (scopeOrgId)',
   ],
+  [/scopeOrgId$/, "the Mimir tenant that holds every tenant's series, e.g. `scopeOrgId: anonymous`"],
+  [/rules(\[\d+\])?$/, 'list selectors in quotes, e.g. `rules: [\'{tenant="acme", env="prod"}\']`'],
   [/headerName$/, 'mimir always uses `X-Scope-OrgID`; proxy header mode needs the header your proxy reads'],
   [/role$|orgRoles\.[^.]+$/, 'use one of Viewer, Editor, Admin (org) or Member, Admin (team)'],
   [/folderPermission$/, 'use one of View, Edit, Admin'],
   [/(for|interval|groupWait|groupInterval|repeatInterval)$/, 'write a duration such as `30s`, `5m` or `1h`'],
   [/threshold$|above$|below$/, 'give a plain number, e.g. `120`'],
 ];
+
+const DATASOURCE_MODE_FIX = FIX_BY_FIELD.find(([re]) => re.test('datasource.mode'))![1];
 
 const CONTACT_POINT_FIX =
   'use `type: email` (addresses), `type: webhook` (url, optional basicAuth) or `type: slack` (webhookUrl or webhookUrlEnv, optional recipient)';
@@ -486,7 +534,7 @@ function issueToError(issue: z.core.$ZodIssue): SpecError {
   if (issue.code === 'invalid_union') {
     return /contactPoints\[\d+\](\.type)?$/.test(path)
       ? { path, message: 'does not match any contact point type', fix: CONTACT_POINT_FIX }
-      : { path, message: 'does not match any data source mode', fix: FIX_BY_FIELD[2][1] };
+      : { path, message: 'does not match any data source mode', fix: DATASOURCE_MODE_FIX };
   }
   const fix =
     FIX_BY_FIELD.find(([re]) => re.test(path))?.[1] ??

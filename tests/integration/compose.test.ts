@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'fs';
 import path from 'path';
 import { parse } from 'yaml';
 
+import { parseProxyArgs, validateOptions } from '../../proxy/options';
 import { parseTenantSpec } from '../../src/tenancy';
 import { runAmtool } from '../support/alertmanager';
 import { runPromtool } from '../support/prometheus';
@@ -287,15 +288,66 @@ describe('proxies, Grafana and its provisioning', () => {
     .sort();
   const grafana = compose.services.grafana;
 
-  it('runs one enforcing proxy per agent tenant, in front of central, on the tenant label', () => {
-    const enforced = proxies.map(([name, svc]) => {
+  /** The repository file a service reads at `containerPath` through a bind mount of a file or a directory. */
+  const mountedFile = (svc: Service, containerPath: string): string | undefined => {
+    for (const m of bindMounts(svc)) {
+      if (containerPath === m.container || containerPath.startsWith(m.container + '/')) {
+        return path.join(m.host, containerPath.slice(m.container.length));
+      }
+    }
+    return undefined;
+  };
+  const tokenProxies = proxies.filter(([, svc]) => flags(svc).has('tenant-tokens-file'));
+  const idTokenProxies = proxies.filter(([, svc]) => flags(svc).has('grafana-id-token'));
+
+  it('runs the tenant orgs’ proxy in token mode, in front of central, reading the tokens file tenancy apply writes', () => {
+    expect(tokenProxies.map(([name]) => name)).toEqual(['tenancy-proxy']);
+    for (const [name, svc] of proxies) {
       expect([name, flag(svc, 'label')]).toEqual([name, 'tenant']);
       const upstream = new URL(flag(svc, 'upstream')!);
       expect(isReceiver(compose.services[expectReachable(upstream.host, name, `${name} --upstream`)])).toBe(true);
-      return flags(svc).get('label-value') ?? [];
-    });
-    expect(enforced.flat().sort()).toEqual(agentTenants);
-    expect(enforced.every((values) => values.length === 1)).toBe(true);
+      // No implicit or network-trusting tenant source in the stack.
+      for (const weak of ['label-value', 'header-name', 'query-param']) {
+        expect([name, weak, flags(svc).has(weak)]).toEqual([name, weak, false]);
+      }
+    }
+    const [name, svc] = tokenProxies[0];
+    const file = mountedFile(svc, flag(svc, 'tenant-tokens-file')!);
+    expect([name, file]).toEqual([name, 'provisioning/proxy/proxy-tokens.yaml']);
+    // The directory is mounted, not the file: the CLI's write-then-rename replaces the inode.
+    expect(bindMounts(svc)).toContainEqual({ host: './provisioning/proxy', container: '/etc/tenancy' });
+    // As committed it grants nothing: every request is refused until the first apply writes it.
+    expect(readYaml(file!)).toEqual({ tenants: {} });
+  });
+
+  it('shows the shared org’s ID-token mode on its own proxy, started after the bootstrap (profile "shared")', () => {
+    expect(idTokenProxies.map(([name]) => name)).toEqual(['tenancy-proxy-shared']);
+    const [name, svc] = idTokenProxies[0];
+    expect((svc as Service & { profiles?: string[] }).profiles).toEqual(['shared']);
+    expect(expectReachable(new URL(flag(svc, 'grafana-url')!).host, name, `${name} --grafana-url`)).toBe('grafana');
+    expect(mountedFile(svc, flag(svc, 'team-mapping-file')!)).toBe('provisioning/proxy/team-mapping-shared.yaml');
+    expect(mountedFile(svc, flag(svc, 'grafana-token-file')!)).toBe('provisioning/proxy/grafana-sa-token');
+    // Both are written during the bootstrap and must never be committed.
+    const ignored = readFileSync(path.join(ROOT, 'provisioning/proxy/.gitignore'), 'utf8').split('\n');
+    expect(ignored).toEqual(expect.arrayContaining(['grafana-sa-token', 'team-mapping-*.yaml']));
+  });
+
+  it.each(proxies.map(([name]) => name))('%s: its command is accepted by the proxy’s own option parser', (name) => {
+    const options = parseProxyArgs(compose.services[name].command ?? []);
+    expect(() => validateOptions(options)).not.toThrow();
+  });
+
+  it('publishes no port of central Prometheus or of any proxy on the host: only Grafana reaches them', () => {
+    const published = services.filter(([, svc]) => (svc.ports ?? []).length > 0).map(([name]) => name);
+    expect(published).toEqual(['grafana']);
+  });
+
+  it('documents the bootstrap order next to the proxies', () => {
+    const text = readFileSync(path.join(ROOT, 'docker-compose.yaml'), 'utf8');
+    const order = ['docker compose up -d', '--tokens-out provisioning/proxy/proxy-tokens.yaml', '--profile shared up'];
+    const at = order.map((step) => text.indexOf(step));
+    expect(at.every((i) => i > 0)).toBe(true);
+    expect([...at].sort((x, y) => x - y)).toEqual(at);
   });
 
   it('runs Grafana OSS satisfying grafanaDependency with both unsigned plugins allowed and mounted', () => {
@@ -349,7 +401,16 @@ describe('proxies, Grafana and its provisioning', () => {
       const url = new URL(tenant.datasource.url);
       expect(url.toString()).toBe(new URL(jsonData.proxyUrlTemplate.replace('{tenant}', tenant.id)).toString());
       const proxy = expectReachable(url.host, 'grafana', `tenant ${tenant.id} data source`);
-      expect([proxy, flags(compose.services[proxy]).get('label-value')]).toEqual([proxy, tenant.labelValues]);
+      // Token mode on both sides: the spec's default, and a proxy reading the tokens file.
+      const ds = tenant.datasource;
+      expect([tenant.id, ds.mode === 'proxy' && ds.tenantVia]).toEqual([tenant.id, 'token']);
+      expect([proxy, flags(compose.services[proxy]).has('tenant-tokens-file')]).toEqual([proxy, true]);
+    }
+    expect(result.spec.sharedOrgs.map((o) => o.orgName)).toEqual(['Shared']);
+    for (const shared of result.spec.sharedOrgs) {
+      const proxy = expectReachable(new URL(shared.proxyUrl).host, 'grafana', `shared org ${shared.id} data source`);
+      expect([proxy, flags(compose.services[proxy]).has('grafana-id-token')]).toEqual([proxy, true]);
+      expect(shared.teams.flatMap((t) => t.values).sort()).toEqual(agentTenants);
     }
   });
 });

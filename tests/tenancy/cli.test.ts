@@ -45,6 +45,23 @@ describe('tenancy CLI', () => {
     expect(again.code).toBe(0);
   }, 120_000);
 
+  it('an install from before the registry: plan refuses (exit 6, names --adopt-markers); --adopt-markers records it once', async () => {
+    const common = ['--spec', specFile, '--grafana-url', server.url, '--user', 'admin', '--provisioning-org', '1'];
+    const env = { GRAFANA_PASSWORD: 'admin', TENANT_C_PROXY_PASSWORD: 'from-env' };
+    await cli(['apply', ...common], env);
+    delete fake.state.pluginSetting(1, 'mtlabs-tenancy-app')!.jsonData!.registry;
+
+    const refused = await cli(['plan', ...common], env);
+    expect(refused.code).toBe(6);
+    expect(refused.stdout).toContain('provisioned before the registry existed');
+    expect(refused.stdout).toContain('--adopt-markers');
+    const adopting = await cli(['plan', ...common, '--adopt-markers'], env);
+    expect(adopting.code).toBe(2);
+    expect(adopting.stdout).toContain('+ org-registry ownership registry');
+    expect((await cli(['apply', ...common, '--adopt-markers'], env)).code).toBe(0);
+    expect((await cli(['plan', ...common], env)).code).toBe(0);
+  }, 120_000);
+
   it('reports spec errors with the field and the fix (exit 3)', async () => {
     const bad = specFile.replace('tenants.yaml', 'bad.yaml');
     writeFileSync(

@@ -145,10 +145,12 @@ describe('feature toggles', () => {
     expect(rerunWrites).toBe(0);
     const a = await orgId(env, 'Tenant A');
     expect((await env.client.searchDashboards(a, { type: 'dash-db' })).map((h) => h.uid)).toEqual(['mt-overview']);
-    // Never imported at all: the tenant fails with a fix instead of waiting forever.
+    // Grafana's own import never happening no longer blocks a tenant: apply imports the bundled
+    // dashboards into the tenant folder itself before enabling the app (planDashboards.ts), so the
+    // wait finds them at once.
     const stuck = newEnv({ pluginDashboardDelay: 1000 });
     const { result } = await planAndApply(stuck, spec, { dashboardPoll: { attempts: 3, delayMs: 0 } });
-    expect(result.tenants.a).toMatchObject({ state: 'failed', fix: expect.stringMatching(/plan again in a minute/) });
+    expect(result.tenants.a).toMatchObject({ state: 'done' });
   });
 
   it('a bundled dashboard deleted while the app stays enabled is drift: apply re-imports it from the plugin', async () => {
@@ -157,10 +159,12 @@ describe('feature toggles', () => {
     await env.client.deleteDashboard(a, 'mt-overview');
     const p = await plan(env, spec);
     const step = p.tenants.find((t) => t.tenantId === 'a')!.steps.find((s) => s.kind === 'dashboard')!;
+    // Re-imported into the tenant folder (planDashboards.ts), not the root.
     expect(step).toMatchObject({
-      action: 'update',
-      diff: [{ field: 'dashboard "Tenant overview"', before: '(missing)', after: '(re-imported)' }],
-      op: { type: 'importBundledDashboards', paths: ['dashboards/overview.json'] },
+      action: 'create',
+      target: 'dashboard "Tenant overview"',
+      diff: [{ field: 'folder', before: null, after: 'Tenant A dashboards' }],
+      op: { type: 'importBundledDashboard', path: 'dashboards/overview.json', folderUid: 'mtt-a' },
     });
     await applyPlan(env.api, p, { retry: false });
     const hits = await env.client.searchDashboards(a, { type: 'dash-db' });

@@ -137,7 +137,8 @@ describe('ownership anchored in the provisioning org', () => {
       .find((t) => t.tenantId === 'a')!
       .steps.filter((s) => s.action !== 'unchanged')
       .map((s) => `${s.kind}:${s.action}`);
-    expect(changed).toEqual(['app-enable:create', 'dashboard:create']);
+    // The dashboard is imported into the tenant folder first (planDashboards.ts), then the app enabled.
+    expect(changed).toEqual(['dashboard:create', 'app-enable:create', 'dashboard:create']);
     await applyPlan(env.api, p, { retry: false });
     expect((await env.client.searchDashboards(a, { type: 'dash-db' })).map((h) => h.uid)).toEqual(['mt-overview']);
     env.fake.resetLog();

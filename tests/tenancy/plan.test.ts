@@ -177,8 +177,8 @@ describe('planTenants (pure)', () => {
       'datasource',
       'folder',
       'folder-permissions',
-      'app-enable',
       'dashboard',
+      'app-enable',
     ]);
     expect(p.tenants[0].steps.every((s) => s.action === 'create')).toBe(true);
     expect(p.summary.conflict).toBe(0);

@@ -15,8 +15,16 @@ export interface ApplyPanelProps {
   planApplied: boolean;
   busy?: string;
   progress?: ProgressState;
-  onPlan: () => void;
+  /** `adoptMarkers`: the one-time migration of installs from before the ownership registry. */
+  onPlan: (options: { adoptMarkers: boolean }) => void;
   onApply: (prune: boolean) => void;
+}
+
+/** A plan whose conflicts could be resolved by adopting markers (planOwnership.ts names the option). */
+function offersAdoption(plan: Plan | undefined): boolean {
+  return (plan?.tenants ?? []).some((t) =>
+    t.steps.some((s) => s.action === 'conflict' && /adoptMarkers/.test(s.fix ?? ''))
+  );
 }
 
 function writeCounts(plan: Plan) {
@@ -41,6 +49,7 @@ export function ApplyPanel({
   onApply,
 }: ApplyPanelProps) {
   const [prune, setPrune] = useState(false);
+  const [adoptMarkers, setAdoptMarkers] = useState(false);
   const [confirming, setConfirming] = useState<'apply' | 'prune' | undefined>();
   const counts = plan ? writeCounts(plan) : undefined;
   const nothingToDo = counts !== undefined && counts.writes === 0 && (!prune || counts.prunable === 0);
@@ -61,7 +70,12 @@ export function ApplyPanel({
   return (
     <section aria-label="Plan and apply">
       <Stack direction="row" gap={2} alignItems="center" wrap="wrap">
-        <Button icon="list-ul" variant="secondary" onClick={onPlan} disabled={!canPlan || busy !== undefined}>
+        <Button
+          icon="list-ul"
+          variant="secondary"
+          onClick={() => onPlan({ adoptMarkers })}
+          disabled={!canPlan || busy !== undefined}
+        >
           {busy === 'planning' ? 'Planning…' : 'Plan'}
         </Button>
         <Button icon="play" onClick={() => setConfirming('apply')} disabled={applyDisabled}>
@@ -73,6 +87,15 @@ export function ApplyPanel({
           value={prune}
           onChange={(e) => setPrune(e.currentTarget.checked)}
         />
+        {(adoptMarkers || offersAdoption(plan)) && (
+          <Checkbox
+            label="Adopt ownership markers (one-time migration)"
+            description="Record orgs that carry a marker but are not in the registry yet; review them in the plan first"
+            value={adoptMarkers}
+            onChange={(e) => setAdoptMarkers(e.currentTarget.checked)}
+            data-testid="adopt-markers"
+          />
+        )}
         {count && (
           <Text color="secondary" data-testid="apply-counter">
             {count.finished} of {count.total} steps finished

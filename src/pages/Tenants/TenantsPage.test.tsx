@@ -108,3 +108,28 @@ test('an apply that never finished is announced with what to do', async () => {
   expect(await screen.findByText('A previous apply was interrupted', {}, WAIT)).toBeInTheDocument();
   expect(screen.getByTestId('interrupted-apply').textContent).toContain('Plan again');
 });
+
+test('an org known only by its marker (install from before the registry) is adopted only after ticking the migration option', async () => {
+  const { orgId } = (await fake.handle({ method: 'POST', url: '/api/orgs', headers: ADMIN, body: { name: 'A' } }))
+    .body as { orgId: number };
+  await fake.handle({
+    method: 'POST',
+    url: `/api/plugins/${PLUGIN_ID}/settings`,
+    headers: { ...ADMIN, 'X-Grafana-Org-Id': String(orgId) },
+    body: { enabled: false, pinned: false, jsonData: { managedBy: PLUGIN_ID, tenantId: 'a' } },
+  });
+  renderPage();
+  const editor = await specEditor();
+  const spec =
+    'version: 1\ntenants:\n  - id: a\n    labelValues: [a]\n    orgName: A\n    datasource: { mode: mimir, url: "http://mimir:8080" }\n';
+  editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: spec } });
+  expect(await screen.findByText('Valid spec, 1 tenant')).toBeInTheDocument();
+  expect(screen.queryByTestId('adopt-markers')).toBeNull();
+
+  fireEvent.click(screen.getByRole('button', { name: /^Plan$/ }));
+  expect(await screen.findByText(/provisioned before the registry existed/, {}, WAIT)).toBeInTheDocument();
+  fireEvent.click(await screen.findByTestId('adopt-markers', {}, WAIT));
+  fireEvent.click(screen.getByRole('button', { name: /^Plan$/ }));
+  expect(await screen.findByText(/adopting the existing marker/, {}, WAIT)).toBeInTheDocument();
+  expect(screen.queryByText(/provisioned before the registry existed/)).toBeNull();
+});

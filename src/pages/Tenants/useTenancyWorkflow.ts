@@ -104,29 +104,36 @@ export function useTenancyWorkflow({ api, orgId, login }: WorkflowDeps) {
     }
   }, [specText, login]);
 
-  const runPlan = useCallback(async () => {
-    if (!parsed.ok) {
-      return;
-    }
-    setBusy('planning');
-    setError(undefined);
-    setResult(undefined);
-    setProgress(undefined);
-    // The previous plan (and its statuses) must not be mistaken for the new one while reading.
-    setPlan(undefined);
-    try {
-      // The page's org is the provisioning org: it holds the ownership registry (registry.ts).
-      const live = await readLiveState(api, parsed.spec, { provisioningOrgId: orgId });
-      setPlan({ plan: planTenants(parsed.spec, live, { rotateTokens }), forText: specText, applied: false });
-    } catch (e) {
+  const runPlan = useCallback(
+    async (options: { adoptMarkers?: boolean } = {}) => {
+      if (!parsed.ok) {
+        return;
+      }
+      setBusy('planning');
+      setError(undefined);
+      setResult(undefined);
+      setProgress(undefined);
+      // The previous plan (and its statuses) must not be mistaken for the new one while reading.
       setPlan(undefined);
-      setError(
-        `Reading Grafana's current state failed: ${describeError(e)}. You need to be a Grafana server admin; retry when Grafana is reachable.`
-      );
-    } finally {
-      setBusy(undefined);
-    }
-  }, [api, parsed, specText, orgId, rotateTokens]);
+      try {
+        // The page's org is the provisioning org: it holds the ownership registry (registry.ts).
+        const live = await readLiveState(api, parsed.spec, { provisioningOrgId: orgId });
+        setPlan({
+          plan: planTenants(parsed.spec, live, { rotateTokens, adoptMarkers: options.adoptMarkers === true }),
+          forText: specText,
+          applied: false,
+        });
+      } catch (e) {
+        setPlan(undefined);
+        setError(
+          `Reading Grafana's current state failed: ${describeError(e)}. You need to be a Grafana server admin; retry when Grafana is reachable.`
+        );
+      } finally {
+        setBusy(undefined);
+      }
+    },
+    [api, parsed, specText, orgId, rotateTokens]
+  );
 
   const runApply = useCallback(
     async (prune: boolean) => {

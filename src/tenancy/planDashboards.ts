@@ -1,0 +1,61 @@
+/**
+ * Bundled dashboards in the tenant folder (pure). Each is imported by apply with
+ * `POST /api/dashboards/import` + `pluginId` + `path` + `folderUid` (CONTRACT §8.3), which records
+ * the plugin id and the bundled revision on the dashboard. When the app is then enabled, Grafana's
+ * own sync (`syncPluginDashboards`, CONTRACT §9) finds every bundled dashboard already imported at
+ * its revision and leaves it where it is: in the tenant folder, not at the root.
+ *
+ * After a plugin upgrade with a new revision, Grafana's start-up sync re-imports the dashboard with
+ * no folder (it lands at the root); the next plan sees it outside the tenant folder and imports it
+ * back once — a re-run after that moves nothing. With `dashboards: false` nothing is planned here:
+ * disabling the app makes Grafana delete every dashboard carrying its plugin id (planApp).
+ */
+import { APP_PLUGIN_ID } from './naming';
+import { makeStep, type PlanStep, type StepContext } from './planTypes';
+
+export function planBundledDashboards(
+  enabled: boolean,
+  folder: { uid: string; title: string },
+  ctx: StepContext
+): PlanStep[] {
+  if (!enabled) {
+    return [];
+  }
+  // The installed plugin's list, read once from Grafana (observe.ts readBundledDashboards).
+  const bundled = ctx.bundledDashboards;
+  const hits = ctx.org?.contents?.hits ?? [];
+  return bundled.map((d) => {
+    const target = `dashboard "${d.title}"`;
+    const live = hits.find((h) => h.uid === d.uid && h.type === 'dash-db');
+    const op = {
+      type: 'importBundledDashboard' as const,
+      pluginId: APP_PLUGIN_ID,
+      path: d.path,
+      folderUid: folder.uid,
+    };
+    if (!live) {
+      return makeStep(
+        ctx.tenantId,
+        'dashboard',
+        'create',
+        target,
+        [{ field: 'folder', before: null, after: folder.title }],
+        op
+      );
+    }
+    if (live.folderUid !== folder.uid) {
+      return makeStep(
+        ctx.tenantId,
+        'dashboard',
+        'update',
+        target,
+        [{ field: 'folder', before: live.folderUid ? live.folderUid : '(root)', after: folder.title }],
+        op,
+        {
+          message: 'a plugin upgrade or the app being enabled imported it at the root; it moves into the tenant folder',
+        }
+      );
+    }
+    return makeStep(ctx.tenantId, 'dashboard', 'unchanged', target, [], null);
+  });
+}
