@@ -8,6 +8,11 @@ RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build
 
+# The GitOps CLI on the same build (compose service tenancy-apply): `docker compose up` applies the
+# sample spec once Grafana is healthy. Selected with `target: tenancy-cli`; the last stage stays the default.
+FROM build AS tenancy-cli
+ENTRYPOINT ["node", "node_modules/tsx/dist/cli.mjs", "src/tenancy/cli.ts"]
+
 FROM busybox:1.36.1
 COPY --from=build /src/dist /dist
 # Replace the volume's content so files of an older build never linger.

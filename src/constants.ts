@@ -13,4 +13,5 @@ export enum ROUTES {
 /** Label every tenant's series carry (stamped by the agents as an external label). */
 export const DEFAULT_TENANT_LABEL = 'tenant';
 /** Pre-filled URL of the enforcing proxy when the admin adds a tenant with the form. */
-export const DEFAULT_PROXY_URL = 'http://tenancy-proxy:9091';
+/** The token-mode proxy of docker-compose.yaml (service tenancy-proxy), as the README's examples use it. */
+export const DEFAULT_PROXY_URL = 'http://tenancy-proxy:8080';

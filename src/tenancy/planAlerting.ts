@@ -236,17 +236,23 @@ function planPolicy(d: DesiredAlerting, l: LiveAlerting, ctx: StepContext): Plan
   }
   const tree: NotificationRoute = d.policy;
   const diff = diffRecords(policySummary(liveTree), policySummary(tree));
+  const receiverNote = { message: `receiver "${tree.receiver}"` };
   if (diff.length === 0 && liveTree.provenance === 'api') {
-    return [makeStep(ctx.tenantId, 'notification-policy', 'unchanged', target, [], null)];
+    return [makeStep(ctx.tenantId, 'notification-policy', 'unchanged', target, [], null, receiverNote)];
   }
   if (diff.length === 0) {
     diff.push({ field: 'provenance', before: liveTree.provenance || '(none)', after: 'api' });
   }
   return [
-    makeStep(ctx.tenantId, 'notification-policy', ours ? 'update' : 'create', target, diff, {
-      type: 'putPolicyTree',
-      tree,
-    }),
+    makeStep(
+      ctx.tenantId,
+      'notification-policy',
+      ours ? 'update' : 'create',
+      target,
+      diff,
+      { type: 'putPolicyTree', tree },
+      receiverNote
+    ),
   ];
 }
 
@@ -318,7 +324,19 @@ function planRuleGroups(d: DesiredAlerting, l: LiveAlerting, ctx: StepContext): 
           after: `${ruleSummary(r).expr} ${ruleSummary(r).threshold} for ${r.for}`,
         })),
       ];
-      steps.push(makeStep(ctx.tenantId, 'alert-rule-group', 'create', target, diff, { type: 'putRuleGroup', body }));
+      steps.push(
+        makeStep(
+          ctx.tenantId,
+          'alert-rule-group',
+          'create',
+          target,
+          diff,
+          { type: 'putRuleGroup', body },
+          {
+            message: rulesMessage(group),
+          }
+        )
+      );
     } else {
       const diff: FieldDiff[] = [];
       if (liveGroup?.interval !== group.interval) {
@@ -351,8 +369,18 @@ function planRuleGroups(d: DesiredAlerting, l: LiveAlerting, ctx: StepContext): 
       }
       steps.push(
         diff.length === 0
-          ? makeStep(ctx.tenantId, 'alert-rule-group', 'unchanged', target, [], null)
-          : makeStep(ctx.tenantId, 'alert-rule-group', 'update', target, diff, { type: 'putRuleGroup', body })
+          ? makeStep(ctx.tenantId, 'alert-rule-group', 'unchanged', target, [], null, { message: rulesMessage(group) })
+          : makeStep(
+              ctx.tenantId,
+              'alert-rule-group',
+              'update',
+              target,
+              diff,
+              { type: 'putRuleGroup', body },
+              {
+                message: rulesMessage(group),
+              }
+            )
       );
     }
     if (dropped.length > 0) {
@@ -370,6 +398,11 @@ function planRuleGroups(d: DesiredAlerting, l: LiveAlerting, ctx: StepContext): 
     steps.push(orphanRules(ctx, `rule group "${group}"`, rules));
   }
   return steps;
+}
+
+/** `4 rule(s), every 60s`: the admin page's alerting state reads the count from it. */
+function rulesMessage(group: AlertRuleGroup): string {
+  return `${group.rules.length} rule(s), every ${group.interval}s`;
 }
 
 function orphanRules(ctx: StepContext, target: string, rules: ProvisionedAlertRule[]): PlanStep {

@@ -4,7 +4,9 @@ import path from 'path';
 import { parse } from 'yaml';
 
 import { parseProxyArgs, validateOptions } from '../../proxy/options';
+import { DEFAULT_PROXY_URL } from '../../src/constants';
 import { parseTenantSpec } from '../../src/tenancy';
+import { parseCliArgs } from '../../src/tenancy/cli/args';
 import { runAmtool } from '../support/alertmanager';
 import { runPromtool } from '../support/prometheus';
 import { loadPrometheusConfig, PROMETHEUS_CONFIG_DIR, type PrometheusConfig } from './prometheusConfigs';
@@ -21,7 +23,7 @@ const readJson = (rel: string) => JSON.parse(readFileSync(path.join(ROOT, rel), 
 
 interface Service {
   image?: string;
-  build?: { context: string; dockerfile?: string };
+  build?: { context: string; dockerfile?: string; target?: string };
   command?: string[];
   volumes?: string[];
   environment?: Record<string, string>;
@@ -30,6 +32,7 @@ interface Service {
   ports?: string[];
   privileged?: boolean;
   devices?: string[];
+  restart?: string;
 }
 interface Compose {
   services: Record<string, Service>;
@@ -153,7 +156,9 @@ describe('docker-compose.yaml', () => {
 
   it.each(services.filter(([, s]) => s.build))('%s builds FROM versioned base images', (_name, svc) => {
     const text = readFileSync(path.join(ROOT, svc.build!.context, svc.build!.dockerfile ?? 'Dockerfile'), 'utf8');
-    const bases = [...text.matchAll(/^FROM\s+(\S+)/gm)].map((m) => m[1]);
+    const stages = new Set([...text.matchAll(/^FROM\s+\S+\s+AS\s+(\S+)/gim)].map((m) => m[1]));
+    // A stage built on an earlier stage (`FROM build AS tenancy-cli`) inherits that stage's pinned base.
+    const bases = [...text.matchAll(/^FROM\s+(\S+)/gm)].map((m) => m[1]).filter((b) => !stages.has(b));
     expect(bases.length).toBeGreaterThan(0);
     for (const base of bases) {
       expect(base).toMatch(/^[\w./-]+:\d[\w.-]*$|@sha256:[0-9a-f]{64}$/);
@@ -176,7 +181,8 @@ describe('docker-compose.yaml', () => {
     }
   });
 
-  it.each(services.filter(([name]) => name !== 'plugin-build'))(
+  // One-shot jobs (the plugin build, the tenancy apply) run to completion instead of being healthy.
+  it.each(services.filter(([name, svc]) => name !== 'plugin-build' && svc.restart !== 'no'))(
     '%s has a healthcheck and depends on existing services',
     (_name, svc) => {
       expect(svc.healthcheck?.test.length).toBeGreaterThan(0);
@@ -335,6 +341,41 @@ describe('proxies, Grafana and its provisioning', () => {
   it.each(proxies.map(([name]) => name))('%s: its command is accepted by the proxy’s own option parser', (name) => {
     const options = parseProxyArgs(compose.services[name].command ?? []);
     expect(() => validateOptions(options)).not.toThrow();
+  });
+
+  it('onboards the sample tenants on `up`: a one-shot apply once Grafana is healthy, writing the files tenancy-proxy reads', () => {
+    const svc = compose.services['tenancy-apply'];
+    expect(svc.depends_on?.grafana).toEqual({ condition: 'service_healthy' });
+    // The image is the plugin build's CLI stage (same Node, same lockfile).
+    expect(svc.build).toEqual({ context: '.', dockerfile: 'docker/plugin-build.Dockerfile', target: 'tenancy-cli' });
+    const dockerfile = readFileSync(path.join(ROOT, 'docker/plugin-build.Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^FROM build AS tenancy-cli$/m);
+    expect(dockerfile).toMatch(/^ENTRYPOINT \[.*"src\/tenancy\/cli\.ts"\]$/m);
+    // Its command is one the CLI accepts, on the committed sample spec, against the compose Grafana.
+    const args = parseCliArgs(svc.command ?? []);
+    expect(args.command).toBe('apply');
+    expect(mountedFile(svc, String(args.flags.spec))).toBe('provisioning/tenants/tenants.yaml');
+    expect(expectReachable(new URL(String(args.flags['grafana-url'])).host, 'tenancy-apply', '--grafana-url')).toBe(
+      'grafana'
+    );
+    expect(svc.environment?.GRAFANA_PASSWORD).toBe(grafana.environment!.GF_SECURITY_ADMIN_PASSWORD);
+    // It writes exactly the files the proxies read.
+    const [, tokenProxy] = tokenProxies[0];
+    expect(mountedFile(svc, String(args.flags['tokens-out']))).toBe(
+      mountedFile(tokenProxy, flag(tokenProxy, 'tenant-tokens-file')!)
+    );
+    const [, idProxy] = idTokenProxies[0];
+    expect(mountedFile(svc, String(args.flags['mapping-out']).replace('{id}', 'shared'))).toBe(
+      mountedFile(idProxy, flag(idProxy, 'team-mapping-file')!)
+    );
+  });
+
+  it('the config page’s default proxy URL is the token proxy of this stack (what the README shows)', () => {
+    const [name, svc] = tokenProxies[0];
+    const url = new URL(DEFAULT_PROXY_URL);
+    expect(url.hostname).toBe(name);
+    expect(Number(url.port)).toBe(Number(flag(svc, 'insecure-listen-address')!.split(':').pop()));
+    expect(readFileSync(path.join(ROOT, 'README.md'), 'utf8')).toContain(DEFAULT_PROXY_URL);
   });
 
   it('publishes no port of central Prometheus or of any proxy on the host: only Grafana reaches them', () => {

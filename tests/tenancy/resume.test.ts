@@ -6,6 +6,10 @@
  */
 import { managedStateFingerprint, newEnv, planAndApply, SPEC_YAML, specFrom, type Env } from './harness';
 
+// Each 'every k' test applies the whole spec once per write of the reference run (dozens of full
+// applies): seconds on an idle machine, more on a loaded one; a bound, not a performance goal.
+jest.setTimeout(60_000);
+
 const spec = specFrom(SPEC_YAML);
 
 /** Unmanaged objects a careless provisioner could touch: same names as ours, in other orgs. */

@@ -15,6 +15,10 @@ import {
   tokenStateFingerprint,
 } from './tokenSupport';
 
+// Each 'every k' test applies the whole spec once per write of the reference run (dozens of full
+// applies): seconds on an idle machine, more on a loaded one; a bound, not a performance goal.
+jest.setTimeout(60_000);
+
 const spec = specFrom(TOKEN_SPEC_YAML);
 
 describe('token and shared-org apply resumes after a failure at any write', () => {

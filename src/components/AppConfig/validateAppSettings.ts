@@ -23,7 +23,7 @@ export function validateAppSettings(input: AppSettingsInput): Partial<Record<key
     url = undefined;
   }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    errors.proxyUrl = `"${template}" is not an http(s) URL; enter e.g. http://tenancy-proxy:9091`;
+    errors.proxyUrl = `"${template}" is not an http(s) URL; enter e.g. http://tenancy-proxy:8080`;
   }
   return errors;
 }

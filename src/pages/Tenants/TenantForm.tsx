@@ -5,7 +5,18 @@
 import React, { useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
-import { Alert, Button, Field, IconButton, Input, RadioButtonGroup, Stack, Switch, useStyles2 } from '@grafana/ui';
+import {
+  Alert,
+  Button,
+  Field,
+  IconButton,
+  Input,
+  RadioButtonGroup,
+  Stack,
+  Switch,
+  TextArea,
+  useStyles2,
+} from '@grafana/ui';
 import { validateTenantSpec, type SpecError } from '../../tenancy';
 import { SpecErrorList } from './SpecErrorList';
 import { tenantFromForm, upsertTenantInSpecText, type DataSourceMode, type TenantFormValues } from './specText';
@@ -24,11 +35,18 @@ const MODES: Array<{ label: string; value: DataSourceMode; description: string }
   },
   { label: 'Proxy (header)', value: 'proxy-header', description: 'the proxy reads the tenant from a header' },
   { label: 'Mimir', value: 'mimir', description: 'X-Scope-OrgID header' },
+  {
+    label: 'Mimir LBAC',
+    value: 'mimir-lbac',
+    description:
+      'one Mimir tenant for all; Mimir (-auth.label-access-control-enabled) enforces the rules sent as X-Prom-Label-Policy',
+  },
 ];
 
 const emptyValues = (url: string): TenantFormValues => ({
   id: '',
   labelValues: '',
+  rules: '',
   orgName: '',
   teams: [{ name: '', members: '' }],
   dsMode: 'proxy-token',
@@ -105,6 +123,20 @@ export function TenantForm({ specText, onSpecText, defaultUrl }: TenantFormProps
           />
         </Field>
       </Stack>
+      <Field
+        label="Rules (instead of label values)"
+        htmlFor="tenant-rules"
+        description='a label policy: one selector per line; matchers of a line AND, lines OR, e.g. {tenant="acme", env="prod"}'
+      >
+        <TextArea
+          id="tenant-rules"
+          rows={3}
+          cols={64}
+          placeholder={'{tenant="acme", env="prod"}\n{cluster="c1"}'}
+          value={values.rules}
+          onChange={(e) => set({ rules: e.currentTarget.value })}
+        />
+      </Field>
       <Field label="Teams" description="team name and members (existing users: logins or e-mails, comma-separated)">
         <div className={s.teams}>
           {values.teams.map((team, i) => (
@@ -162,14 +194,22 @@ export function TenantForm({ specText, onSpecText, defaultUrl }: TenantFormProps
         </Field>
         {values.dsMode !== 'mimir' && values.dsMode !== 'proxy-token' && (
           <Field
-            label={values.dsMode === 'proxy-header' ? 'Header name' : 'Query parameter (optional)'}
+            label={
+              values.dsMode === 'proxy-header'
+                ? 'Header name'
+                : values.dsMode === 'mimir-lbac'
+                  ? 'Mimir tenant (X-Scope-OrgID)'
+                  : 'Query parameter (optional)'
+            }
             htmlFor="tenant-key"
           >
             <Input
               id="tenant-key"
               width={24}
               value={values.tenantKey}
-              placeholder={values.dsMode === 'proxy-header' ? 'X-Tenant' : 'tenant'}
+              placeholder={
+                values.dsMode === 'proxy-header' ? 'X-Tenant' : values.dsMode === 'mimir-lbac' ? 'anonymous' : 'tenant'
+              }
               onChange={(e) => set({ tenantKey: e.currentTarget.value })}
             />
           </Field>

@@ -12,6 +12,7 @@ import { Alert, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
 import { browserFetchTransport, GrafanaApi } from '../../grafana-api';
 import { tenancyApiFromGrafana, type TenancyApi } from '../../tenancy';
 import { ApplyPanel } from './ApplyPanel';
+import { AlertingState } from './AlertingState';
 import { AuditTrail } from './AuditTrail';
 import { OAuthMapping } from './OAuthMapping';
 import { PlanView } from './PlanView';
@@ -78,6 +79,7 @@ function TenantsWorkspace({ api, orgId, login }: { api: TenancyApi; orgId: numbe
         busy={w.busy !== undefined}
       />
       {w.parsed.ok && <OAuthMapping spec={w.parsed.spec} />}
+      <AlertingState plan={w.plan} audit={w.audit} />
       <AuditTrail entries={w.audit} />
     </div>
   );

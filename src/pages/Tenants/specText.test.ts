@@ -12,6 +12,7 @@ import {
 const form = (patch: Partial<TenantFormValues> = {}): TenantFormValues => ({
   id: 'acme',
   labelValues: 'acme, acme-eu ,',
+  rules: '',
   orgName: ' Acme ',
   teams: [
     { name: 'ops', members: 'alice, bob@example.com' },
@@ -38,6 +39,7 @@ describe('tenantFromForm', () => {
       { mode: 'proxy', tenantVia: 'header', headerName: 'X-Tenant', url: 'http://proxy:9091' },
     ],
     ['mimir', 'ignored', { mode: 'mimir', url: 'http://proxy:9091' }],
+    ['mimir-lbac', ' anonymous ', { mode: 'mimir-lbac', scopeOrgId: 'anonymous', url: 'http://proxy:9091' }],
   ] as const)('mode %s with key "%s" gives datasource %j', (dsMode, tenantKey, datasource) => {
     expect(tenantFromForm(form({ dsMode, tenantKey })).datasource).toEqual(datasource);
   });
@@ -52,6 +54,24 @@ describe('tenantFromForm', () => {
       dashboards: true,
     });
     expect(validateTenantSpec({ version: 1, tenants: [tenant] }).ok).toBe(true);
+  });
+});
+
+describe('tenantFromForm: rules', () => {
+  test('one rule per line replaces the label values; commas inside a selector stay; the result validates', () => {
+    const tenant = tenantFromForm(
+      form({ dsMode: 'proxy-token', rules: ' {tenant="acme", env="prod"}\n\n{cluster=~"c1|c2"} \n' })
+    );
+    expect(tenant.rules).toEqual(['{tenant="acme", env="prod"}', '{cluster=~"c1|c2"}']);
+    expect(tenant).not.toHaveProperty('labelValues');
+    expect(validateTenantSpec({ version: 1, tenants: [tenant] }).ok).toBe(true);
+  });
+
+  test('a faulty rule is reported on its path with the fix', () => {
+    const tenant = tenantFromForm(form({ dsMode: 'proxy-token', rules: '{tenant="acme"}\nup{env="prod"}' }));
+    const check = validateTenantSpec({ version: 1, tenants: [tenant] });
+    expect(check.ok).toBe(false);
+    expect(!check.ok && check.errors.map((e) => e.path)).toEqual(['tenants[0].rules[1]']);
   });
 });
 

@@ -18,17 +18,19 @@ tenants: []
 
 export const STARTER_SPEC = starterSpec();
 
-export type DataSourceMode = 'proxy-token' | 'proxy-query-param' | 'proxy-header' | 'mimir';
+export type DataSourceMode = 'proxy-token' | 'proxy-query-param' | 'proxy-header' | 'mimir' | 'mimir-lbac';
 
 /** What the "Add tenant" form collects; strings are as typed (comma-separated lists). */
 export interface TenantFormValues {
   id: string;
   labelValues: string;
+  /** Label policy rules, one selector per line; when given they replace labelValues (specPolicies.ts). */
+  rules: string;
   orgName: string;
   teams: Array<{ name: string; members: string }>;
   dsMode: DataSourceMode;
   url: string;
-  /** Header (proxy-header) or query parameter (proxy-query-param) carrying the tenant. */
+  /** Header (proxy-header), query parameter (proxy-query-param) or Mimir tenant (mimir-lbac: scopeOrgId). */
   tenantKey: string;
   dashboards: boolean;
 }
@@ -41,23 +43,30 @@ const splitList = (value: string) =>
 
 /** The raw spec object for one tenant (validated by the caller with validateTenantSpec). */
 export function tenantFromForm(values: TenantFormValues): Record<string, unknown> {
+  const rules = values.rules
+    .split('\n')
+    .map((r) => r.trim())
+    .filter((r) => r !== '');
   const datasource: Record<string, unknown> =
     values.dsMode === 'mimir'
       ? { mode: 'mimir', url: values.url.trim() }
-      : values.dsMode === 'proxy-token'
-        ? // Token mode is what an omitted tenantVia means: the written spec stays short.
-          { mode: 'proxy', url: values.url.trim() }
-        : values.dsMode === 'proxy-header'
-          ? { mode: 'proxy', tenantVia: 'header', headerName: values.tenantKey.trim(), url: values.url.trim() }
-          : {
-              mode: 'proxy',
-              tenantVia: 'query-param',
-              url: values.url.trim(),
-              ...(values.tenantKey.trim() ? { paramName: values.tenantKey.trim() } : {}),
-            };
+      : values.dsMode === 'mimir-lbac'
+        ? { mode: 'mimir-lbac', scopeOrgId: values.tenantKey.trim(), url: values.url.trim() }
+        : values.dsMode === 'proxy-token'
+          ? // Token mode is what an omitted tenantVia means: the written spec stays short.
+            { mode: 'proxy', url: values.url.trim() }
+          : values.dsMode === 'proxy-header'
+            ? { mode: 'proxy', tenantVia: 'header', headerName: values.tenantKey.trim(), url: values.url.trim() }
+            : {
+                mode: 'proxy',
+                tenantVia: 'query-param',
+                url: values.url.trim(),
+                ...(values.tenantKey.trim() ? { paramName: values.tenantKey.trim() } : {}),
+              };
   return {
     id: values.id.trim(),
-    labelValues: splitList(values.labelValues),
+    // Rules are split on lines only: a selector holds commas of its own.
+    ...(rules.length > 0 ? { rules } : { labelValues: splitList(values.labelValues) }),
     orgName: values.orgName.trim(),
     teams: values.teams
       .filter((t) => t.name.trim() !== '' || t.members.trim() !== '')
