@@ -41,8 +41,9 @@ export function PlanStepRow({ step, status }: { step: PlanStep; status?: { statu
       {step.diff.length > 0 && (
         <table className={s.diff}>
           <tbody>
-            {step.diff.map((d) => (
-              <tr key={d.field}>
+            {step.diff.map((d, i) => (
+              // A policy diff has one `rule` row per rule: the field alone is not a unique key.
+              <tr key={`${i}:${d.field}`}>
                 <td className={s.field}>{d.field}</td>
                 <td className={s.before}>{d.before ?? '(absent)'}</td>
                 <td aria-hidden>→</td>
