@@ -41,10 +41,26 @@ export class EnforcedQueryCache {
 }
 
 /**
+ * What the routes need from a request's enforcement, for a tenant-values identity
+ * (TenantEnforcement) and for a label-policy identity (policyEnforcement.ts) alike.
+ */
+export interface Enforcement {
+  /** A PromQL query restricted to what the identity may see. */
+  query(expr: string): string;
+  /**
+   * The `match[]` values that replace one client `match[]`: one per policy rule, each the client
+   * selector ANDed with that rule (Prometheus unions the match[] of a request).
+   */
+  seriesSelectors(selector: string): string[];
+  /** The `match[]` values selecting everything the identity may see (one per rule). */
+  tenantSelectors(): string[];
+}
+
+/**
  * The tenant enforcement of one request: the engine's Enforcer for the request's tenant values,
  * and the operations the routes need, with engine errors turned into HTTP answers.
  */
-export class TenantEnforcement {
+export class TenantEnforcement implements Enforcement {
   readonly enforcer: Enforcer;
   private readonly cacheKey: string;
 
@@ -77,9 +93,17 @@ export class TenantEnforcement {
     return guard(() => enforceSeriesSelector(selector, this.enforcer, { mode: 'append' }));
   }
 
+  seriesSelectors(selector: string): string[] {
+    return [this.seriesSelector(selector)];
+  }
+
   /** `{tenant="a"}`: the selector for "everything of this tenant". */
   tenantSelector(): string {
     return tenantSelector(this.enforcer);
+  }
+
+  tenantSelectors(): string[] {
+    return [this.tenantSelector()];
   }
 }
 

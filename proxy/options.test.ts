@@ -88,7 +88,7 @@ describe('parseProxyArgs: prom-label-proxy flags', () => {
     [
       'two tenant sources',
       [...BASE, '--label-value', 'a', '--header-name', 'X-Tenant'],
-      /name exactly one tenant source: --label-value, --header-name, --query-param, --tenant-tokens-file, --grafana-id-token \(got --label-value and --header-name\)/,
+      /name exactly one tenant source: --label-value, --header-name, --query-param, --tenant-tokens-file, --grafana-id-token, --rule \(got --label-value and --header-name\)/,
     ],
     [
       'no tenant source (prom-label-proxy would take ?tenant= from any client)',

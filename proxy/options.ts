@@ -4,6 +4,7 @@
  * the image only; both `-flag` and `--flag`, and `--flag=value` / `--flag value` are accepted,
  * as Go's `flag` package does.
  */
+import { parsePolicy } from '../src/policy';
 import { parseUpstreamVersionFlag } from './upstreamVersion';
 
 /**
@@ -11,7 +12,12 @@ import { parseUpstreamVersionFlag } from './upstreamVersion';
  * implicit query-parameter fallback). Each kind is one module of proxy/identity/.
  */
 export type TenantSource =
-  | { kind: 'static'; values: readonly string[] }
+  | {
+      kind: 'static';
+      values: readonly string[];
+      /** `--rule` (repeatable): a label policy instead of values (then `values` is empty). */
+      rules?: readonly string[];
+    }
   | { kind: 'header'; name: string; listSyntax: boolean }
   | { kind: 'queryParam'; name: string }
   | { kind: 'tokens'; file: string }
@@ -33,6 +39,7 @@ export const TENANT_SOURCE_FLAGS = [
   '--query-param',
   '--tenant-tokens-file',
   '--grafana-id-token',
+  '--rule',
 ] as const;
 
 /** What the upstream is; each kind has its own route table (proxy/routes/…). */
@@ -74,6 +81,11 @@ export interface ProxyOptions {
    * absent = read from its /api/v1/status/buildinfo (upstreamVersion.ts).
    */
   upstreamVersion?: string;
+  /**
+   * `--accept-lbac-header`: read Grafana LBAC's X-Prom-Label-Policy (unsigned; only behind a
+   * trusted Grafana) as the request's policy, inside the token's. Default off: the header is refused.
+   */
+  acceptLbacHeader?: boolean;
   /** One JSON line per request on the logger (accessLog.ts); `--no-access-log` turns it off. Default on. */
   accessLog?: boolean;
 }
@@ -96,6 +108,7 @@ const BOOLEAN_FLAGS = new Set([
   'enable-label-matchers-for-rules-api',
   'grafana-id-token',
   'no-access-log',
+  'accept-lbac-header',
 ]);
 const VALUE_FLAGS = new Set([
   'upstream',
@@ -104,6 +117,7 @@ const VALUE_FLAGS = new Set([
   'internal-listen-address',
   'label',
   'label-value',
+  'rule',
   'header-name',
   'query-param',
   'unsafe-passthrough-paths',
@@ -158,7 +172,7 @@ export function parseProxyArgs(argv: readonly string[]): ProxyOptions {
   }
   const single = (name: string): string | undefined => {
     const v = values.get(name);
-    if (v && v.length > 1 && name !== 'label-value') {
+    if (v && v.length > 1 && name !== 'label-value' && name !== 'rule') {
       throw new OptionsError(`--${name} given ${v.length} times; give it once`);
     }
     return v?.[0];
@@ -188,6 +202,7 @@ export function parseProxyArgs(argv: readonly string[]): ProxyOptions {
     lokiOrgId: single('loki-org-id') ?? null,
     upstreamVersion: single('upstream-version'),
     accessLog: !flags.has('no-access-log'),
+    acceptLbacHeader: flags.has('accept-lbac-header'),
   };
   validateOptions(options);
   return options;
@@ -204,11 +219,13 @@ function tenantSourceFrom(
   single: (name: string) => string | undefined
 ): TenantSource {
   const labelValues = values.get('label-value') ?? [];
+  const rules = values.get('rule') ?? [];
   const headerName = single('header-name');
   const queryParam = single('query-param');
   const tokensFile = single('tenant-tokens-file');
   const named = [
     labelValues.length > 0 && '--label-value',
+    rules.length > 0 && '--rule',
     headerName !== undefined && '--header-name',
     queryParam !== undefined && '--query-param',
     tokensFile !== undefined && '--tenant-tokens-file',
@@ -234,6 +251,9 @@ function tenantSourceFrom(
   if (labelValues.length > 0) {
     return { kind: 'static', values: labelValues };
   }
+  if (rules.length > 0) {
+    return { kind: 'static', values: [], rules };
+  }
   if (headerName !== undefined) {
     return { kind: 'header', name: headerName, listSyntax: flags.has('header-uses-list-syntax') };
   }
@@ -250,6 +270,29 @@ function tenantSourceFrom(
     grafanaTokenFile: single('grafana-token-file') ?? null,
     teamRefreshMs: parseDuration('team-refresh-interval', single('team-refresh-interval')) ?? DEFAULTS.teamRefreshMs,
   };
+}
+
+/**
+ * `--rule`: a policy parses (errors name the rule and matcher), and only where the routes enforce
+ * policies: the Loki and Alertmanager kinds enforce --label values only, and silently dropping a
+ * rule there would widen or narrow access behind the operator's back.
+ */
+function validateStaticRules(o: ProxyOptions, rules: readonly string[]): void {
+  if (o.upstreamKind !== 'prometheus') {
+    throw new OptionsError(
+      `--rule is not supported with --upstream-kind=${o.upstreamKind}: that kind enforces one label's values only; use --label and --label-value`
+    );
+  }
+  if (o.regexMatch) {
+    throw new OptionsError(
+      '--regex-match applies to --label-value only; write regex matchers in the --rule selectors (tenant=~"a.*")'
+    );
+  }
+  try {
+    parsePolicy(rules);
+  } catch (err) {
+    throw new OptionsError(`--rule: ${(err as Error).message}`);
+  }
 }
 
 /** Checks a complete option set (also used by createProxy for in-process callers). */
@@ -289,10 +332,13 @@ export function validateOptions(o: ProxyOptions): void {
   if (o.internalListenAddress !== null) {
     parseHostPort('internal-listen-address', o.internalListenAddress);
   }
-  if (o.label.trim() === '') {
+  const staticRules = o.tenant.kind === 'static' ? o.tenant.rules : undefined;
+  if (staticRules) {
+    validateStaticRules(o, staticRules);
+  } else if (o.label.trim() === '') {
     throw new OptionsError('--label is required: the label that separates tenants, e.g. --label=tenant');
   }
-  if (o.tenant.kind === 'static') {
+  if (o.tenant.kind === 'static' && !staticRules) {
     if (o.tenant.values.some((v) => v === '')) {
       throw new OptionsError('--label-value must not be empty: an empty value would select series without the label');
     }
@@ -311,6 +357,11 @@ export function validateOptions(o: ProxyOptions): void {
     throw new OptionsError('--query-param must not be empty');
   }
   validateLokiOrgId(o);
+  if (o.acceptLbacHeader && (o.tenant.kind !== 'tokens' || o.upstreamKind !== 'prometheus')) {
+    throw new OptionsError(
+      "--accept-lbac-header needs --tenant-tokens-file and --upstream-kind=prometheus: the header's tenant part is checked against the token's tenant"
+    );
+  }
   if (o.tenant.kind === 'tokens' && o.tenant.file === '') {
     throw new OptionsError(
       '--tenant-tokens-file must name the tokens file (YAML or JSON of tenants and SHA-256 digests)'
@@ -479,6 +530,8 @@ export function usage(): string {
     'usage: npm run -s proxy -- --upstream URL --label NAME TENANT-SOURCE [flags]',
     'TENANT-SOURCE, exactly one of:',
     '  --label-value V (repeatable)          fixed tenant: every client is that tenant',
+    '  --rule SELECTOR (repeatable)          fixed label policy, e.g. --rule \'{tenant="a",env="prod"}\'',
+    '                                        (matchers AND, rules OR; --label not needed; prometheus kind only)',
     '  --header-name H                       tenant header (trusts the network path)',
     '  --query-param P                       tenant parameter (trusts the network path)',
     '  --tenant-tokens-file FILE             tenant of the Authorization: Bearer token (SHA-256 digests in FILE)',
@@ -491,6 +544,8 @@ export function usage(): string {
     '  --internal-listen-address HOST:PORT   /healthz and /metrics',
     '  --header-uses-list-syntax             split the tenant header on commas',
     '  --error-on-replace                    400 instead of replacing a conflicting tenant matcher',
+    '  --accept-lbac-header                  read Grafana LBAC X-Prom-Label-Policy (unsigned: only behind a trusted',
+    "                                        Grafana; with --tenant-tokens-file; rules must narrow the token's)",
     '  --enable-label-apis                   serve /api/v1/labels and /api/v1/label/<name>/values',
     '  --regex-match                         the tenant value is a regex',
     '  --rules-with-active-alerts            keep alerting rules that have matching alerts',

@@ -2,7 +2,10 @@ import http, { type IncomingMessage, type Server, type ServerResponse } from 'ht
 import type { AddressInfo } from 'net';
 import type { Duplex } from 'stream';
 import { accessRecord, newRequestLogState, tenantForLog, timedUpstream, type RequestLogState } from './accessLog';
-import { EnforcedQueryCache, TenantEnforcement } from './enforcement';
+import { EnforcedQueryCache, TenantEnforcement, type Enforcement } from './enforcement';
+import { PolicyEnforcement, policyKey } from './policyEnforcement';
+import { applyLbacHeader, LBAC_HEADER } from './identity/lbacHeader';
+import type { Policy } from '../src/policy';
 import { jsonStderrLogger, type Logger } from './log';
 import { createProxyMetrics, type ProxyMetrics } from './metrics';
 import { parseHostPort, validateOptions, type ProxyOptions } from './options';
@@ -72,10 +75,28 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
     }
     return found;
   };
-  const identity: IdentitySource = createIdentitySource(options.tenant, logger, runtime.identity);
+  // Policies are keyed by their canonical rule texts, in a map of their own.
+  const policyEnforcements = new Map<string, PolicyEnforcement>();
+  const policyEnforcementFor = (policy: Policy): PolicyEnforcement => {
+    const key = policyKey(policy);
+    let found = policyEnforcements.get(key);
+    if (!found) {
+      found = new PolicyEnforcement(policy, options, queryCache);
+      if (policyEnforcements.size >= 256) {
+        policyEnforcements.clear();
+      }
+      policyEnforcements.set(key, found);
+    }
+    return found;
+  };
+  const identity: IdentitySource = createIdentitySource(options.tenant, logger, runtime.identity, {
+    label: options.label,
+    regexMatch: options.regexMatch,
+  });
   // The tenant header and identity credentials (bearer tokens, ID tokens) are never forwarded:
   // the upstream must not see a client-chosen tenant nor a secret.
-  const notForwarded = identity.consumedHeaders;
+  // X-Prom-Label-Policy never goes upstream either: a Mimir or Loki upstream would honour it.
+  const notForwarded: ReadonlySet<string> = new Set([...identity.consumedHeaders, LBAC_HEADER]);
   const loki = options.upstreamKind === 'loki';
   const accessLog = options.accessLog !== false;
   let inFlight = 0;
@@ -234,8 +255,22 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
     if (who instanceof ProxyRejection) {
       throw who;
     }
+    who = applyLbacHeader(who, req.headersDistinct, {
+      accept: options.acceptLbacHeader === true,
+      label: options.label,
+      regexMatch: options.regexMatch,
+    });
     const values = who.values;
-    state.tenant = tenantForLog(values);
+    const policy = who.policy ?? null;
+    state.tenant = policy ? 'policy' : tenantForLog(values);
+    if (policy && (alertmanager || loki)) {
+      // These route tables enforce one label's values; dropping rules would change access silently.
+      throw new ProxyRejection(
+        403,
+        'forbidden',
+        `this identity has a label policy (rules), which the ${alertmanager ? 'Alertmanager' : 'Loki'} proxy does not enforce; give the identity tenant values (values:) instead of rules`
+      );
+    }
     if (resolved.route.singleTenantValue && options.regexMatch) {
       throw new ProxyRejection(
         501,
@@ -255,10 +290,10 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
       // prom-label-proxy's assertSingleLabelValue: 422 with this message.
       throw new ProxyRejection(422, 'several-tenant-values', 'Multiple label matchers not supported');
     }
-    if (resolved.route.checkTenantFirst) {
+    if (resolved.route.checkTenantFirst && !policy) {
       checkTenantValues(values, options);
     }
-    let enforcement: TenantEnforcement | null = null;
+    let enforcement: Enforcement | null = null;
     const ctx: RouteContext = {
       req,
       res,
@@ -270,7 +305,14 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
       form: method === 'POST' ? form : null,
       body: jsonBody,
       tenantValues: values,
-      enforcement: () => (enforcement ??= enforcementFor(values)),
+      policy,
+      enforcement: () => (enforcement ??= policy ? policyEnforcementFor(policy) : enforcementFor(values)),
+      policyEnforcement: () => {
+        if (!policy) {
+          throw new Error('policyEnforcement() needs a policy identity');
+        }
+        return (enforcement ??= policyEnforcementFor(policy)) as PolicyEnforcement;
+      },
       headers: loki
         ? { ...forwardableHeaders(req.headers, notForwarded), 'x-scope-orgid': options.lokiOrgId! }
         : forwardableHeaders(req.headers, notForwarded),

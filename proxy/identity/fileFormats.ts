@@ -1,4 +1,5 @@
 import { parse as parseYaml } from 'yaml';
+import { parsePolicy, type Policy } from '../../src/policy';
 import { digestFromHex } from './bearer';
 
 /**
@@ -9,8 +10,16 @@ import { digestFromHex } from './bearer';
 
 /** `--tenant-tokens-file`: one entry per digest, so a lookup compares all of them. */
 export interface TokensFile {
-  entries: ReadonlyArray<{ digest: Buffer; owner: { tenant: string; values: readonly string[] } }>;
+  entries: ReadonlyArray<{ digest: Buffer; owner: TokenOwner }>;
   tenants: number;
+}
+
+/** A tenant entry: tenant values of --label, or (`rules:`) a label policy; exactly one of them. */
+export interface TokenOwner {
+  tenant: string;
+  /** Empty when `policy` is set. */
+  values: readonly string[];
+  policy?: Policy;
 }
 
 /** `--team-mapping-file` (one shared org). */
@@ -26,7 +35,9 @@ export interface MappedTeam {
   id: number;
   /** Informational only: names are never matched (team admins can rename, editors create teams). */
   name: string;
+  /** Empty when `policy` is set. */
   values: readonly string[];
+  policy?: Policy;
 }
 
 function load(text: string): Record<string, unknown> {
@@ -60,6 +71,29 @@ function tenantValues(where: string, v: unknown): string[] {
   return [...new Set(v as string[])];
 }
 
+/**
+ * An entry's `values` or `rules` (exactly one): the values form means today's one-rule policy on
+ * --label; `rules` is a list of selectors (matchers AND, rules OR), checked like --rule.
+ */
+function valuesOrPolicy(where: string, spec: Record<string, unknown>): { values: readonly string[]; policy?: Policy } {
+  if ((spec.values === undefined) === (spec.rules === undefined)) {
+    throw new Error(
+      `${where}: give exactly one of values (tenant label values) or rules (selectors such as '{tenant="a",env="prod"}')`
+    );
+  }
+  if (spec.values !== undefined) {
+    return { values: Object.freeze(tenantValues(where, spec.values)) };
+  }
+  if (!Array.isArray(spec.rules) || spec.rules.some((r) => typeof r !== 'string')) {
+    throw new Error(`${where}.rules must be a non-empty list of selector strings, e.g. ['{tenant="a",env="prod"}']`);
+  }
+  try {
+    return { values: Object.freeze([]), policy: parsePolicy(spec.rules as string[]) };
+  } catch (err) {
+    throw new Error(`${where}.rules: ${(err as Error).message}`);
+  }
+}
+
 function digests(where: string, v: unknown, required: boolean): Buffer[] {
   if (!Array.isArray(v) || (required && v.length === 0)) {
     throw new Error(`${where} must be a list of SHA-256 digests (64 lowercase hex characters each)`);
@@ -88,8 +122,8 @@ export function parseTokensFile(text: string): TokensFile {
     if (!isObject(spec)) {
       throw new Error(`${where} must be a mapping { values: [...], tokenSha256: [...] }`);
     }
-    onlyKeys(where, spec, ['values', 'tokenSha256']);
-    const owner = Object.freeze({ tenant, values: Object.freeze(tenantValues(where, spec.values)) });
+    onlyKeys(where, spec, ['values', 'rules', 'tokenSha256']);
+    const owner: TokenOwner = Object.freeze({ tenant, ...valuesOrPolicy(where, spec) });
     for (const digest of digests(`${where}.tokenSha256`, spec.tokenSha256, false)) {
       const hex = digest.toString('hex');
       const other = seen.get(hex);
@@ -124,7 +158,7 @@ export function parseTeamMappingFile(text: string): TeamMappingFile {
     if (!isObject(t)) {
       throw new Error(`${where} must be a mapping { uid, id, name, values }`);
     }
-    onlyKeys(where, t, ['uid', 'id', 'name', 'values']);
+    onlyKeys(where, t, ['uid', 'id', 'name', 'values', 'rules']);
     if (!Number.isSafeInteger(t.id) || (t.id as number) < 1) {
       throw new Error(`${where}.id must be the team's numeric id (teams are matched by id and uid, never by name)`);
     }
@@ -139,7 +173,7 @@ export function parseTeamMappingFile(text: string): TeamMappingFile {
       uid: t.uid,
       id: t.id as number,
       name: typeof t.name === 'string' ? t.name : '',
-      values: Object.freeze(tenantValues(where, t.values)),
+      ...valuesOrPolicy(where, t),
     });
   });
   return { orgId: doc.orgId as number, secretDigests, teams };

@@ -1,3 +1,4 @@
+import type { Policy } from '../../src/policy';
 import { readFile } from 'fs/promises';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { Logger } from '../log';
@@ -24,6 +25,8 @@ export interface GrafanaIdTokenTuning {
   keysCooldownMs: number;
   grafanaTimeoutMs: number;
   env: NodeJS.ProcessEnv;
+  /** Tenant values as a one-rule policy, for a user in both a values team and a rules team. */
+  valuesPolicy?: (values: readonly string[]) => Policy;
 }
 
 /** Expiry leeway for clock skew between Grafana and the proxy (issue #14: at most 60 s). */
@@ -86,6 +89,7 @@ export function grafanaIdTokenIdentity(cfg: GrafanaIdTokenConfig, t: GrafanaIdTo
         refreshIntervalMs: cfg.teamRefreshMs,
         timeoutMs: t.grafanaTimeoutMs,
         logger: t.logger,
+        valuesPolicy: t.valuesPolicy,
       });
       try {
         await index.refreshNow();

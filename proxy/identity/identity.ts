@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'http';
+import type { Policy } from '../../src/policy';
 import type { Params } from '../params';
 import { ProxyRejection } from '../rejection';
 
@@ -7,8 +8,19 @@ import { ProxyRejection } from '../rejection';
  * Route handlers get these values, never the raw request identity (DESIGN.md "identity").
  */
 export interface Identity {
-  /** Tenant label values, non-empty, sorted in byte order, without empty strings. */
+  /**
+   * Tenant label values (of --label), sorted in byte order, without empty strings; non-empty
+   * unless `policy` is set, and empty when it is.
+   */
   readonly values: readonly string[];
+  /**
+   * A label policy (rules of matchers; src/policy) instead of tenant values: from `--rule`, a
+   * tokens-file or team entry with `rules`, or an accepted LBAC header. Absent for a values
+   * identity, which is the one-rule policy `{<label>=~"<values>"}` and keeps today's enforcement.
+   */
+  readonly policy?: Policy;
+  /** The tenant id the identity was configured under (tokens-file entry key), when it has one. */
+  readonly tenant?: string;
 }
 
 /** What an identity source may look at: headers and parameters, never the query text itself. */
@@ -56,6 +68,11 @@ export function byteOrder(a: string, b: string): number {
 export function identityOf(raw: readonly string[]): Identity | null {
   const values = raw.filter((v) => v !== '').sort(byteOrder);
   return values.length === 0 ? null : Object.freeze({ values: Object.freeze(values) });
+}
+
+/** An Identity from a parsed label policy (frozen; `values` empty). */
+export function policyIdentity(policy: Policy, tenant?: string): Identity {
+  return Object.freeze({ values: Object.freeze([]) as readonly string[], policy, tenant });
 }
 
 /** 401: the request did not prove who it is. The message says what was missing and what to send. */

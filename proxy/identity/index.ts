@@ -1,10 +1,11 @@
+import { policyFromLabelValues } from '../../src/policy';
 import type { Logger } from '../log';
 import type { TenantSource } from '../options';
 import { grafanaIdTokenIdentity } from './grafanaIdToken';
 import { headerIdentity } from './header';
 import type { IdentitySource } from './identity';
 import { queryParamIdentity } from './queryParam';
-import { staticIdentity } from './static';
+import { staticIdentity, staticPolicyIdentity } from './static';
 import { tokensIdentity } from './tokens';
 
 export type { Identity, IdentityRequest, IdentityResult, IdentitySource } from './identity';
@@ -26,12 +27,14 @@ export const IDENTITY_DEFAULTS = { filePollIntervalMs: 5000, keysCooldownMs: 30_
 export function createIdentitySource(
   source: TenantSource,
   logger: Logger,
-  tuning: IdentityTuning = {}
+  tuning: IdentityTuning = {},
+  /** The enforced label: a values team joined with a rules team becomes the rule {label=~values}. */
+  enforced: { label: string; regexMatch: boolean } = { label: '', regexMatch: false }
 ): IdentitySource {
   const pollIntervalMs = tuning.filePollIntervalMs ?? IDENTITY_DEFAULTS.filePollIntervalMs;
   switch (source.kind) {
     case 'static':
-      return staticIdentity(source.values);
+      return source.rules ? staticPolicyIdentity(source.rules) : staticIdentity(source.values);
     case 'header':
       return headerIdentity(source.name, source.listSyntax);
     case 'queryParam':
@@ -45,6 +48,7 @@ export function createIdentitySource(
         keysCooldownMs: tuning.keysCooldownMs ?? IDENTITY_DEFAULTS.keysCooldownMs,
         grafanaTimeoutMs: tuning.grafanaTimeoutMs ?? IDENTITY_DEFAULTS.grafanaTimeoutMs,
         env: tuning.env ?? process.env,
+        valuesPolicy: (values) => policyFromLabelValues(enforced.label, values, enforced.regexMatch),
       });
   }
 }

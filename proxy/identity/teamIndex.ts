@@ -1,7 +1,8 @@
 import type { Logger } from '../log';
 import { ProxyRejection } from '../rejection';
 import type { MappedTeam } from './fileFormats';
-import { identityOf, type Identity } from './identity';
+import { parsePolicy, ruleText, type Policy, type PolicyRule } from '../../src/policy';
+import { identityOf, policyIdentity, type Identity } from './identity';
 
 export interface TeamIndexOptions {
   /** Grafana's root URL, ending in "/". */
@@ -15,6 +16,11 @@ export interface TeamIndexOptions {
   /** Time Grafana has to answer one call. */
   timeoutMs: number;
   logger: Logger;
+  /**
+   * Tenant values as a one-rule policy on --label: a user in a values team and a rules team gets
+   * the union of both as rules. Without it such a user gets no identity (fail closed).
+   */
+  valuesPolicy?: (values: readonly string[]) => Policy;
 }
 
 interface Index {
@@ -112,6 +118,7 @@ export class TeamMembershipIndex {
 
   private async build(teams: readonly MappedTeam[], startedAt: number): Promise<Index> {
     const valuesByUser = new Map<number, Set<string>>();
+    const rulesByUser = new Map<number, PolicyRule[]>();
     const answers = await Promise.all(teams.map((team) => this.members(team)));
     teams.forEach((team, i) => {
       const members = answers[i];
@@ -126,7 +133,12 @@ export class TeamMembershipIndex {
         return;
       }
       for (const m of members) {
-        if (typeof m.userId === 'number') {
+        if (typeof m.userId !== 'number') {
+          continue;
+        }
+        if (team.policy) {
+          rulesByUser.set(m.userId, [...(rulesByUser.get(m.userId) ?? []), ...team.policy.rules]);
+        } else {
           const set = valuesByUser.get(m.userId) ?? new Set<string>();
           team.values.forEach((v) => set.add(v));
           valuesByUser.set(m.userId, set);
@@ -135,7 +147,22 @@ export class TeamMembershipIndex {
     });
     const byUser = new Map<number, Identity>();
     for (const [user, values] of valuesByUser) {
-      byUser.set(user, identityOf([...values])!);
+      if (!rulesByUser.has(user)) {
+        byUser.set(user, identityOf([...values])!);
+      }
+    }
+    // A user in several teams sees the union of their rules (rules OR); values teams join as the
+    // one-rule policy of their values.
+    for (const [user, rules] of rulesByUser) {
+      const values = valuesByUser.get(user);
+      const all = [...rules];
+      if (values) {
+        if (!this.o.valuesPolicy) {
+          continue; // no way to express the values as a rule: no identity rather than a partial one
+        }
+        all.push(...this.o.valuesPolicy([...values]).rules);
+      }
+      byUser.set(user, policyIdentity(parsePolicy(all.map(ruleText))));
     }
     return { startedAt, teams, byUser };
   }

@@ -1,7 +1,7 @@
 import type { Logger } from '../log';
 import { bearerToken, matchDigest, tokenDigest } from './bearer';
 import { parseTokensFile, type TokensFile } from './fileFormats';
-import { identityOf, unauthenticated, type Identity, type IdentitySource } from './identity';
+import { identityOf, policyIdentity, unauthenticated, type Identity, type IdentitySource } from './identity';
 import { WatchedFile } from './watchedFile';
 
 /**
@@ -41,7 +41,9 @@ export function tokensIdentity(file: string, logger: Logger, pollIntervalMs: num
       }
       let identity = identities.get(owner);
       if (!identity) {
-        identity = identityOf(owner.values)!;
+        identity = owner.policy
+          ? policyIdentity(owner.policy, owner.tenant)
+          : Object.freeze({ ...identityOf(owner.values)!, tenant: owner.tenant });
         identities.set(owner, identity);
       }
       return identity;

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'http';
-import type { TenantEnforcement } from '../enforcement';
+import type { Policy } from '../../src/policy';
+import type { Enforcement } from '../enforcement';
+import type { PolicyEnforcement } from '../policyEnforcement';
 import type { ProxyOptions } from '../options';
 import type { Params } from '../params';
 import type { Upstream, UpstreamRequest } from '../upstream';
@@ -24,9 +26,14 @@ export interface RouteContext {
   form: Params | null;
   /** The POST body of a route that takes JSON (Alertmanager silences), unparsed; null otherwise. */
   body: string | null;
+  /** The identity's tenant values; empty when it has a label policy instead. */
   tenantValues: readonly string[];
-  /** Builds (once) the engine enforcer for the tenant values; throws a ProxyRejection. */
-  enforcement(): TenantEnforcement;
+  /** The identity's label policy (rules), or null for a tenant-values identity. */
+  policy: Policy | null;
+  /** Builds (once) the enforcement for the values or the policy; throws a ProxyRejection. */
+  enforcement(): Enforcement;
+  /** The policy enforcement (only when `policy` is set). */
+  policyEnforcement(): PolicyEnforcement;
   /** Client headers fit to forward (hop-by-hop and tenant header removed). */
   headers: Record<string, string | string[]>;
   upstream: Upstream;

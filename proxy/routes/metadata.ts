@@ -24,7 +24,7 @@ export const handleMetadata: RouteHandler = async (ctx) => {
     );
   }
   const metric = singleValue(ctx.url, 'metric', 'URL query');
-  const names = await tenantMetricNames(ctx, enforcement.tenantSelector());
+  const names = await tenantMetricNames(ctx, enforcement.tenantSelectors());
 
   const query = new URLSearchParams(ctx.url);
   query.delete('limit');
@@ -60,9 +60,14 @@ export const handleMetadata: RouteHandler = async (ctx) => {
   writeJson(ctx.res, 200, { status: 'success', data });
 };
 
-async function tenantMetricNames(ctx: Parameters<RouteHandler>[0], tenantSelector: string): Promise<Set<string>> {
+async function tenantMetricNames(
+  ctx: Parameters<RouteHandler>[0],
+  tenantSelectors: readonly string[]
+): Promise<Set<string>> {
   const query = new URLSearchParams();
-  query.append('match[]', tenantSelector);
+  for (const selector of tenantSelectors) {
+    query.append('match[]', selector);
+  }
   const res = await ctx.upstream.send(
     { method: 'GET', path: '/api/v1/label/__name__/values', query, form: null, headers: ctx.headers },
     ctx.route

@@ -8,6 +8,7 @@ import { appendTenantMatchers } from './seriesMatch';
 const MAX_FILTERED_BYTES = 64 * 1024 * 1024;
 
 type Labels = Record<string, string> | undefined;
+type LabelsFilter = (labels: Labels) => boolean;
 interface Alert {
   labels?: Labels;
   state?: string;
@@ -42,7 +43,7 @@ const UNFILTERABLE_RULES_PARAMS = ['group_limit', 'group_next_token'];
  * `match[]` on /api/v1/rules, and no upstream is trusted to have applied it (issue #14 item 4).
  */
 function filteringHandler(
-  filter: (data: unknown, ctx: RouteContext, accepts: (v: string | undefined) => boolean) => unknown,
+  filter: (data: unknown, ctx: RouteContext, accepts: LabelsFilter) => unknown,
   sendTenantMatchers: (ctx: RouteContext) => boolean
 ): RouteHandler {
   return async (ctx) => {
@@ -67,14 +68,28 @@ function filteringHandler(
     if (parsed === null || typeof parsed !== 'object' || parsed.status !== 'success') {
       throw invalidUpstream();
     }
-    try {
-      checkTenantValues(ctx.tenantValues, ctx.options);
-    } catch (err) {
-      throw new ProxyRejection(400, 'invalid-tenant', (err as Error).message, true);
-    }
-    const accepts = tenantValueMatcher(ctx.tenantValues, ctx.options.regexMatch);
-    writeJson(ctx.res, 200, { status: 'success', data: filter(parsed.data, ctx, accepts) });
+    writeJson(ctx.res, 200, { status: 'success', data: filter(parsed.data, ctx, labelsFilter(ctx)) });
   };
+}
+
+/**
+ * Which label sets the identity may see. Tenant values: the value of --label is one of them
+ * (prom-label-proxy). A label policy: the labels satisfy some rule — the same meaning
+ * generalised, a rule's or alert's --label value standing for its labels.
+ */
+function labelsFilter(ctx: RouteContext): LabelsFilter {
+  if (ctx.policy) {
+    const enforcement = ctx.policyEnforcement();
+    return (labels) => enforcement.acceptsLabels(labels);
+  }
+  try {
+    checkTenantValues(ctx.tenantValues, ctx.options);
+  } catch (err) {
+    throw new ProxyRejection(400, 'invalid-tenant', (err as Error).message, true);
+  }
+  const accepts = tenantValueMatcher(ctx.tenantValues, ctx.options.regexMatch);
+  const label = ctx.options.label;
+  return (labels) => accepts(labels?.[label]);
 }
 
 function invalidUpstream(): ProxyRejection {
@@ -87,9 +102,9 @@ function invalidUpstream(): ProxyRejection {
 }
 
 export const handleAlerts = filteringHandler(
-  (data, ctx, accepts) => {
+  (data, _ctx, accepts) => {
     const alerts = (data as { alerts?: Alert[] } | null)?.alerts ?? [];
-    return { alerts: alerts.filter((a) => accepts(a.labels?.[ctx.options.label])) };
+    return { alerts: alerts.filter((a) => accepts(a.labels)) };
   },
   () => false
 );
@@ -112,19 +127,18 @@ export const handleRules: RouteHandler = async (ctx) => {
   await filterRules(ctx);
 };
 
-function filterRuleGroups(data: unknown, ctx: RouteContext, accepts: (v: string | undefined) => boolean): unknown {
-  const label = ctx.options.label;
+function filterRuleGroups(data: unknown, ctx: RouteContext, accepts: LabelsFilter): unknown {
   const groups = (data as { groups?: RuleGroup[] } | null)?.groups ?? [];
   const kept: RuleGroup[] = [];
   for (const group of groups) {
     const rules: Rule[] = [];
     for (const rule of group.rules ?? []) {
-      if (accepts(rule.labels?.[label])) {
+      if (accepts(rule.labels)) {
         rules.push(rule);
         continue;
       }
       if (ctx.options.rulesWithActiveAlerts && rule.type === 'alerting') {
-        const alerts = (rule.alerts ?? []).filter((a) => accepts(a.labels?.[label]));
+        const alerts = (rule.alerts ?? []).filter((a) => accepts(a.labels));
         if (alerts.length > 0) {
           // rules.go: the rule takes the first kept alert's state, raised to firing if any fires.
           const state = alerts.some((a) => a.state === 'firing') ? 'firing' : alerts[0].state;

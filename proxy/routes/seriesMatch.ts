@@ -18,7 +18,12 @@ export const handleSeriesMatch: RouteHandler = async (ctx) => {
   await ctx.forward({ method: ctx.method, path: ctx.path, query: ctx.url, form: ctx.form, headers: ctx.headers });
 };
 
-/** Appends the tenant matcher to every `match[]` of the request, or adds one selecting the tenant. */
+/**
+ * Appends the tenant matcher to every `match[]` of the request, or adds one selecting the tenant.
+ * With a label policy, each client `match[]` m becomes one `match[]` m∧r per rule r, and the
+ * default is one `match[]` per rule: Prometheus unions match[] values, so the answer is the
+ * client's selection restricted to the union of the rules, never wider.
+ */
 export function appendTenantMatchers(ctx: RouteContext): void {
   const enforcement = ctx.enforcement();
   const given = ctx.url.has(MATCH) || (ctx.form?.has(MATCH) ?? false);
@@ -26,7 +31,9 @@ export function appendTenantMatchers(ctx: RouteContext): void {
     const selectors = params.getAll(MATCH);
     params.delete(MATCH);
     for (const selector of selectors) {
-      params.append(MATCH, enforcement.seriesSelector(selector));
+      for (const restricted of enforcement.seriesSelectors(selector)) {
+        params.append(MATCH, restricted);
+      }
     }
   };
   rewrite(ctx.url);
@@ -34,6 +41,8 @@ export function appendTenantMatchers(ctx: RouteContext): void {
     rewrite(ctx.form);
   }
   if (!given) {
-    (ctx.form ?? ctx.url).append(MATCH, enforcement.tenantSelector());
+    for (const selector of enforcement.tenantSelectors()) {
+      (ctx.form ?? ctx.url).append(MATCH, selector);
+    }
   }
 }

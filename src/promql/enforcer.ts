@@ -125,8 +125,20 @@ export function enforceSeriesSelector(selector: string, e: Enforcer, opts: Serie
   return failClosed(selector, () => enforceOneSelector(selector, e, opts));
 }
 
+/** enforceSeriesSelector for one policy rule's matchers (the proxy's `match[]` × rule product). */
+export function enforceSeriesSelectorWith(
+  selector: string,
+  me: MatcherEnforcer,
+  opts: SeriesSelectorOptions = {}
+): string {
+  return failClosed(selector, () => enforceOneSelectorWith(selector, me, opts));
+}
+
 function enforceOneSelector(selector: string, e: Enforcer, opts: SeriesSelectorOptions): string {
-  const me = matcherEnforcerOf(e);
+  return enforceOneSelectorWith(selector, matcherEnforcerOf(e), opts);
+}
+
+function enforceOneSelectorWith(selector: string, me: MatcherEnforcer, opts: SeriesSelectorOptions): string {
   const parsed = analyseQuery(selector, me.features);
   if (parsed.selectors.length !== 1 || !isBareSelector(parsed)) {
     throw queryError(

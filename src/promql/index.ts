@@ -9,6 +9,7 @@ export {
   createMatcherEnforcer,
   enforceQuery,
   enforceSeriesSelector,
+  enforceSeriesSelectorWith,
   enforceWithMatchers,
   tenantSelector,
 } from './enforcer';

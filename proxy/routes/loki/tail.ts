@@ -137,6 +137,14 @@ async function checkTail(req: IncomingMessage, deps: TailDeps): Promise<TailTarg
   if (who instanceof ProxyRejection) {
     throw who;
   }
+  if (who.policy || req.headers['x-prom-label-policy'] !== undefined) {
+    // The Loki routes enforce one label's values; a policy's rules are never silently dropped.
+    throw new ProxyRejection(
+      403,
+      'forbidden',
+      'this identity has a label policy (rules), which the Loki proxy does not enforce; give the identity tenant values (values:) instead of rules'
+    );
+  }
   const values = who.values;
   checkTenantValues(values, options);
   enforceLokiParams(LOKI_SPECS.tail, path, url, null, logqlEnforcementFor(values, options));
