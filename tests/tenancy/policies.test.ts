@@ -6,12 +6,13 @@
  * in-memory fake Grafana.
  */
 import { parse as parseYaml } from 'yaml';
+import { parseTokensFile } from '../../proxy/identity/fileFormats';
 import { desiredDatasource } from '../../src/tenancy/desired';
 import { lbacPolicyValue, parseLbacPolicyValue } from '../../src/tenancy/planPolicy';
 import { renderTenantTokensFile, tenantTokensFile } from '../../src/tenancy/proxyFiles';
 import { parseTenantSpec, type SpecError } from '../../src/tenancy/spec';
 import { mayOverlap } from '../../src/tenancy/specPolicies';
-import { parseRule } from '../../src/policy';
+import { parseRule, ruleText } from '../../src/policy';
 import { specFrom, storedSecrets } from './harness';
 import { applyTokens, newTokenEnv, planTokens, registryOf, tokenStateFingerprint } from './tokenSupport';
 
@@ -235,6 +236,12 @@ describe('apply against the fake Grafana', () => {
       tokenSha256: [expect.stringMatching(/^[0-9a-f]{64}$/)],
     });
     expect(file.tenants.delta).toEqual({ values: ['delta'], tokenSha256: [expect.stringMatching(/^[0-9a-f]{64}$/)] });
+    // The proxy reads it back: acme's entry is its two-rule policy, delta's the classic values.
+    const read = parseTokensFile(renderTenantTokensFile(tenantTokensFile(spec, await registryOf(env))));
+    const owners = Object.fromEntries(read.entries.map((e) => [e.owner.tenant, e.owner]));
+    expect(Object.keys(owners).sort()).toEqual(['acme', 'delta']);
+    expect(owners.acme.policy?.rules.map(ruleText)).toEqual(['{tenant="acme", env="prod"}', '{cluster="c1"}']);
+    expect(owners.delta.values).toEqual(['delta']);
   });
 
   it('shows a changed policy per rule and re-sends the policy header', async () => {
