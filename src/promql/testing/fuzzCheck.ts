@@ -5,19 +5,26 @@
  */
 import { EnforceError } from '../errors';
 import { enforceQuery, Enforcer } from '../enforcer';
-import { walkSelectors } from './selectorWalk';
+import { walkSelectors, type WalkedQuery } from './selectorWalk';
 
 export type FuzzOutcome = 'enforced' | 'rejected' | 'violation';
+export interface FuzzResult {
+  outcome: FuzzOutcome;
+  detail?: string;
+}
 
-export function checkQuery(
+/**
+ * The part every engine check shares: enforce, and read the output independently. A refusal
+ * (EnforceError) or a violation (anything else thrown, output that does not parse) is the result;
+ * otherwise the output and its selectors, for the caller's own property.
+ */
+export function enforceAndWalk(
   query: string,
-  e: Enforcer,
-  tenantOp: string,
-  tenantValue: string
-): { outcome: FuzzOutcome; detail?: string } {
+  enforce: (q: string) => string
+): FuzzResult | { out: string; walked: WalkedQuery } {
   let out: string;
   try {
-    out = enforceQuery(query, e);
+    out = enforce(query);
   } catch (err) {
     if (err instanceof EnforceError) {
       return { outcome: 'rejected' };
@@ -31,6 +38,15 @@ export function checkQuery(
       detail: `output does not parse: ${JSON.stringify(query)} -> ${JSON.stringify(out)}`,
     };
   }
+  return { out, walked };
+}
+
+export function checkQuery(query: string, e: Enforcer, tenantOp: string, tenantValue: string): FuzzResult {
+  const read = enforceAndWalk(query, (q) => enforceQuery(q, e));
+  if ('outcome' in read) {
+    return read;
+  }
+  const { out, walked } = read;
   for (const s of walked.selectors) {
     if (!s.matchers.some((m) => m.name === e.label && m.op === tenantOp && m.value === tenantValue)) {
       return {

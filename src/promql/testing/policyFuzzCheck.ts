@@ -6,32 +6,15 @@
  * not a textual fixed point — enforcing again unions again — so idempotence is not asked.)
  */
 import type { Policy } from '../../policy/policy';
-import { EnforceError } from '../errors';
 import { enforcePolicyQuery, type PolicyEnforcer } from '../policy/enforcePolicy';
-import type { FuzzOutcome } from './fuzzCheck';
-import { walkSelectors } from './selectorWalk';
+import { enforceAndWalk, type FuzzResult } from './fuzzCheck';
 
-export function checkPolicyQuery(
-  query: string,
-  pe: PolicyEnforcer,
-  policy: Policy
-): { outcome: FuzzOutcome; detail?: string } {
-  let out: string;
-  try {
-    out = enforcePolicyQuery(query, pe);
-  } catch (err) {
-    if (err instanceof EnforceError) {
-      return { outcome: 'rejected' };
-    }
-    return { outcome: 'violation', detail: `non-EnforceError thrown for ${JSON.stringify(query)}: ${String(err)}` };
+export function checkPolicyQuery(query: string, pe: PolicyEnforcer, policy: Policy): FuzzResult {
+  const read = enforceAndWalk(query, (q) => enforcePolicyQuery(q, pe));
+  if ('outcome' in read) {
+    return read;
   }
-  const walked = walkSelectors(out);
-  if (walked.hasErrorNode) {
-    return {
-      outcome: 'violation',
-      detail: `output does not parse: ${JSON.stringify(query)} -> ${JSON.stringify(out)}`,
-    };
-  }
+  const { out, walked } = read;
   for (const s of walked.selectors) {
     const pinned = policy.rules.some((rule) =>
       rule.matchers.every((want) =>
