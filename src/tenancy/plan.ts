@@ -114,7 +114,7 @@ function planTenant(
   const warnings: string[] = [];
   if (tenant.datasource.mode === 'proxy' && tenant.datasource.tenantVia === 'query-param') {
     warnings.push(
-      'query-param mode: the tenant parameter is added by Grafana, but a caller of the data source proxy can add its own parameter of the same name; the enforcing proxy must reject duplicates, and only Grafana may reach the proxy (trusted network path). Prefer token mode (omit tenantVia).'
+      'query-param mode: the tenant parameter is added by Grafana, but a caller of the data source proxy can add its own parameter of the same name; our enforcing proxy refuses a request that names the tenant twice (prom-label-proxy merges them), and only Grafana may reach the proxy (trusted network path). Prefer token mode (omit tenantVia).'
     );
   }
   if (tenant.datasource.mode === 'proxy' && tenant.datasource.tenantVia === 'header') {
