@@ -336,3 +336,25 @@ describe('X-Prom-Label-Policy (Grafana LBAC)', () => {
     expect(r.text).toMatch(text);
   });
 });
+
+describe('kinds that enforce one label only refuse a rules identity per request', () => {
+  it.each([
+    ['alertmanager', '/api/v2/alerts', {}],
+    ['loki', '/loki/api/v1/labels', { lokiOrgId: 'org' }],
+  ] as const)('%s: 403, nothing upstream', async (kind, pathAndQuery, extra) => {
+    // The upstream port is closed: reaching it would be a 502, not the 403 asserted here.
+    const started = await startTestProxy(
+      testProxyOptions('http://127.0.0.1:1', {
+        upstreamKind: kind,
+        tenant: { kind: 'tokens', file: path.join(dir, 'tokens.yaml') },
+        ...extra,
+      })
+    );
+    try {
+      const r = await api(started.url, pathAndQuery, { Authorization: `Bearer ${POLICY_TOKEN}` });
+      expect({ status: r.status, text: r.text }).toEqual({ status: 403, text: expect.stringMatching(/label policy/) });
+    } finally {
+      await started.proxy.close();
+    }
+  });
+});
