@@ -9,7 +9,7 @@ import { applyPlan } from '../../tenancy';
 import { ALERTING_SPEC_YAML } from '../../../tests/tenancy/alertingHarness';
 import { newEnv, plan, specFrom } from '../../../tests/tenancy/harness';
 import { AlertingState } from './AlertingState';
-import { alertingStates } from './alertingState';
+import { alertingStates } from './tenantAlertingStates';
 
 const spec = specFrom(ALERTING_SPEC_YAML);
 

@@ -4,7 +4,7 @@ import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Text, useStyles2 } from '@grafana/ui';
 import type { AuditEntry, Plan } from '../../tenancy';
-import { alertingStates } from './alertingState';
+import { alertingStates } from './tenantAlertingStates';
 
 export function AlertingState({ plan, audit }: { plan: Plan | undefined; audit: AuditEntry[] }) {
   const s = useStyles2(getStyles);
