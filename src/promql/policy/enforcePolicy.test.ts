@@ -39,6 +39,16 @@ const cases: Array<[string, string, string]> = [
   ],
   ['@-pinned subquery', 'max_over_time(x[30m:1m] @ 100)', `max_over_time((x{${A}} or x{${C}})[30m:1m] @ 100)`],
   ['count_values over the union', 'count_values("v", x)', `count_values("v", (x{${A}} or x{${C}}))`],
+  [
+    'group_left without labels gets an explicit () so the union is not read as its label list',
+    'a - ignoring(x) group_left rate(c[5m])',
+    `(a{${A}} or a{${C}}) - ignoring(x) group_left () (rate(c{${A}}[5m]) or rate(c{${C}}[5m]))`,
+  ],
+  [
+    'group_right with labels is left as it is',
+    'a + on(i) group_right (j) c',
+    `(a{${A}} or a{${C}}) + on(i) group_right (j) (c{${A}} or c{${C}})`,
+  ],
   ['formatting and comments kept', 'sum(\n  x # comment\n)', `sum(\n  (x{${A}} or x{${C}}) # comment\n)`],
 ];
 

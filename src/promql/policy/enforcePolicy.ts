@@ -100,7 +100,7 @@ class UnionRenderer {
         'joiner' in item ? this.union(item) : this.selector(item, rule)
       )
     );
-    return `(${copies.join(site.joiner)})`;
+    return `${site.afterBareGroupModifier ? '() ' : ''}(${copies.join(site.joiner)})`;
   }
 
   private selector(sel: ParsedSelector, rule: MatcherEnforcer): string {

@@ -28,13 +28,40 @@ export interface LiftSite {
   joiner: ' or ' | ' and on() ';
   /** Sites strictly inside this one (other selectors of the same function call). */
   children: LiftSite[];
+  /**
+   * The site starts right after a `group_left`/`group_right` without a label list: Prometheus
+   * would read the union's opening parenthesis as that list, so the copy needs an explicit `()`.
+   */
+  afterBareGroupModifier?: boolean;
 }
 
 const ABSENT_FUNCTIONS = new Set(['absent', 'absent_over_time']);
 
 export function liftSites(parsed: ParsedQuery): LiftSite[] {
   const flat = parsed.selectors.map((selector) => siteOf(parsed, selector));
+  const bare = operandsAfterBareGroupModifier(parsed);
+  for (const s of flat) {
+    if (bare.has(s.from)) {
+      s.afterBareGroupModifier = true;
+    }
+  }
   return nest(flat);
+}
+
+/** Start positions of right operands that follow `group_left`/`group_right` with no label list. */
+function operandsAfterBareGroupModifier(parsed: ParsedQuery): Set<number> {
+  const starts = new Set<number>();
+  const cursor = parsed.tree.cursor();
+  do {
+    if (cursor.type.id === T.MatchingModifierClause) {
+      const clause = cursor.node;
+      const last = clause.lastChild;
+      if (last && (last.type.id === T.GroupLeft || last.type.id === T.GroupRight) && clause.nextSibling) {
+        starts.add(clause.nextSibling.from);
+      }
+    }
+  } while (cursor.next());
+  return starts;
 }
 
 function siteOf(parsed: ParsedQuery, selector: ParsedSelector): LiftSite {
