@@ -2,8 +2,7 @@ import { execFile } from 'child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import os from 'os';
 import path from 'path';
-import { spawnGuarded, stopGuarded, type GuardedProcess } from './guardedProcess';
-import { freePort } from './prometheus';
+import { startReadyProcess } from './readyProcess';
 
 /**
  * Real Alertmanager 0.25 processes for tests (the Debian package prometheus-alertmanager:
@@ -39,40 +38,6 @@ export const SILENT_ALERTMANAGER_CONFIG = [
 ].join('\n');
 
 const READY_TIMEOUT_MS = 30_000;
-const STOP_GRACE_MS = 5_000;
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function waitReady(
-  url: string,
-  spawned: GuardedProcess,
-  timeoutMs: number,
-  readyPath = '/-/ready'
-): Promise<'ready' | 'exited'> {
-  const deadline = Date.now() + timeoutMs;
-  let exited = false;
-  spawned.exited.then(() => (exited = true));
-  while (Date.now() < deadline) {
-    if (exited) {
-      return 'exited';
-    }
-    try {
-      const res = await fetch(`${url}${readyPath}`, { signal: AbortSignal.timeout(1000) });
-      if (res.ok) {
-        return 'ready';
-      }
-    } catch {
-      // not listening yet
-    }
-    await sleep(100);
-  }
-  throw new Error(
-    `${url}${readyPath} was not ready after ${timeoutMs} ms; its last log lines:\n${spawned.logs.text()}\n` +
-      'Fix the config or raise readyTimeoutMs.'
-  );
-}
 
 /**
  * Starts Alertmanager on a free 127.0.0.1 port and waits for /-/ready. `--cluster.listen-address=`
@@ -84,47 +49,21 @@ export async function startAlertmanager(opts: StartAlertmanagerOptions = {}): Pr
   writeFileSync(configFile, opts.config ?? SILENT_ALERTMANAGER_CONFIG);
   const cleanup = () => rmSync(dir, { recursive: true, force: true });
 
-  const attempts = 3;
-  for (let attempt = 1; attempt <= attempts; attempt++) {
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const spawned = spawnGuarded('alertmanager', ALERTMANAGER_BIN, [
+  return startReadyProcess({
+    name: 'alertmanager',
+    bin: ALERTMANAGER_BIN,
+    args: (port) => [
       `--config.file=${configFile}`,
       `--storage.path=${path.join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--cluster.listen-address=',
       '--log.level=warn',
-    ]);
-    let outcome: 'ready' | 'exited';
-    try {
-      outcome = await waitReady(url, spawned, opts.readyTimeoutMs ?? READY_TIMEOUT_MS);
-    } catch (err) {
-      await stopGuarded(spawned, STOP_GRACE_MS);
-      cleanup();
-      throw err;
-    }
-    if (outcome === 'ready') {
-      let stopped: Promise<void> | undefined;
-      return {
-        url,
-        port,
-        stop: () => {
-          stopped ??= stopGuarded(spawned, STOP_GRACE_MS).finally(cleanup);
-          return stopped;
-        },
-      };
-    }
-    const logs = spawned.logs.text();
-    await stopGuarded(spawned, STOP_GRACE_MS);
-    if (!/address already in use/.test(logs) || attempt === attempts) {
-      cleanup();
-      throw new Error(
-        `Alertmanager (${ALERTMANAGER_BIN}, config ${configFile}) exited before becoming ready; its last log ` +
-          `lines:\n${logs}\nFix the config shown above.`
-      );
-    }
-  }
-  throw new Error('unreachable');
+    ],
+    readyTimeoutMs: opts.readyTimeoutMs ?? READY_TIMEOUT_MS,
+    cleanup,
+    describe: `Alertmanager (${ALERTMANAGER_BIN}, config ${configFile})`,
+    fix: 'Fix the config shown above.',
+  });
 }
 
 /** One alert as POST /api/v2/alerts takes it (Alertmanager's OpenAPI `postableAlert`). */
@@ -215,27 +154,22 @@ const ALERT_SINK_SCRIPT = path.resolve(__dirname, '..', '..', 'docker', 'alert-s
 
 /** Starts docker/alert-sink.mjs with this Node on a free 127.0.0.1 port and waits for /healthz. */
 export async function startAlertSink(): Promise<RunningAlertSink> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const spawned = spawnGuarded('alert-sink', process.execPath, [
-    ALERT_SINK_SCRIPT,
-    `--web.listen-address=127.0.0.1:${port}`,
-  ]);
-  try {
-    const ready = await waitReady(url, spawned, READY_TIMEOUT_MS, '/healthz');
-    if (ready === 'exited') {
-      throw new Error(`the alert sink exited before listening; its output:\n${spawned.logs.text()}`);
-    }
-  } catch (err) {
-    await stopGuarded(spawned, STOP_GRACE_MS);
-    throw err;
-  }
+  const { url, stop } = await startReadyProcess({
+    name: 'alert-sink',
+    bin: process.execPath,
+    args: (port) => [ALERT_SINK_SCRIPT, `--web.listen-address=127.0.0.1:${port}`],
+    readyTimeoutMs: READY_TIMEOUT_MS,
+    readyPath: '/healthz',
+    cleanup: () => {},
+    describe: `the alert sink (${ALERT_SINK_SCRIPT})`,
+    fix: 'Check the script shown above.',
+  });
   return {
     url,
     received: async () => {
       const res = await fetch(`${url}/received`, { signal: AbortSignal.timeout(5000) });
       return (await res.json()) as Array<{ path: string; payload: WebhookPayload }>;
     },
-    stop: () => stopGuarded(spawned, STOP_GRACE_MS),
+    stop,
   };
 }

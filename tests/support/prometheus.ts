@@ -1,9 +1,10 @@
 import { execFile } from 'child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
-import net from 'net';
 import os from 'os';
 import path from 'path';
-import { spawnGuarded, stopGuarded, type GuardedProcess } from './guardedProcess';
+import { startReadyProcess } from './readyProcess';
+
+export { freePort } from './readyProcess';
 
 /**
  * Real Prometheus 2.42 processes for tests (the Debian package: /usr/bin/prometheus, /usr/bin/promtool).
@@ -38,58 +39,14 @@ export interface StartPrometheusOptions {
 }
 
 const READY_TIMEOUT_MS = 30_000;
-const STOP_GRACE_MS = 5_000;
-
-/** A port that was free a moment ago on 127.0.0.1 (the OS picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 function isAgentMode(args: readonly string[]): boolean {
   return args.some((a) => /^--enable-feature=.*\bagent\b/.test(a));
 }
 
-async function waitReady(url: string, spawned: GuardedProcess, timeoutMs: number): Promise<'ready' | 'exited'> {
-  const deadline = Date.now() + timeoutMs;
-  let exited = false;
-  spawned.exited.then(() => (exited = true));
-  while (Date.now() < deadline) {
-    if (exited) {
-      return 'exited';
-    }
-    try {
-      const res = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1000) });
-      if (res.ok) {
-        return 'ready';
-      }
-    } catch {
-      // not listening yet
-    }
-    await sleep(100);
-  }
-  throw new Error(
-    `Prometheus at ${url} was not ready after ${timeoutMs} ms; its last log lines:\n${spawned.logs.text()}\n` +
-      'Fix the config or raise readyTimeoutMs.'
-  );
-}
-
 /**
  * Starts Prometheus (server mode, or agent mode when args contain `--enable-feature=agent`) on a
- * free 127.0.0.1 port and waits for /-/ready. The port is probed then handed over, so a lost race
- * (another process took it) is retried with a new port.
+ * free 127.0.0.1 port and waits for /-/ready (readyProcess.ts: a lost port race is retried).
  */
 export async function startPrometheus(opts: StartPrometheusOptions = {}): Promise<RunningPrometheus> {
   const extraArgs = opts.args ?? [];
@@ -113,47 +70,22 @@ export async function startPrometheus(opts: StartPrometheusOptions = {}): Promis
   // Agent mode rejects the server's storage flags and vice versa (cmd/prometheus/main.go, serverOnlyFlags).
   const storageFlag = isAgentMode(extraArgs) ? '--storage.agent.path' : '--storage.tsdb.path';
 
-  const attempts = opts.port === undefined ? 3 : 1;
-  for (let attempt = 1; attempt <= attempts; attempt++) {
-    const port = opts.port ?? (await freePort());
-    const url = `http://127.0.0.1:${port}`;
-    const spawned = spawnGuarded('prometheus', PROMETHEUS_BIN, [
+  return startReadyProcess({
+    name: 'prometheus',
+    bin: PROMETHEUS_BIN,
+    args: (port) => [
       `--config.file=${configFile}`,
       `${storageFlag}=${dataDir}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--log.level=warn',
       ...extraArgs,
-    ]);
-    let outcome: 'ready' | 'exited';
-    try {
-      outcome = await waitReady(url, spawned, opts.readyTimeoutMs ?? READY_TIMEOUT_MS);
-    } catch (err) {
-      await stopGuarded(spawned, STOP_GRACE_MS);
-      cleanup();
-      throw err;
-    }
-    if (outcome === 'ready') {
-      let stopped: Promise<void> | undefined;
-      return {
-        url,
-        port,
-        stop: () => {
-          stopped ??= stopGuarded(spawned, STOP_GRACE_MS).finally(cleanup);
-          return stopped;
-        },
-      };
-    }
-    const logs = spawned.logs.text();
-    await stopGuarded(spawned, STOP_GRACE_MS);
-    if (!/address already in use/.test(logs) || attempt === attempts) {
-      cleanup();
-      throw new Error(
-        `Prometheus (${PROMETHEUS_BIN}, config ${configFile}, args ${extraArgs.join(' ') || 'none'}) exited before ` +
-          `becoming ready; its last log lines:\n${logs}\nFix the config or flags shown above.`
-      );
-    }
-  }
-  throw new Error('unreachable');
+    ],
+    port: opts.port,
+    readyTimeoutMs: opts.readyTimeoutMs ?? READY_TIMEOUT_MS,
+    cleanup,
+    describe: `Prometheus (${PROMETHEUS_BIN}, config ${configFile}, args ${extraArgs.join(' ') || 'none'})`,
+    fix: 'Fix the config or flags shown above.',
+  });
 }
 
 export interface PromtoolResult {
