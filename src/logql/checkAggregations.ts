@@ -58,22 +58,7 @@ export function rangeAggregation(ctx: WalkContext, c: TreeCursor): void {
   const from = c.from;
   const to = c.to;
   const unwrapsBefore = ctx.unwraps;
-  let op = '';
-  let param: Span | undefined;
-  let grouping: Span | undefined;
-  c.firstChild();
-  do {
-    const id = c.type.id;
-    if (id === T.RangeOp) {
-      op = operatorName(ctx, c);
-    } else if (id === T.Number) {
-      param = { from: c.from, to: c.to };
-    } else if (id === T.Grouping) {
-      grouping = { from: c.from, to: c.to };
-    }
-    ctx.node(c);
-  } while (c.nextSibling());
-  c.parent();
+  const { op, param, grouping } = walkAggregation(ctx, c, T.RangeOp);
   const unwrapped = ctx.unwraps > unwrapsBefore;
   if (param && op !== 'quantile_over_time') {
     ctx.fail(param.from, param.to, `${op}() takes no parameter; only quantile_over_time(φ, …) does`);
@@ -92,14 +77,18 @@ export function rangeAggregation(ctx: WalkContext, c: TreeCursor): void {
   }
 }
 
-export function vectorAggregation(ctx: WalkContext, c: TreeCursor): void {
+/**
+ * Walks an aggregation's children (each checked by the walk) and notes the operator, the numeric
+ * parameter and the grouping clause, for the range and vector aggregation rules.
+ */
+function walkAggregation(ctx: WalkContext, c: TreeCursor, opId: number): { op: string; param?: Span; grouping?: Span } {
   let op = '';
   let param: Span | undefined;
   let grouping: Span | undefined;
   c.firstChild();
   do {
     const id = c.type.id;
-    if (id === T.VectorOp) {
+    if (id === opId) {
       op = operatorName(ctx, c);
     } else if (id === T.Number) {
       param = { from: c.from, to: c.to };
@@ -109,6 +98,11 @@ export function vectorAggregation(ctx: WalkContext, c: TreeCursor): void {
     ctx.node(c);
   } while (c.nextSibling());
   c.parent();
+  return { op, param, grouping };
+}
+
+export function vectorAggregation(ctx: WalkContext, c: TreeCursor): void {
+  const { op, param, grouping } = walkAggregation(ctx, c, T.VectorOp);
   const from = c.from;
   const to = c.to;
   const needsK = op === 'topk' || op === 'bottomk' || op === 'approx_topk';
