@@ -9,7 +9,7 @@ import { createHash } from 'crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import os from 'os';
 import path from 'path';
-import { startPrometheus, type RunningPrometheus } from '../tests/support/prometheus';
+import { startPrometheus, waitForAlerts, type RunningPrometheus } from '../tests/support/prometheus';
 import { startTenantFixture, type TenantFixture } from '../tests/support/tenantFixture';
 import { parseProxyArgs } from './options';
 import { startTestProxy, testProxyOptions, type StartedProxy } from './testing/proxyHarness';
@@ -84,18 +84,6 @@ afterAll(async () => {
   await Promise.all([fixture?.stop(), rulesProm?.stop()]);
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function waitForAlerts(url: string, count: number): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const body = (await (await fetch(`${url}/api/v1/alerts`)).json()) as { data: { alerts: unknown[] } };
-    if (body.data.alerts.length >= count) {
-      return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`Prometheus at ${url} did not fire ${count} alerts within 30 s`);
-}
 
 /** The two ways the same policy reaches the proxy: --rule, and a tokens-file entry with rules. */
 const SOURCES = [

@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import os from 'os';
 import path from 'path';
-import { startPrometheus, type RunningPrometheus } from '../tests/support/prometheus';
+import { startPrometheus, waitForAlerts, type RunningPrometheus } from '../tests/support/prometheus';
 import { startTestProxy, testProxyOptions, type StartedProxy } from './testing/proxyHarness';
 
 /** Each tenant's rules carry a marker that must never reach the other tenant. */
@@ -54,25 +54,13 @@ beforeAll(async () => {
     `global: { evaluation_interval: 1s }\nrule_files: [${JSON.stringify(path.join(dir, 'rules.yml'))}]\n`
   );
   prometheus = await startPrometheus({ configFile: path.join(dir, 'prometheus.yml') });
-  await waitForFiringAlerts(prometheus.url, 4);
+  await waitForAlerts(prometheus.url, 4);
 }, 60_000);
 
 afterAll(async () => {
   await prometheus?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function waitForFiringAlerts(url: string, count: number): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const body = (await (await fetch(`${url}/api/v1/alerts`)).json()) as { data: { alerts: unknown[] } };
-    if (body.data.alerts.length >= count) {
-      return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`Prometheus at ${url} did not fire ${count} alerts within 30 s; check the rule file`);
-}
 
 interface RuleJson {
   name: string;

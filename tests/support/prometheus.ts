@@ -143,3 +143,18 @@ export async function promApi<T = unknown>(
     throw new Error(`${url}${apiPath} answered HTTP ${res.status} with non-JSON: ${text.slice(0, 300)}`);
   }
 }
+
+/** Waits until Prometheus at `url` reports at least `count` alerts (its rule files evaluated). */
+export async function waitForAlerts(url: string, count: number, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const body = (await (await fetch(`${url}/api/v1/alerts`)).json()) as { data: { alerts: unknown[] } };
+    if (body.data.alerts.length >= count) {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(
+    `Prometheus at ${url} did not fire ${count} alerts within ${timeoutMs / 1000} s; check the rule file`
+  );
+}
