@@ -427,3 +427,22 @@ describe('Loki proxies: the only way from Grafana to Loki', () => {
     expect(networksOf(byName('grafana'))).not.toContain('logs-backend');
   });
 });
+
+describe('README: logs that cannot run here are documented for compose', () => {
+  const readme = readText('README.md');
+
+  it('says no Loki binary runs here and walks through the compose-only path', () => {
+    expect(readme).toContain('No Loki binary is available in this environment');
+    expect(readme).toContain('### Logs in the compose stack, step by step (compose-only)');
+    expect(readme).toContain('### What runs here, and what only in compose');
+    expect(readme).toContain(LOGS_PROXY_URL);
+  });
+
+  it('names every logs service of docker-compose.yaml', () => {
+    const logsServices = services
+      .filter(([, s]) => isLoki(s) || isAlloy(s) || isLokiProxy(s) || isWorkload(s))
+      .map(([name]) => name);
+    expect(logsServices.length).toBeGreaterThanOrEqual(7);
+    expect(logsServices.filter((name) => !readme.includes(`\`${name}\``))).toEqual([]);
+  });
+});
