@@ -408,13 +408,17 @@ describe('Loki proxies: the only way from Grafana to Loki', () => {
     }
     const spec = readYaml('provisioning/tenants/tenants.yaml') as {
       defaults?: { logs?: { url?: string } };
+      tenants?: Array<{ logs?: { url?: string } }>;
       sharedOrgs?: Array<{ logsProxyUrl?: string }>;
     };
-    // Written by the logs-provisioning side; once there, it must name these proxies.
-    for (const given of [spec.defaults?.logs?.url, ...(spec.sharedOrgs ?? []).map((o) => o.logsProxyUrl)]) {
-      if (given !== undefined) {
-        expect([LOGS_PROXY_URL, LOGS_SHARED_PROXY_URL]).toContain(given);
-      }
+    // Written by the logs-provisioning side; once there, tenant orgs must name the token proxy and
+    // shared orgs the ID-token one.
+    const tenantUrls = [spec.defaults?.logs?.url, ...(spec.tenants ?? []).map((t) => t.logs?.url)];
+    for (const url of tenantUrls.filter((u) => u !== undefined)) {
+      expect(url).toBe(LOGS_PROXY_URL);
+    }
+    for (const url of (spec.sharedOrgs ?? []).map((o) => o.logsProxyUrl).filter((u) => u !== undefined)) {
+      expect(url).toBe(LOGS_SHARED_PROXY_URL);
     }
     expect(byName('tenancy-proxy-logs').profiles).toBeUndefined();
   });
