@@ -420,3 +420,25 @@ describe('healthchecks and start order still hold on separate networks', () => {
     }
   });
 });
+
+describe('README: the deployment rule says what this file does', () => {
+  const readme = readText('README.md').replace(/\s+/g, ' ');
+  const rule = readme.slice(readme.indexOf('**Deployment rule'), readme.indexOf('Everything fails closed'));
+
+  it('keeps the upstreams away from Grafana, names every internal network and this test', () => {
+    expect(rule).toContain('never from Grafana');
+    for (const upstream of ['central Prometheus', 'Alertmanager', 'Loki']) {
+      expect(rule).toContain(upstream);
+    }
+    for (const network of Object.keys(compose.networks ?? {})) {
+      expect(rule).toContain(`\`${network}\``);
+    }
+    expect(rule).toContain('tests/integration/composeNetworks.test.ts');
+    // The old wording is exactly the hole: "reachable only from Grafana".
+    expect(rule).not.toMatch(/central Prometheus are reachable \*\*only from Grafana/);
+  });
+
+  it('tells operators how to see every tenant without an implicit all-tenants identity', () => {
+    expect(rule).toContain(`rules: ['{tenant=~".+"}']`);
+  });
+});
