@@ -93,6 +93,9 @@ export function applyLokiAdHocFilters(expr: string, filters: readonly AdHocVaria
       }
       let lastParserStageEnd = -1;
       node.node.cursor().iterate((inner) => {
+        if (inner.type.isError) {
+          errorAt = errorAt < 0 ? inner.from : errorAt;
+        }
         if (PARSER_NODES.has(inner.name)) {
           // The whole stage (`| json a="b"`), so the filter goes after the parser's arguments.
           lastParserStageEnd = Math.max(lastParserStageEnd, inner.node.parent?.to ?? inner.to);
