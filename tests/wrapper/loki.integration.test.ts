@@ -322,7 +322,7 @@ describe('fail closed: an error and no request', () => {
       { expr: 'variants(count_over_time({app="x"}[1m])) of ({app="x"}[1m])' },
       'not supported',
     ],
-    ['an ad-hoc filter on unparsable text', { expr: '{app="api"} |=' }, 'rejected'],
+    ['an ad-hoc filter on unparsable text', { expr: '{app="api"} |=' }, 'not valid LogQL'],
   ])('%s', async (_n, q, word) => {
     const { wrapper } = wrapperFor(['team-a']);
     const filters = _n.includes('ad-hoc') ? [{ key: 'env', operator: '=', value: 'prod' }] : undefined;
