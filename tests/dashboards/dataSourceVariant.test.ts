@@ -38,9 +38,9 @@ describe.each(loadDashboards().map((d) => [d.file, d.json] as const))('shared-or
     const refs = dataSourceRefs(wrapped).filter((r) => r.uid === '${datasource}');
     expect(refs.length).toBeGreaterThan(d.panels.length);
     expect(refs.every((r) => r.type === WRAPPER_PLUGIN_ID)).toBe(true);
-    expect(
-      dataSourceRefs(wrapped).filter((r) => r.type === PROMETHEUS_PLUGIN_ID || r.type === LOKI_PLUGIN_ID)
-    ).toEqual([]);
+    expect(dataSourceRefs(wrapped).filter((r) => r.type === PROMETHEUS_PLUGIN_ID || r.type === LOKI_PLUGIN_ID)).toEqual(
+      []
+    );
   });
 
   it('changes nothing else and leaves the bundled dashboard untouched', () => {
