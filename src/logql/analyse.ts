@@ -126,6 +126,9 @@ class Walker implements WalkContext {
       case T.Identifier:
         this.identifier(c);
         return;
+      case T.LabelParser:
+        this.labelParser(c);
+        return;
     }
     if (c.firstChild()) {
       do {
@@ -155,6 +158,32 @@ class Walker implements WalkContext {
           `label name ${JSON.stringify(this.text.slice(c.from, c.to))} contains ":", which Loki does not accept in names`
         );
       }
+    }
+  }
+
+  /**
+   * `| regexp ""` and `| pattern ""` extract nothing: Loki builds the parser while parsing the query
+   * and refuses an empty parameter (pkg/logql/log/parser.go NewRegexpParser, pkg/logql/log/pattern;
+   * pkg/logql/rangemapper_test.go expects logqlmodel.ErrParse). A non-empty parameter without a named
+   * capture is left to Loki: in Grafana text a variable may supply the capture.
+   */
+  private labelParser(c: TreeCursor): void {
+    const from = c.from;
+    const to = c.to;
+    c.firstChild();
+    const kind = c.type.id;
+    let param: string | undefined;
+    do {
+      if (c.type.id === T.String) {
+        param = this.string(c);
+      } else {
+        this.node(c);
+      }
+    } while (c.nextSibling());
+    c.parent();
+    if (param === '' && (kind === T.Regexp || kind === T.Pattern)) {
+      const name = kind === T.Regexp ? 'regexp' : 'pattern';
+      this.fail(from, to, `the ${name} parser needs a non-empty expression with a named capture`);
     }
   }
 

@@ -91,7 +91,8 @@ describe('corpus.jsonl (real queries from public repositories)', () => {
     );
     expect(problems.slice(0, 20)).toEqual([]);
     expect(enforced + known.length).toBe(lines.length);
-    expect(known.length).toBeLessThanOrEqual(12);
+    // 10 in the first corpus, 6 more `offset` after an unwrap range in pkg/logql/downstream_test.go
+    expect(known.length).toBeLessThanOrEqual(16);
   });
 });
 

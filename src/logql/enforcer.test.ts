@@ -134,6 +134,8 @@ describe('fails closed with a message naming the position and the reason', () =>
     ['{app="x"} | distinct level', /distinct.*not supported/],
     ['approx_count_distinct(level, {app="x"}[1m])', /approx_count_distinct\(\) is not supported/],
     ['{a:b="x"}', /contains ":"/],
+    ['{app="x"} | regexp ``', /regexp parser needs a non-empty expression/], // Loki: logqlmodel.ErrParse
+    ['{app="x"} | pattern ""', /pattern parser needs a non-empty expression/],
     ['{app="x"} |= "a" \r {app="y"}', /unexpected/],
   ])('%j', (input, message) => {
     let error: unknown;

@@ -35,6 +35,9 @@ export const T = {
   Approx_Topk: terms.Approx_Topk,
   Sort: terms.Sort,
   Sort_Desc: terms.Sort_Desc,
+  LabelParser: terms.LabelParser,
+  Regexp: terms.Regexp,
+  Pattern: terms.Pattern,
 } as const;
 
 /**

@@ -9,67 +9,31 @@ import { parseTenantSpec } from '../../src/tenancy';
 import { parseCliArgs } from '../../src/tenancy/cli/args';
 import { runAmtool } from '../support/alertmanager';
 import { runPromtool } from '../support/prometheus';
+import {
+  bindMounts,
+  compose,
+  flag,
+  flags,
+  hostMounts,
+  mountedFile,
+  readYaml,
+  ROOT,
+  services,
+  type Service,
+} from './composeFile';
 import { loadPrometheusConfig, PROMETHEUS_CONFIG_DIR, type PrometheusConfig } from './prometheusConfigs';
 
 /**
  * docker-compose.yaml validated offline (no Docker here) against the repository and the provisioning
  * files it mounts: pinned images, existing paths, and every host:port / URL pointing at a service
- * that listens there.
+ * that listens there. The logs services have their own file, composeLogs.test.ts.
  */
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const readYaml = (rel: string) => parse(readFileSync(path.join(ROOT, rel), 'utf8'));
 const readJson = (rel: string) => JSON.parse(readFileSync(path.join(ROOT, rel), 'utf8'));
 
-interface Service {
-  image?: string;
-  build?: { context: string; dockerfile?: string; target?: string };
-  command?: string[];
-  volumes?: string[];
-  environment?: Record<string, string>;
-  depends_on?: Record<string, { condition: string }>;
-  healthcheck?: { test: string[] };
-  ports?: string[];
-  privileged?: boolean;
-  devices?: string[];
-  restart?: string;
-}
-interface Compose {
-  services: Record<string, Service>;
-  volumes?: Record<string, unknown>;
-}
-
-const compose = readYaml('docker-compose.yaml') as Compose;
-const services = Object.entries(compose.services);
 const APP_ID: string = readJson('src/plugin.json').id;
 const WRAPPER_ID: string = readJson('src/datasource/plugin.json').id;
 const GRAFANA_DEPENDENCY: string = readJson('src/plugin.json').dependencies.grafanaDependency;
-
-/** `--name=value` flags of a command (compose list form; cAdvisor's flags use underscores). */
-function flags(svc: Service): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const arg of svc.command ?? []) {
-    const m = /^--([a-z._-]+)(?:=(.*))?$/.exec(arg);
-    if (m) {
-      out.set(m[1], [...(out.get(m[1]) ?? []), m[2] ?? 'true']);
-    }
-  }
-  return out;
-}
-const flag = (svc: Service, name: string) => flags(svc).get(name)?.[0];
-
-/** host → container path of bind mounts of repository files (host paths relative to the repo). */
-function bindMounts(svc: Service): Array<{ host: string; container: string }> {
-  return (svc.volumes ?? [])
-    .map((v) => v.split(':'))
-    .filter(([host]) => host.startsWith('.'))
-    .map(([host, container]) => ({ host, container }));
-}
-
-/** Bind mounts of the Docker host's own paths (absolute), e.g. cAdvisor's `/sys:/sys:ro`. */
-function hostMounts(svc: Service): string[] {
-  return (svc.volumes ?? []).filter((v) => v.startsWith('/'));
-}
 
 const isPrometheus = (svc: Service) => svc.image?.startsWith('prom/prometheus:') ?? false;
 const isAgent = (svc: Service) => isPrometheus(svc) && flag(svc, 'enable-feature') === 'agent';
@@ -294,15 +258,6 @@ describe('proxies, Grafana and its provisioning', () => {
     .sort();
   const grafana = compose.services.grafana;
 
-  /** The repository file a service reads at `containerPath` through a bind mount of a file or a directory. */
-  const mountedFile = (svc: Service, containerPath: string): string | undefined => {
-    for (const m of bindMounts(svc)) {
-      if (containerPath === m.container || containerPath.startsWith(m.container + '/')) {
-        return path.join(m.host, containerPath.slice(m.container.length));
-      }
-    }
-    return undefined;
-  };
   const tokenProxies = proxies.filter(([, svc]) => flags(svc).has('tenant-tokens-file'));
   const idTokenProxies = proxies.filter(([, svc]) => flags(svc).has('grafana-id-token'));
 
@@ -329,7 +284,7 @@ describe('proxies, Grafana and its provisioning', () => {
   it('shows the shared org’s ID-token mode on its own proxy, started after the bootstrap (profile "shared")', () => {
     expect(idTokenProxies.map(([name]) => name)).toEqual(['tenancy-proxy-shared']);
     const [name, svc] = idTokenProxies[0];
-    expect((svc as Service & { profiles?: string[] }).profiles).toEqual(['shared']);
+    expect(svc.profiles).toEqual(['shared']);
     expect(expectReachable(new URL(flag(svc, 'grafana-url')!).host, name, `${name} --grafana-url`)).toBe('grafana');
     expect(mountedFile(svc, flag(svc, 'team-mapping-file')!)).toBe('provisioning/proxy/team-mapping-shared.yaml');
     expect(mountedFile(svc, flag(svc, 'grafana-token-file')!)).toBe('provisioning/proxy/grafana-sa-token');
