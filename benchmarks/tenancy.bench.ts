@@ -6,6 +6,8 @@
  * - rerun.writes: writes of plan + apply right after a converged apply.
  * The same three again with alerting on (a webhook contact point + default policy from
  * `defaults.alerting`, the bundled rules) as `…_alerting` (issue #15: ≤ 14 reads, ≤ 35 calls, 0).
+ * And with logs (`defaults.logs`: a token-mode Loki data source per tenant, its own token) as
+ * `…_logs`; the figures without a suffix are specs without logs, unchanged by it.
  */
 import { GrafanaApi, NO_DELAY_RETRY_POLICY } from '../src/grafana-api';
 import { applyPlan } from '../src/tenancy/apply';
@@ -18,7 +20,10 @@ import type { Report } from './report';
 
 const TENANTS = 100;
 
-function specText(alerting: boolean): string {
+type Scenario = 'plain' | 'alerting' | 'logs';
+
+function specText(scenario: Scenario): string {
+  const alerting = scenario === 'alerting';
   const tenants = Array.from({ length: TENANTS }, (_, i) => ({
     id: `t${i}`,
     labelValues: [`t${i}`],
@@ -35,19 +40,29 @@ function specText(alerting: boolean): string {
       ...(alerting
         ? { alerting: { contactPoints: [{ name: 'ops-hook', type: 'webhook', url: 'http://alert-sink:8080/hook' }] } }
         : {}),
+      ...(scenario === 'logs' ? { logs: { mode: 'proxy', url: 'http://proxy-logs:8080' } } : {}),
     },
     tenants,
   });
 }
 
 export default async function bench(report: Report) {
-  await scenario(report, false);
-  await scenario(report, true);
+  await scenario(report, 'plain');
+  await scenario(report, 'alerting');
+  await scenario(report, 'logs');
 }
 
-async function scenario(report: Report, alerting: boolean) {
-  const suffix = alerting ? '_alerting' : '';
-  const parsed = parseTenantSpec(specText(alerting));
+const GOALS: Record<Scenario, { calls: string; reads: string }> = {
+  plain: { calls: '<= 25', reads: '<= 10' },
+  alerting: { calls: '<= 35', reads: '<= 14' },
+  // A Loki data source (create) and its token (PUT, read back, registry read + write): +5 calls;
+  // one more read per tenant (the Loki data source by uid).
+  logs: { calls: '<= 30', reads: '<= 11' },
+};
+
+async function scenario(report: Report, kind: Scenario) {
+  const suffix = kind === 'plain' ? '' : `_${kind}`;
+  const parsed = parseTenantSpec(specText(kind));
   if (!parsed.ok) {
     throw new Error('bench spec invalid: ' + JSON.stringify(parsed.errors.slice(0, 3)));
   }
@@ -77,7 +92,7 @@ async function scenario(report: Report, alerting: boolean) {
     name: `apply.calls_per_tenant${suffix}`,
     value: applyCalls.total / TENANTS,
     unit: 'calls',
-    goal: alerting ? '<= 35' : '<= 25',
+    goal: GOALS[kind].calls,
   });
   report({ name: `apply.writes_per_tenant${suffix}`, value: applyCalls.writes / TENANTS, unit: 'calls', goal: 'info' });
   report({ name: `apply.ms_100_tenants${suffix}`, value: applyMs, unit: 'ms', goal: 'info (in-memory fake)' });
@@ -89,7 +104,7 @@ async function scenario(report: Report, alerting: boolean) {
     name: `plan.reads_per_tenant${suffix}`,
     value: fake.counts().reads / TENANTS,
     unit: 'reads',
-    goal: alerting ? '<= 14' : '<= 10',
+    goal: GOALS[kind].reads,
   });
   report({
     name: `plan.changes_after_apply${suffix}`,

@@ -1,8 +1,8 @@
 /**
  * The bundled dashboards pick their data source with a data-source variable (`datasource`), and a
  * Grafana data-source variable lists data sources of exactly one plugin type. The bundled JSON lists
- * type `prometheus`: in a tenant org every Prometheus data source is the tenant's enforcing proxy
- * (the hard boundary). A shared org needs the same dashboards listing the tenant wrapper instead.
+ * type `prometheus` (the logs dashboard: `loki`): in a tenant org every such data source is the
+ * tenant's own (the enforcing proxy, or its own Loki tenant — the hard boundary). A shared org needs the same dashboards listing the tenant wrapper instead.
  *
  * Why not one variable for both: Grafana matches the variable's type with `matchPluginId`
  * (@grafana/data 12.4 src/utils/matchPluginId.ts), which for `prometheus` accepts only Prometheus
@@ -11,6 +11,8 @@
  */
 
 export const PROMETHEUS_PLUGIN_ID = 'prometheus';
+/** The logs dashboard's variable lists Loki data sources (in a tenant org: the tenant's Loki data source). */
+export const LOKI_PLUGIN_ID = 'loki';
 export const WRAPPER_PLUGIN_ID = 'mtlabs-tenantwrapper-datasource';
 export const DATASOURCE_VARIABLE = 'datasource';
 const DATASOURCE_REFERENCE = '${' + DATASOURCE_VARIABLE + '}';

@@ -147,12 +147,16 @@ describe('query(): panel, Explore and annotation queries', () => {
       { ...DEFAULT_JSON, targetUid: 'gone' },
       'The target data source (uid "gone") of "Tenant data" was not found',
     ],
-    ['no target configured', { ...DEFAULT_JSON, targetUid: '' }, 'has no target Prometheus data source configured'],
+    [
+      'no target configured',
+      { ...DEFAULT_JSON, targetUid: '' },
+      'has no target Prometheus or Loki data source configured',
+    ],
   ])('%s → plain error with the fix', async (_n, jsonData, msg) => {
     const { wrapper, target } = setup({ jsonData });
     const res = await lastValueFrom(wrapper.query(panelRequest([{ expr: 'up' }])));
     expect(res.errors?.[0].message).toContain(msg);
-    expect(res.errors?.[0].message).toContain('ask an admin to pick an existing Prometheus data source');
+    expect(res.errors?.[0].message).toContain('ask an admin to pick an existing Prometheus or Loki data source');
     expect(target.queries).toEqual([]);
   });
 

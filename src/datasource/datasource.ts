@@ -2,6 +2,9 @@ import {
   DataSourceApi,
   LoadingState,
   type AnnotationQuery,
+  type DataSourceWithLogsContextSupport,
+  type LogRowContextOptions,
+  type LogRowModel,
   type DataQueryError,
   type DataQueryRequest,
   type DataQueryResponse,
@@ -14,20 +17,27 @@ import {
   type TestDataSourceResponse,
 } from '@grafana/data';
 import { getDataSourceSrv } from '@grafana/runtime';
-import { catchError, from, map, mergeMap, Observable, of } from 'rxjs';
+import { catchError, from, lastValueFrom, map, mergeMap, Observable, of } from 'rxjs';
 
 import { filtersToSelector } from './adhocFilters';
-import { describeTenant, enforcerFor, enforceText, type Enforcer } from './enforcement';
+import { describeTenant, enforceMatch, enforcerFor, enforceText, type Enforcer } from './enforcement';
 import { describeError, WrapperError } from './errors';
 import { assertNoVariablesLeft, interpolateExpr } from './interpolation';
+import { contextSelector, contextWindow } from './logContext';
+import { filtersToStreamSelector } from './lokiAdhocFilters';
+import { TenantLokiMetadataApi } from './lokiMetadataApi';
+import { parseLokiVariableQuery } from './lokiVariableQuery';
 import { TenantMetadataApi } from './metadataApi';
 import { rewriteQueries } from './queryRewriter';
 import { sessionTeamDirectory, TenantResolver, type ResolvedTenant, type TeamDirectory } from './tenantResolver';
 import {
+  DEFAULT_LOKI_QUERY,
   DEFAULT_QUERY,
-  PROMETHEUS_TYPE,
+  LOKI_TYPE,
   settingsFromJsonData,
+  TARGET_TYPES,
   WRAPPER_PLUGIN_ID,
+  type TargetKind,
   type WrapperOptions,
   type WrapperQuery,
   type WrapperSettings,
@@ -44,14 +54,21 @@ function errorResponse(errors: DataQueryError[]): DataQueryResponse {
 }
 
 /**
- * Backend-less data source in front of a Prometheus data source. Every path that reaches the
- * target — panel/Explore/annotation queries, variable queries, ad-hoc keys/values, editor
- * suggestions — is limited to the tenant(s) of the signed-in user's teams before it leaves.
+ * Backend-less data source in front of a Prometheus or a Loki data source. Every path that reaches
+ * the target — panel/Explore/annotation queries, variable queries, ad-hoc keys/values, editor
+ * suggestions and label browser, log context — is limited to the tenant(s) of the signed-in user's
+ * teams before it leaves. It runs in the user's browser, so it is convenience and defense in depth:
+ * the wall is the enforcing proxy in front of Prometheus / Loki, which a user can reach through
+ * other data sources or by hand.
  */
-export class TenantWrapperDataSource extends DataSourceApi<WrapperQuery, WrapperOptions> {
+export class TenantWrapperDataSource
+  extends DataSourceApi<WrapperQuery, WrapperOptions>
+  implements DataSourceWithLogsContextSupport<WrapperQuery>
+{
   readonly settings: WrapperSettings;
   readonly resolver: TenantResolver;
   readonly metadata: TenantMetadataApi;
+  readonly lokiMetadata: TenantLokiMetadataApi;
 
   constructor(
     instanceSettings: DataSourceInstanceSettings<WrapperOptions>,
@@ -64,12 +81,20 @@ export class TenantWrapperDataSource extends DataSourceApi<WrapperQuery, Wrapper
       () => this.settings.targetUid,
       () => this.enforcer()
     );
+    this.lokiMetadata = new TenantLokiMetadataApi(
+      () => this.settings.targetUid,
+      () => this.enforcer()
+    );
     // Standard annotation support: annotation queries run through query() and are enforced there.
     this.annotations = {
       prepareAnnotation: (json: AnnotationQuery<WrapperQuery> & { expr?: string }) => {
         if (!json.target && typeof json.expr === 'string') {
-          // Legacy Prometheus annotations keep `expr` at the top level.
-          json.target = { refId: 'Anno', expr: json.expr, range: true, instant: false } as WrapperQuery;
+          // Legacy Prometheus and Loki annotations keep `expr` at the top level.
+          json.target = (
+            this.targetKindOrUndefined() === LOKI_TYPE
+              ? { refId: 'Anno', expr: json.expr, queryType: 'range' }
+              : { refId: 'Anno', expr: json.expr, range: true, instant: false }
+          ) as WrapperQuery;
         }
         return json;
       },
@@ -82,7 +107,53 @@ export class TenantWrapperDataSource extends DataSourceApi<WrapperQuery, Wrapper
   }
 
   getDefaultQuery(): Partial<WrapperQuery> {
-    return DEFAULT_QUERY;
+    return this.targetKindOrUndefined() === LOKI_TYPE ? DEFAULT_LOKI_QUERY : DEFAULT_QUERY;
+  }
+
+  /**
+   * Prometheus or Loki: the type of the target data source in Grafana's data source registry
+   * (instance settings of targetUid). Picks the engine and the APIs; nothing a user types in a
+   * query can change it. Any other type is refused.
+   */
+  targetKind(): TargetKind {
+    const uid = this.settings.targetUid;
+    if (!uid) {
+      throw new WrapperError(
+        'config',
+        `Data source "${this.name}" has no target Prometheus or Loki data source configured; ${this.targetFix()}.`
+      );
+    }
+    const type = getDataSourceSrv().getInstanceSettings({ uid })?.type;
+    if (type === undefined) {
+      throw new WrapperError(
+        'target-missing',
+        `The target data source (uid "${uid}") of "${this.name}" was not found (no data source with that uid); ${this.targetFix()}.`
+      );
+    }
+    return this.kindOfType(uid, type);
+  }
+
+  /** The target kind for choices that have a safe default (editor, default query); never for enforcement. */
+  targetKindOrUndefined(): TargetKind | undefined {
+    try {
+      return this.targetKind();
+    } catch {
+      return undefined;
+    }
+  }
+
+  private targetFix(): string {
+    return `ask an admin to pick an existing Prometheus or Loki data source as the target in the settings of data source "${this.name}"`;
+  }
+
+  private kindOfType(uid: string, type: string | undefined): TargetKind {
+    if (uid === this.uid || type === WRAPPER_PLUGIN_ID || !TARGET_TYPES.includes(type as TargetKind)) {
+      throw new WrapperError(
+        'config',
+        `The target data source (uid "${uid}") of "${this.name}" is of type "${type}", not "prometheus" or "loki"; ${this.targetFix()}.`
+      );
+    }
+    return type as TargetKind;
   }
 
   filterQuery(query: WrapperQuery): boolean {
@@ -94,25 +165,27 @@ export class TenantWrapperDataSource extends DataSourceApi<WrapperQuery, Wrapper
     return this.resolver.resolve();
   }
 
+  /** The enforcer for the signed-in user's tenant, in the grammar of the target (tenant errors first). */
   async enforcer(): Promise<Enforcer> {
-    return this.enforcerOf(await this.tenant());
+    const tenant = await this.tenant();
+    return this.enforcerOf(tenant, this.targetKind());
   }
 
-  private enforcerMemo?: { tenant: ResolvedTenant; enforcer: Enforcer };
+  private enforcerMemo?: { tenant: ResolvedTenant; kind: TargetKind; enforcer: Enforcer };
   private targetInstance?: DataSourceApi;
   /** The lookup in flight, shared by concurrent callers; cleared when it settles (no failure kept). */
   private targetLookup?: Promise<DataSourceApi>;
 
-  private enforcerOf(tenant: ResolvedTenant): Enforcer {
-    if (this.enforcerMemo?.tenant !== tenant) {
-      this.enforcerMemo = { tenant, enforcer: enforcerFor(tenant, this.settings.errorOnReplace) };
+  private enforcerOf(tenant: ResolvedTenant, kind: TargetKind): Enforcer {
+    if (this.enforcerMemo?.tenant !== tenant || this.enforcerMemo.kind !== kind) {
+      this.enforcerMemo = { tenant, kind, enforcer: enforcerFor(tenant, this.settings.errorOnReplace, kind) };
     }
     return this.enforcerMemo.enforcer;
   }
 
   /**
-   * The target Prometheus data source, loaded through Grafana's data source service; one lookup in
-   * flight at a time (30 panels starting at once share it).
+   * The target Prometheus or Loki data source, loaded through Grafana's data source service; one
+   * lookup in flight at a time (30 panels starting at once share it).
    */
   target(): Promise<DataSourceApi> {
     if (!this.targetLookup) {
@@ -130,26 +203,21 @@ export class TenantWrapperDataSource extends DataSourceApi<WrapperQuery, Wrapper
 
   private async loadTarget(): Promise<DataSourceApi> {
     const uid = this.settings.targetUid;
-    const fix = `ask an admin to pick an existing Prometheus data source as the target in the settings of data source "${this.name}"`;
-    if (!uid) {
-      throw new WrapperError(
-        'config',
-        `Data source "${this.name}" has no target Prometheus data source configured; ${fix}.`
-      );
-    }
+    const kind = this.targetKind();
     let ds: DataSourceApi;
     try {
       ds = await getDataSourceSrv().get({ uid });
     } catch (e) {
       throw new WrapperError(
         'target-missing',
-        `The target data source (uid "${uid}") of "${this.name}" was not found (${describeError(e)}); ${fix}.`
+        `The target data source (uid "${uid}") of "${this.name}" was not found (${describeError(e)}); ${this.targetFix()}.`
       );
     }
-    if (!ds || ds.uid === this.uid || ds.type === WRAPPER_PLUGIN_ID || ds.type !== PROMETHEUS_TYPE) {
+    // The instance must be what the registry said: its type picked the engine.
+    if (!ds || this.kindOfType(ds.uid, ds.type) !== kind) {
       throw new WrapperError(
         'config',
-        `The target data source (uid "${uid}") of "${this.name}" is of type "${ds?.type}", not "${PROMETHEUS_TYPE}"; ${fix}.`
+        `The target data source (uid "${uid}") of "${this.name}" is of type "${ds?.type}", but Grafana's settings say "${kind}"; reload the page, then ${this.targetFix()}.`
       );
     }
     this.targetInstance = ds;
@@ -163,7 +231,12 @@ export class TenantWrapperDataSource extends DataSourceApi<WrapperQuery, Wrapper
     } catch (e) {
       return of(errorResponse([{ message: describeError(e) }]));
     }
-    return (ready ? of(ready) : from(this.prepare(request))).pipe(
+    return this.run(ready ? of(ready) : from(this.prepare(request)));
+  }
+
+  /** Sends prepared (already enforced) queries to the target; every failure becomes an error response. */
+  private run(prepared: Observable<Prepared>): Observable<DataQueryResponse> {
+    return prepared.pipe(
       mergeMap(({ target, forwarded, errors }) => {
         if (forwarded.targets.length === 0) {
           return of(errors.length > 0 ? errorResponse(errors) : { data: [] });
@@ -185,7 +258,10 @@ export class TenantWrapperDataSource extends DataSourceApi<WrapperQuery, Wrapper
   private prepareFromCache(request: DataQueryRequest<WrapperQuery>): Prepared | undefined {
     const tenant = this.resolver.resolveCached();
     const target = this.targetInstance;
-    return tenant && target ? this.build(request, this.enforcerOf(tenant), target) : undefined;
+    // The instance's type was checked against the registry when it was loaded.
+    return tenant && target
+      ? this.build(request, this.enforcerOf(tenant, target.type as TargetKind), target)
+      : undefined;
   }
 
   private async prepare(request: DataQueryRequest<WrapperQuery>): Promise<Prepared> {
@@ -193,8 +269,9 @@ export class TenantWrapperDataSource extends DataSourceApi<WrapperQuery, Wrapper
     // first, so a user in no mapped team gets that error, and nothing leaves without a tenant.
     const target = this.target();
     target.catch(() => undefined); // reported below, after the tenant
-    const enforcer = await this.enforcer();
-    return this.build(request, enforcer, await target);
+    const tenant = await this.tenant();
+    const ds = await target;
+    return this.build(request, this.enforcerOf(tenant, ds.type as TargetKind), ds);
   }
 
   private build(request: DataQueryRequest<WrapperQuery>, enforcer: Enforcer, target: DataSourceApi): Prepared {
@@ -208,18 +285,26 @@ export class TenantWrapperDataSource extends DataSourceApi<WrapperQuery, Wrapper
     return { target, forwarded, errors };
   }
 
-  /** Variable queries: label_values(), label_names(), metrics(), query_result() and plain PromQL. */
+  /**
+   * Variable queries. Prometheus: label_values(), label_names(), metrics(), query_result() and plain
+   * PromQL, enforced and delegated to the target. Loki: label names / label values (with an optional
+   * stream selector), answered through the wrapper's own tenant-pinned label calls — Grafana's Loki
+   * would call /labels without a selector.
+   */
   async metricFindQuery(query: unknown, options: LegacyMetricFindQueryOptions = {}): Promise<MetricFindValue[]> {
+    const enforcer = await this.enforcer();
+    if (enforcer.kind === LOKI_TYPE) {
+      return this.lokiVariableQuery(query, options);
+    }
     const text = variableQueryText(query);
     if (text.trim() === '') {
       return [];
     }
-    const enforcer = await this.enforcer();
     const target = await this.target();
     if (!target.metricFindQuery) {
       throw new WrapperError(
         'config',
-        `The target data source "${target.name}" cannot answer variable queries; pick a Prometheus data source as the target.`
+        `The target data source "${target.name}" cannot answer variable queries; pick a Prometheus or Loki data source as the target.`
       );
     }
     const interpolated = interpolateExpr(text, options.scopedVars);
@@ -228,8 +313,27 @@ export class TenantWrapperDataSource extends DataSourceApi<WrapperQuery, Wrapper
     return target.metricFindQuery(enforced, options);
   }
 
+  private async lokiVariableQuery(query: unknown, options: LegacyMetricFindQueryOptions): Promise<MetricFindValue[]> {
+    const parsed = parseLokiVariableQuery(query);
+    let stream: string | undefined;
+    if (parsed.stream !== undefined) {
+      stream = interpolateExpr(parsed.stream, options.scopedVars);
+      assertNoVariablesLeft(stream, options.scopedVars, parsed.stream);
+    }
+    const range = options.range;
+    if (parsed.type === 'labelNames') {
+      return (await this.lokiMetadata.labelNames({ stream, range })).map((text) => ({ text }));
+    }
+    const label = interpolateExpr(parsed.label, options.scopedVars).trim();
+    return (await this.lokiMetadata.labelValues(label, { stream, range })).map((text) => ({ text }));
+  }
+
   async getTagKeys(options?: DataSourceGetTagKeysOptions<WrapperQuery>): Promise<MetricFindValue[]> {
     const filters = options?.filters ?? [];
+    if ((await this.enforcer()).kind === LOKI_TYPE) {
+      const stream = filters.length > 0 ? filtersToStreamSelector(filters) : undefined;
+      return (await this.lokiMetadata.labelNames({ stream, range: options?.timeRange })).map((text) => ({ text }));
+    }
     const names = await this.metadata.labelNames({
       match: filters.length > 0 ? filtersToSelector(filters) : undefined,
       range: options?.timeRange,
@@ -239,11 +343,77 @@ export class TenantWrapperDataSource extends DataSourceApi<WrapperQuery, Wrapper
 
   async getTagValues(options: DataSourceGetTagValuesOptions<WrapperQuery>): Promise<MetricFindValue[]> {
     const others = (options.filters ?? []).filter((f) => f.key !== options.key);
+    if ((await this.enforcer()).kind === LOKI_TYPE) {
+      const stream = others.length > 0 ? filtersToStreamSelector(others) : undefined;
+      const found = await this.lokiMetadata.labelValues(options.key, { stream, range: options.timeRange });
+      return found.map((text) => ({ text }));
+    }
     const values = await this.metadata.labelValues(options.key, {
       match: others.length > 0 ? filtersToSelector(others) : undefined,
       range: options.timeRange,
     });
     return values.map((text) => ({ text }));
+  }
+
+  /**
+   * Log context (Loki): the query for the lines around `row`, its stream selector built from the
+   * row's labels without the tenant label and enforced by the engine here, so the text is pinned
+   * to the user's tenant whatever the row's labels claim.
+   */
+  async getLogRowContextQuery(
+    row: LogRowModel,
+    options?: LogRowContextOptions,
+    origQuery?: WrapperQuery
+  ): Promise<WrapperQuery> {
+    const e = await this.enforcer();
+    if (e.kind !== LOKI_TYPE) {
+      throw new WrapperError('rejected', `Log context needs a Loki target; the target of "${this.name}" is ${e.kind}.`);
+    }
+    const expr = enforceMatch(contextSelector(row, e.label) || undefined, e);
+    const { direction, limit } = contextWindow(row, options);
+    return {
+      refId: `log-context-${origQuery?.refId ?? row.dataFrame?.refId ?? 'A'}`,
+      expr,
+      queryType: 'range',
+      maxLines: limit,
+      direction,
+      datasource: { type: this.type, uid: this.uid },
+    };
+  }
+
+  /**
+   * Runs the context query. It is forwarded as built (no interpolation: row labels are data, not
+   * templates), after a check that the target's own variable pass cannot change it.
+   */
+  async getLogRowContext(
+    row: LogRowModel,
+    options?: LogRowContextOptions,
+    origQuery?: WrapperQuery
+  ): Promise<DataQueryResponse> {
+    const prepared = (async (): Promise<Prepared> => {
+      const query = await this.getLogRowContextQuery(row, options, origQuery);
+      const target = await this.target();
+      const scopedVars = options?.scopedVars ?? {};
+      assertNoVariablesLeft(query.expr, scopedVars, query.expr);
+      const { range } = contextWindow(row, options);
+      const forwarded: DataQueryRequest<WrapperQuery> = {
+        requestId: `${this.uid}-log-context-${row.uid}`,
+        app: 'logs-context',
+        interval: '1s',
+        intervalMs: 1000,
+        range,
+        scopedVars,
+        targets: [{ ...query, datasource: { type: target.type, uid: target.uid } }],
+        timezone: 'utc',
+        startTime: Date.now(),
+      };
+      return { target, forwarded, errors: [] };
+    })();
+    const response = await lastValueFrom(this.run(from(prepared)));
+    if (response.state === LoadingState.Error) {
+      throw new WrapperError('rejected', response.errors?.map((x) => x.message).join('; ') ?? 'Log context failed.');
+    }
+    return response;
   }
 
   /** Explore "open from panel": variables replaced, enforcement still happens in query(). */
@@ -264,7 +434,10 @@ export class TenantWrapperDataSource extends DataSourceApi<WrapperQuery, Wrapper
     try {
       const target = await this.target();
       const tenant = await this.tenant();
-      const labels = await this.metadata.labelNames();
+      const labels =
+        (await this.enforcer()).kind === LOKI_TYPE
+          ? await this.lokiMetadata.labelNames()
+          : await this.metadata.labelNames();
       return {
         status: 'success',
         message:

@@ -1,16 +1,31 @@
-import {
-  createEnforcer,
-  EnforceError,
-  enforceGrafanaQuery,
-  enforceSeriesSelector,
-  tenantSelector,
-  type Enforcer,
-} from '../promql';
+import { EnforceError } from '../labelmatch/errors';
+import * as logql from '../logql';
+import * as promql from '../promql';
 
 import { WrapperError } from './errors';
 import type { ResolvedTenant } from './tenantResolver';
+import type { TargetKind } from './types';
 
-export type { Enforcer };
+/**
+ * The engine's enforcer for one tenant and one target kind. The kind picks the engine (PromQL or
+ * LogQL) and comes from the target's data source type, so a query cannot choose the grammar it is
+ * checked with.
+ */
+export type Enforcer =
+  | {
+      readonly kind: 'prometheus';
+      readonly label: string;
+      readonly values: readonly string[];
+      readonly engine: promql.Enforcer;
+    }
+  | {
+      readonly kind: 'loki';
+      readonly label: string;
+      readonly values: readonly string[];
+      readonly engine: logql.Enforcer;
+    };
+
+const LANGUAGE: Record<TargetKind, string> = { prometheus: 'PromQL', loki: 'LogQL' };
 
 /** Human wording of the tenant restriction, e.g. `tenant = "a"` or `tenant in "a", "b"`. */
 export function describeTenant(t: Pick<ResolvedTenant, 'label' | 'values'>): string {
@@ -52,34 +67,52 @@ function tableFor(settingsKey: string): Map<string, string> {
 }
 
 /** The engine's enforcer for a resolved tenant; an engine refusal is a configuration error. */
-export function enforcerFor(tenant: ResolvedTenant, errorOnReplace: boolean): Enforcer {
+export function enforcerFor(
+  tenant: ResolvedTenant,
+  errorOnReplace: boolean,
+  kind: TargetKind = 'prometheus'
+): Enforcer {
+  let e: Enforcer;
   try {
-    const e = createEnforcer({ label: tenant.label, values: tenant.values, errorOnReplace });
-    tableOf.set(e, tableFor(JSON.stringify([tenant.label, tenant.values, errorOnReplace])));
-    return e;
-  } catch (e) {
+    const opts = { label: tenant.label, values: tenant.values, errorOnReplace };
+    e =
+      kind === 'loki'
+        ? { kind, label: tenant.label, values: tenant.values, engine: logql.createEnforcer(opts) }
+        : { kind, label: tenant.label, values: tenant.values, engine: promql.createEnforcer(opts) };
+  } catch (err) {
     throw new WrapperError(
       'config',
-      `The tenant settings of this data source are invalid (${e instanceof Error ? e.message : String(e)}); ` +
+      `The tenant settings of this data source are invalid (${err instanceof Error ? err.message : String(err)}); ` +
         'ask an admin to fix the tenant label name and team mapping in the data source settings.'
     );
   }
+  tableOf.set(e, tableFor(JSON.stringify([kind, tenant.label, tenant.values, errorOnReplace])));
+  return e;
 }
 
-function rejected(e: unknown, what: string, input: string, tenantLabel: string): never {
-  if (e instanceof EnforceError) {
+function rejected(err: unknown, what: string, input: string, e: Enforcer): never {
+  // Both engines throw the shared EnforceError of src/labelmatch.
+  if (err instanceof EnforceError) {
     const fix =
-      e.kind === 'illegal-label-matcher'
-        ? `remove the "${tenantLabel}" matcher: this data source adds the tenant itself`
-        : e.kind === 'parse'
-          ? 'correct the PromQL at that position'
+      err.kind === 'illegal-label-matcher'
+        ? `remove the "${e.label}" matcher: this data source adds the tenant itself`
+        : err.kind === 'parse'
+          ? `correct the ${LANGUAGE[e.kind]} at that position`
           : 'rewrite the query without that construct';
-    throw new WrapperError('rejected', `${what} rejected: ${e.message}. Fix: ${fix}. (Query: ${input})`, e.position);
+    throw new WrapperError(
+      'rejected',
+      `${what} rejected: ${err.message}. Fix: ${fix}. (Query: ${input})`,
+      err.position
+    );
   }
-  throw e;
+  throw err;
 }
 
-/** Raw Grafana query text (macros, label_values() etc. kept) limited to the tenant. */
+function enforceWithEngine(input: string, e: Enforcer): string {
+  return e.kind === 'loki' ? logql.enforceGrafanaQuery(input, e.engine) : promql.enforceGrafanaQuery(input, e.engine);
+}
+
+/** Raw Grafana query text (macros, variables, label_values() etc. kept) limited to the tenant. */
 export function enforceText(input: string, e: Enforcer, what = 'Query'): string {
   const table = tableOf.get(e);
   const hit = table?.get(input);
@@ -88,9 +121,9 @@ export function enforceText(input: string, e: Enforcer, what = 'Query'): string 
   }
   let out: string;
   try {
-    out = enforceGrafanaQuery(input, e);
+    out = enforceWithEngine(input, e);
   } catch (err) {
-    return rejected(err, what, input, e.label);
+    return rejected(err, what, input, e);
   }
   if (table) {
     if (table.size >= ENTRIES_LIMIT) {
@@ -101,14 +134,20 @@ export function enforceText(input: string, e: Enforcer, what = 'Query'): string 
   return out;
 }
 
-/** A `match[]` value limited to the tenant; no selector → the bare tenant selector. */
+/**
+ * A series / stream selector parameter (Prometheus `match[]`, Loki `query` / `match[]`) limited to
+ * the tenant; no selector → the bare tenant selector. Existing matchers are kept and the tenant
+ * matcher is added (prom-label-proxy's match[] behaviour), so a selector naming another tenant
+ * selects nothing.
+ */
 export function enforceMatch(selector: string | undefined, e: Enforcer): string {
-  if (selector === undefined || selector.trim() === '' || selector.trim() === '{}') {
-    return tenantSelector(e);
-  }
+  const empty = selector === undefined || selector.trim() === '' || selector.trim() === '{}';
   try {
-    return enforceSeriesSelector(selector, e);
+    if (e.kind === 'loki') {
+      return empty ? logql.tenantSelector(e.engine) : logql.enforceStreamSelector(selector, e.engine);
+    }
+    return empty ? promql.tenantSelector(e.engine) : promql.enforceSeriesSelector(selector, e.engine);
   } catch (err) {
-    return rejected(err, 'Series selector', selector, e.label);
+    return rejected(err, e.kind === 'loki' ? 'Stream selector' : 'Series selector', selector ?? '', e);
   }
 }

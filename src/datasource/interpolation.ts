@@ -4,11 +4,13 @@ import { getTemplateSrv } from '@grafana/runtime';
 import { WrapperError } from './errors';
 
 /**
- * Interval and range macros the target Prometheus data source expands itself: it computes
+ * Interval and range macros the target data source expands itself: Prometheus computes
  * `$__rate_interval` from its own scrape interval and `$__range*` from the request range
- * (Grafana docs, "Prometheus template variables"). The wrapper leaves them in the text.
+ * (Grafana docs, "Prometheus template variables"); Loki adds `$__auto`, the step it picks for a
+ * range aggregation (Grafana docs, "Loki template variables"). The wrapper leaves them in the text.
  */
 export const TARGET_MACROS: readonly string[] = [
+  '__auto',
   '__interval',
   '__interval_ms',
   '__rate_interval',

@@ -89,6 +89,12 @@ export class TenantMetadataApi {
 
   private async get<T>(path: string, opts: MetadataRequestOptions): Promise<T> {
     const e = await this.enforcer();
+    if (e.kind !== 'prometheus') {
+      throw new WrapperError(
+        'config',
+        `Prometheus API calls need a Prometheus target, but this data source's target is ${e.kind}; use the ${e.kind} calls.`
+      );
+    }
     const uid = this.targetUid();
     const params: Record<string, string | string[] | number> = { 'match[]': [enforceMatch(opts.match, e)] };
     if (opts.range) {

@@ -4,6 +4,7 @@ import { applyAdHocFilters } from './adhocFilters';
 import { enforceText, type Enforcer } from './enforcement';
 import { describeError, isWrapperError } from './errors';
 import { assertNoVariablesLeft, interpolateExpr } from './interpolation';
+import { applyLokiAdHocFilters } from './lokiAdhocFilters';
 import type { WrapperQuery } from './types';
 
 export interface RewriteResult {
@@ -14,9 +15,10 @@ export interface RewriteResult {
 }
 
 /**
- * One panel / Explore / annotation query, in the order the Prometheus data source applies them
- * (interpolate, then ad-hoc filters) with enforcement last, so that neither a variable value nor an
- * ad-hoc filter can change the tenant matcher.
+ * One panel / Explore / annotation query, in the order the Prometheus and Loki data sources apply
+ * them (interpolate, then ad-hoc filters) with enforcement last, so that neither a variable value
+ * nor an ad-hoc filter can change the tenant matcher. The grammar (PromQL or LogQL) is the
+ * enforcer's, i.e. the target's type.
  */
 export function rewriteExpr(
   expr: string,
@@ -25,7 +27,8 @@ export function rewriteExpr(
   filters?: readonly AdHocVariableFilter[]
 ): string {
   const interpolated = interpolateExpr(expr, scopedVars);
-  const filtered = applyAdHocFilters(interpolated, filters);
+  const filtered =
+    e.kind === 'loki' ? applyLokiAdHocFilters(interpolated, filters) : applyAdHocFilters(interpolated, filters);
   const enforced = enforceText(filtered, e);
   assertNoVariablesLeft(enforced, scopedVars, expr);
   return enforced;

@@ -4,8 +4,19 @@ import type { DataQuery } from '@grafana/schema';
 /** The plugin id of the wrapper; also in ./plugin.json. */
 export const WRAPPER_PLUGIN_ID = 'mtlabs-tenantwrapper-datasource';
 
-/** Grafana's plugin id of the core Prometheus data source (the only accepted target type). */
+/** Grafana's plugin id of the core Prometheus data source (an accepted target type). */
 export const PROMETHEUS_TYPE = 'prometheus';
+
+/** Grafana's plugin id of the core Loki data source (an accepted target type). */
+export const LOKI_TYPE = 'loki';
+
+/**
+ * Which engine and APIs the wrapper uses, chosen by the target data source's type as Grafana's
+ * data source registry reports it — never by anything in a query.
+ */
+export type TargetKind = typeof PROMETHEUS_TYPE | typeof LOKI_TYPE;
+
+export const TARGET_TYPES: readonly TargetKind[] = [PROMETHEUS_TYPE, LOKI_TYPE];
 
 /** Label Prometheus agents stamp as an external label (see the product brief). */
 export const DEFAULT_TENANT_LABEL = 'tenant';
@@ -34,7 +45,7 @@ export interface TeamTenantRow {
 
 /** jsonData of the wrapper data source (everything is non-secret configuration). */
 export interface WrapperOptions extends DataSourceJsonData {
-  /** uid of the Prometheus data source every rewritten request goes to. */
+  /** uid of the Prometheus or Loki data source every rewritten request goes to. */
   targetUid?: string;
   /** Label that carries the tenant; default `tenant`. */
   tenantLabel?: string;
@@ -55,8 +66,8 @@ export interface WrapperOptions extends DataSourceJsonData {
 }
 
 /**
- * A wrapper query. Its fields mirror the Prometheus data source query model so that the query
- * can be forwarded to the target with only `expr` and `datasource` changed.
+ * A wrapper query. Its fields mirror the target's query model (Prometheus or Loki) so that the
+ * query can be forwarded to the target with only `expr` and `datasource` changed.
  */
 export interface WrapperQuery extends DataQuery {
   expr: string;
@@ -71,10 +82,18 @@ export interface WrapperQuery extends DataQuery {
   textFormat?: string;
   tagKeys?: string;
   step?: string;
+  /** Loki: `range`, `instant` or `stream` (grafana/grafana public/app/plugins/datasource/loki/types.ts). */
+  queryType?: string;
+  /** Loki: line limit of a log query. */
+  maxLines?: number;
+  /** Loki: `backward`, `forward` or `scan`. */
+  direction?: string;
   [extra: string]: unknown;
 }
 
 export const DEFAULT_QUERY: Partial<WrapperQuery> = { expr: '', range: true, instant: false };
+
+export const DEFAULT_LOKI_QUERY: Partial<WrapperQuery> = { expr: '', queryType: 'range' };
 
 /** The options with defaults applied; what the runtime code reads. */
 export interface WrapperSettings {

@@ -34,6 +34,11 @@ const KNOWN_REJECTED: Array<[RegExp, string]> = [
   [/unwrap [^[]*\[\w+\] offset/, 'offset after `| unwrap x [range]` (not in lezer-logql 0.4.2)'],
   [/\| unwrap foo \)\[5m\]/, '`( … | unwrap x )[range]` with a pipeline (not in lezer-logql 0.4.2)'],
   [/^variants\(/, '`variants(…) of (…)` (Loki 3.5, not in lezer-logql 0.4.2): refused by name'],
+  // Loki's lexer reads keywords in any case (pkg/logql/syntax/lex_test.go); lezer-logql in lower case only.
+  [
+    /\b(?:SUM|BOTTOMK|Count_Over_Time)\b/,
+    'an upper- or mixed-case keyword (not in lezer-logql 0.4.2): refused by name',
+  ],
   // Loki lexes with Go's text/scanner, which skips Go comments (`// …`, `/* … */`); lezer-logql reads
   // `/` as division. The other way round nothing hides: lezer never parses `//` or `/*` outside strings.
   [/\/\/ GOOD$/, 'a Go-style // comment (Loki skips it, lezer-logql does not)'],
@@ -91,8 +96,10 @@ describe('corpus.jsonl (real queries from public repositories)', () => {
     );
     expect(problems.slice(0, 20)).toEqual([]);
     expect(enforced + known.length).toBe(lines.length);
-    // 10 in the first corpus, 6 more `offset` after an unwrap range in pkg/logql/downstream_test.go
-    expect(known.length).toBeLessThanOrEqual(16);
+    // 10 in the first corpus, 6 more `offset` after an unwrap range in pkg/logql/downstream_test.go,
+    // then 12 `variants(…) of (…)`, 1 more unwrap-range offset and 3 upper-case keywords from Loki's
+    // syntax tests (README there)
+    expect(known.length).toBeLessThanOrEqual(32);
   });
 });
 

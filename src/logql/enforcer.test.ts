@@ -133,6 +133,7 @@ describe('fails closed with a message naming the position and the reason', () =>
     ['variants(count_over_time({app="x"}[1m])) of ({app="x"}[1m])', /variants.*not supported by the LogQL grammar/],
     ['{app="x"} | distinct level', /distinct.*not supported/],
     ['approx_count_distinct(level, {app="x"}[1m])', /approx_count_distinct\(\) is not supported/],
+    ['SUM(Count_Over_Time({app="x"}[5m])) BY (app)', /upper- or mixed-case keyword.*not supported/],
     ['{a:b="x"}', /contains ":"/],
     ['{app="x"} | regexp ``', /regexp parser needs a non-empty expression/], // Loki: logqlmodel.ErrParse
     ['{app="x"} | pattern ""', /pattern parser needs a non-empty expression/],

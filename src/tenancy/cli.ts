@@ -155,6 +155,17 @@ function resolvePasswordEnv(spec: TenantSpec, env: CliIo['env']): TenantSpec {
       }
       t.datasource = { ...t.datasource, basicAuth: { ...auth, password: value } };
     }
+    const logsAuth = t.logs?.basicAuth;
+    if (t.logs && logsAuth?.passwordEnv) {
+      const value = env[logsAuth.passwordEnv];
+      if (value === undefined || value === '') {
+        throw new CliFailure(
+          'invalidSpec',
+          `tenant ${t.id}: environment variable ${logsAuth.passwordEnv} (logs.basicAuth.passwordEnv) is not set; export it or remove passwordEnv to keep the stored password`
+        );
+      }
+      t.logs = { ...t.logs, basicAuth: { ...logsAuth, password: value } };
+    }
   }
   const missing = resolveAlertingSecretEnv(spec.tenants, env);
   if (missing.length > 0) {

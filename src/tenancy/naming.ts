@@ -5,7 +5,8 @@
  *
  * Markers per object kind:
  * - org: the app's plugin settings in that org, `jsonData: { managedBy, tenantId }`.
- * - data source: `jsonData.managedBy` + `jsonData.tenantId`, uid `mtt-<tenant>-prom`.
+ * - data source: `jsonData.managedBy` + `jsonData.tenantId`, uid `mtt-<tenant>-prom` (Loki:
+ *   `mtt-<tenant>-loki`; both carry the same marker, so each planner knows the other's uid).
  * - team: the team email `mtlabs-tenancy+<tenant>@managed.invalid` (teams have no jsonData and the
  *   create API takes no uid; `.invalid` is a reserved TLD, so no mail is ever sent).
  * - folder: uid `mtt-<tenant>` (caller-chosen uid prefix; Grafana never generates a dash-prefix uid
@@ -20,7 +21,19 @@ export const TENANT_ID_PATTERN = /^[a-z0-9]([a-z0-9-]{0,28}[a-z0-9])?$/;
 /** RFC 7230 token characters: what an HTTP header name may contain. */
 export const HEADER_NAME_PATTERN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
+/** Grafana refuses longer uids (CONTRACT §10). */
+export const GRAFANA_UID_MAX = 40;
+
 export const datasourceUid = (tenantId: string) => `${MANAGED_UID_PREFIX}${tenantId}-prom`;
+/** The tenant's (or shared org's) Loki data source: a sibling of the Prometheus one, same marker. */
+export const logsDatasourceUid = (tenantId: string) => `${MANAGED_UID_PREFIX}${tenantId}-loki`;
+export const defaultLogsDatasourceName = (tenantId: string) => `Loki (${tenantId})`;
+/** A shared org's wrapper data source, targeting its Prometheus data source. */
+export const wrapperDatasourceUid = (sharedOrgId: string) => `${MANAGED_UID_PREFIX}${sharedOrgId}-wrapper`;
+/** The shared org's second wrapper, targeting its Loki data source. */
+export const logsWrapperUid = (sharedOrgId: string) => `${MANAGED_UID_PREFIX}${sharedOrgId}-logs-wrapper`;
+/** The bundled "Tenant logs overview" (src/dashboards/tenant-logs-overview.json): imported only for tenants with `logs`. */
+export const LOGS_DASHBOARD_UID = 'mtlabs-tenant-logs-overview';
 export const folderUid = (tenantId: string) => `${MANAGED_UID_PREFIX}${tenantId}`;
 export const defaultDatasourceName = (tenantId: string) => `Prometheus (${tenantId})`;
 export const defaultFolderTitle = (orgName: string) => `${orgName} dashboards`;

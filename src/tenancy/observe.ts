@@ -5,7 +5,14 @@
  * managed data source by uid (for secureJsonFields), one `/api/search` (folders + dashboards)
  * and the managed folder's permissions. No writes.
  */
-import { folderUid, jsonDataMarkerTenant, datasourceUid, teamMarkerTenant, APP_PLUGIN_ID } from './naming';
+import {
+  folderUid,
+  jsonDataMarkerTenant,
+  datasourceUid,
+  logsDatasourceUid,
+  teamMarkerTenant,
+  APP_PLUGIN_ID,
+} from './naming';
 import {
   errorMessage,
   errorStatus,
@@ -47,6 +54,8 @@ export interface LiveOrg {
     datasources: DataSourceRecord[];
     /** The managed data source read by uid (has secureJsonFields), when it exists. */
     managedDatasource?: DataSourceRecord;
+    /** The managed Loki data source read by uid, when it exists (orgs without one: no extra read). */
+    managedLogsDatasource?: DataSourceRecord;
     hits: SearchHit[];
     /** ACL of the managed folder, when it exists. */
     folderPermissions?: FolderPermissionItem[];
@@ -179,15 +188,26 @@ async function readOrgContents(
       return { ...team, markerTenant, members };
     })
   );
-  const dsUid = datasourceUid(tenantId);
-  const managedDatasource = datasources.some((d) => d.uid === dsUid)
-    ? await api.getDataSource(orgId, dsUid)
-    : undefined;
+  const byUid = (uid: string) =>
+    datasources.some((d) => d.uid === uid) ? api.getDataSource(orgId, uid) : Promise.resolve(undefined);
+  const [managedDatasource, managedLogsDatasource] = await Promise.all([
+    byUid(datasourceUid(tenantId)),
+    byUid(logsDatasourceUid(tenantId)),
+  ]);
   const fUid = folderUid(tenantId);
   const folderPermissions = hits.some((h) => h.uid === fUid && h.type === 'dash-folder')
     ? await api.getFolderPermissions(orgId, fUid)
     : undefined;
-  return { users, teams, datasources, managedDatasource, hits, folderPermissions, alerting };
+  return {
+    users,
+    teams,
+    datasources,
+    managedDatasource,
+    ...(managedLogsDatasource ? { managedLogsDatasource } : {}),
+    hits,
+    folderPermissions,
+    alerting,
+  };
 }
 
 function readErrorText(org: OrgRef, err: unknown): string {

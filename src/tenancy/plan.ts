@@ -19,6 +19,7 @@ import { ALERTING_MARKER_KEY } from './observeAlerting';
 import { planAlerting } from './planAlerting';
 import { planBundledDashboards } from './planDashboards';
 import { planDatasource } from './planDatasource';
+import { planTenantLogs, tenantLogsUids } from './planLogs';
 import { planApp, planFolder } from './planFolderAndApp';
 import { planTenantOrg, unregisterStep, type OwnershipOptions } from './planOwnership';
 import { planSharedOrg } from './planSharedOrg';
@@ -27,7 +28,8 @@ import { makeStep, summarise, type Plan, type PlanStep, type StepContext, type T
 import { planTeams, planUsers } from './planUsersAndTeams';
 import type { TenantSpec, TenantSpecEntry } from './spec';
 import { tenantPolicyWarnings } from './specPolicies';
-import { readTokenRegistry } from './tokenRegistry';
+import { usesLogsToken } from './specLogs';
+import { readTokenRegistry, type TokenScope } from './tokenRegistry';
 
 export interface PlanOptions extends OwnershipOptions {
   /** Re-send write-only secrets even when Grafana reports them set (secret rotation / repair). */
@@ -72,10 +74,12 @@ export function planTenants(spec: TenantSpec, live: LiveState, options: PlanOpti
       );
     }
   }
-  const tokenIds = new Set([
-    ...spec.tenants.filter((t) => usesToken(t)).map((t) => t.id),
-    ...spec.sharedOrgs.map((o) => o.id),
-  ]);
+  const tokenIds: Record<TokenScope, Set<string>> = {
+    tenant: new Set(spec.tenants.filter((t) => usesToken(t)).map((t) => t.id)),
+    'shared-org': new Set(spec.sharedOrgs.map((o) => o.id)),
+    'tenant-logs': new Set(spec.tenants.filter((t) => usesLogsToken(t.logs)).map((t) => t.id)),
+    'shared-org-logs': new Set(spec.sharedOrgs.filter((o) => o.logsProxyUrl !== undefined).map((o) => o.id)),
+  };
   planTokenLeftovers(tenants, tokenIds, specIds, tokens);
   return {
     self: { id: live.self.id, login: live.self.login },
@@ -150,7 +154,7 @@ function planTenant(
     rotateSecrets: options.rotateSecrets ?? false,
     warnings,
   };
-  const datasourceSteps = planDatasource(desired, ctx);
+  const datasourceSteps = planDatasource(desired, ctx, { siblings: tenantLogsUids(tenant) });
   const tokenSteps = usesToken(tenant)
     ? planToken(
         { scope: 'tenant', id: tenant.id, datasource: desired.datasource, org: owned.org, datasourceSteps },
@@ -165,9 +169,10 @@ function planTenant(
     ...planTeams(desired, ctx),
     ...datasourceSteps,
     ...tokenSteps,
+    ...planTenantLogs(tenant, ctx, owned.org, tokens),
     ...planFolder(desired, ctx),
     // Before the app is enabled: Grafana's enable-time import then finds them imported already.
-    ...planBundledDashboards(desired.app.enabled, desired.folder, ctx),
+    ...planBundledDashboards(desired.app.enabled, desired.folder, ctx, { logs: tenant.logs !== undefined }),
     ...alerting.steps,
     ...planApp(desired, ctx, { [ALERTING_MARKER_KEY]: alerting.managed }),
   ]);

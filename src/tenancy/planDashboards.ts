@@ -9,20 +9,26 @@
  * no folder (it lands at the root); the next plan sees it outside the tenant folder and imports it
  * back once — a re-run after that moves nothing. With `dashboards: false` nothing is planned here:
  * disabling the app makes Grafana delete every dashboard carrying its plugin id (planApp).
+ *
+ * The logs dashboard (LOGS_DASHBOARD_UID) is imported into the folder only for a tenant with
+ * `logs`: its variables list the org's Loki data sources. Grafana's enable-time sync imports every
+ * bundled dashboard of the app, so a tenant org without logs may hold it at the root; that copy is
+ * left alone (it lists no data source and shows nothing).
  */
-import { APP_PLUGIN_ID } from './naming';
+import { APP_PLUGIN_ID, LOGS_DASHBOARD_UID } from './naming';
 import { makeStep, type PlanStep, type StepContext } from './planTypes';
 
 export function planBundledDashboards(
   enabled: boolean,
   folder: { uid: string; title: string },
-  ctx: StepContext
+  ctx: StepContext,
+  tenant: { logs: boolean } = { logs: false }
 ): PlanStep[] {
   if (!enabled) {
     return [];
   }
   // The installed plugin's list, read once from Grafana (observe.ts readBundledDashboards).
-  const bundled = ctx.bundledDashboards;
+  const bundled = ctx.bundledDashboards.filter((d) => tenant.logs || d.uid !== LOGS_DASHBOARD_UID);
   const hits = ctx.org?.contents?.hits ?? [];
   return bundled.map((d) => {
     const target = `dashboard "${d.title}"`;

@@ -1,14 +1,33 @@
 /**
- * Planning the tenant's Prometheus data source (pure): ownership and name conflicts, orphans of
- * this tenant, drift of fields and jsonData, write-only secrets (set / missing / rotated).
+ * Planning one managed data source of a tenant (pure): ownership and name conflicts, orphans of
+ * this tenant, drift of fields and jsonData, write-only secrets (set / missing / rotated). Used for
+ * the Prometheus data source (which reports the tenant's orphans) and the Loki one (which does not).
  */
 import type { DesiredTenant } from './desired';
 import { jsonDataMarkerTenant } from './naming';
 import { POLICY_RULES_KEY, policyRulesDiff } from './planPolicy';
 import { makeStep, type FieldDiff, type PlanStep, type StepContext } from './planTypes';
+import type { DataSourceRecord } from './ports';
 
-export function planDatasource(d: Pick<DesiredTenant, 'datasource'>, ctx: StepContext): PlanStep[] {
+export interface DatasourcePlanOptions {
+  /** The spec field of this data source, named in fix texts (default `datasource`). */
+  field?: string;
+  /** The live data source read by uid (when the key is absent: the org's managed Prometheus data source). */
+  detail?: DataSourceRecord;
+  /** Uids of the tenant's other managed data sources (same marker): not orphans. */
+  siblings?: readonly string[];
+  /** Only one planner per tenant reports the marked data sources nobody wants (default true). */
+  reportOrphans?: boolean;
+}
+
+export function planDatasource(
+  d: Pick<DesiredTenant, 'datasource'>,
+  ctx: StepContext,
+  options: DatasourcePlanOptions = {}
+): PlanStep[] {
   const want = d.datasource;
+  const field = options.field ?? 'datasource';
+  const siblings = new Set(options.siblings ?? []);
   const target = `data source "${want.body.name}"`;
   const list = ctx.org?.contents?.datasources ?? [];
   const byUid = list.find((x) => x.uid === want.body.uid);
@@ -29,7 +48,7 @@ export function planDatasource(d: Pick<DesiredTenant, 'datasource'>, ctx: StepCo
     return [
       conflict(
         `a data source named "${byName.name}" (uid ${byName.uid}) already exists in this org`,
-        'rename it in Grafana, or set `datasource.name` in the spec to another name'
+        `rename it in Grafana, or set \`${field}.name\` in the spec to another name`
       ),
     ];
   }
@@ -42,7 +61,10 @@ export function planDatasource(d: Pick<DesiredTenant, 'datasource'>, ctx: StepCo
     ];
   }
   for (const other of list) {
-    if (other.uid !== want.body.uid && jsonDataMarkerTenant(other.jsonData) === ctx.tenantId) {
+    if (other.uid === want.body.uid || siblings.has(other.uid) || options.reportOrphans === false) {
+      continue;
+    }
+    if (jsonDataMarkerTenant(other.jsonData) === ctx.tenantId) {
       steps.push(
         makeStep(
           ctx.tenantId,
@@ -54,14 +76,15 @@ export function planDatasource(d: Pick<DesiredTenant, 'datasource'>, ctx: StepCo
           { requiresPrune: true }
         )
       );
-    } else if (other.uid !== want.body.uid && other.isDefault) {
+    } else if (other.isDefault && want.body.isDefault) {
       ctx.warnings.push(
         `data source "${other.name}" is the org default; Grafana makes it non-default when the tenant data source becomes default`
       );
     }
   }
 
-  const detail = ctx.org?.contents?.managedDatasource ?? byUid;
+  // A caller that names `detail` (even as undefined: not read) speaks for its own data source.
+  const detail = ('detail' in options ? options.detail : ctx.org?.contents?.managedDatasource) ?? byUid;
   const stored = detail?.secureJsonFields ?? {};
   const missingKept = want.secretsKeptAsStored.filter((k) => !stored[k]);
   if (missingKept.length > 0) {
@@ -69,7 +92,7 @@ export function planDatasource(d: Pick<DesiredTenant, 'datasource'>, ctx: StepCo
       ...steps,
       conflict(
         `secret(s) ${missingKept.join(', ')} are not stored on the data source and the spec carries no value`,
-        'set `datasource.basicAuth.password` (or `passwordEnv` for the CLI) and plan again'
+        `set \`${field}.basicAuth.password\` (or \`passwordEnv\` for the CLI) and plan again`
       ),
     ];
   }

@@ -13,7 +13,14 @@
  * the wall (every org member can query every data source of the org in Grafana OSS).
  * The proxy's team mapping file is rendered after apply from live teams (tokensFile.ts).
  */
-import { datasourceUid, defaultDatasourceName, MANAGED_BY, teamMarkerEmail, jsonDataMarkerTenant } from './naming';
+import {
+  datasourceUid,
+  defaultDatasourceName,
+  MANAGED_BY,
+  teamMarkerEmail,
+  jsonDataMarkerTenant,
+  wrapperDatasourceUid,
+} from './naming';
 import { TOKEN_HEADER_NAME, type DesiredDatasource } from './desired';
 import type { LiveState } from './observe';
 import { planDatasource } from './planDatasource';
@@ -21,8 +28,10 @@ import { planApp } from './planFolderAndApp';
 import { planTenantOrg, type OwnershipOptions } from './planOwnership';
 import { planToken, type TokenPlanContext } from './planTokens';
 import { makeStep, type PlanStep, type StepContext, type TenantPlan } from './planTypes';
+import { planSharedLogs, sharedLogsUids } from './planSharedLogs';
 import type { SharedOrgSpec, TenantSpec } from './spec';
-import { desiredWrapperBody, teamTenantsFromLive, wrapperDatasourceUid } from './wrapperDatasource';
+import { planWrapper } from './planWrapper';
+import { desiredWrapperBody } from './wrapperDatasource';
 
 export function desiredSharedDatasource(shared: SharedOrgSpec): DesiredDatasource {
   return {
@@ -80,24 +89,19 @@ export function planSharedOrg(
     warnings,
   };
   const want = desiredSharedDatasource(shared);
-  const wrapperUid = wrapperDatasourceUid(shared.id);
-  // The wrapper carries the same marker; the data source planner must not see it as an orphan.
-  const dsCtx: StepContext = org?.contents
-    ? {
-        ...ctx,
-        org: {
-          ...org,
-          contents: { ...org.contents, datasources: org.contents.datasources.filter((d) => d.uid !== wrapperUid) },
-        },
-      }
-    : ctx;
-  const datasourceSteps = [...foreignPrometheusConflicts(shared, ctx), ...planDatasource({ datasource: want }, dsCtx)];
+  // The wrappers and the Loki data source carry the same marker: not orphans of the Prometheus one.
+  const siblings = [wrapperDatasourceUid(shared.id), ...sharedLogsUids(shared)];
+  const datasourceSteps = [
+    ...foreignPrometheusConflicts(shared, ctx),
+    ...planDatasource({ datasource: want }, ctx, { siblings }),
+  ];
   const steps = [
     ...owned.steps,
     ...planSharedTeams(shared, ctx),
     ...datasourceSteps,
     ...planToken({ scope: 'shared-org', id: shared.id, datasource: want, org, datasourceSteps }, tokens),
-    ...planWrapper(spec, shared, ctx),
+    ...planWrapper(shared, ctx, desiredWrapperBody(shared.id, shared.orgName, datasourceUid(shared.id), spec.label)),
+    ...planSharedLogs(spec, shared, ctx, tokens),
     ...planApp(
       {
         app: {
@@ -190,64 +194,3 @@ function planSharedTeams(shared: SharedOrgSpec, ctx: StepContext): PlanStep[] {
   }
   return steps;
 }
-
-function planWrapper(spec: TenantSpec, shared: SharedOrgSpec, ctx: StepContext): PlanStep[] {
-  const body = desiredWrapperBody(shared.id, shared.orgName, datasourceUid(shared.id), spec.label);
-  const target = `data source "${body.name}"`;
-  const list = ctx.org?.contents?.datasources ?? [];
-  const live = list.find((d) => d.uid === body.uid);
-  const byName = list.find((d) => d.name === body.name && d.uid !== body.uid);
-  if ((live && jsonDataMarkerTenant(live.jsonData) !== shared.id) || byName) {
-    return [
-      makeStep(shared.id, 'wrapper-datasource', 'conflict', target, [], null, {
-        message: `a data source with uid "${body.uid}" or name "${body.name}" exists and is not managed for shared org "${shared.id}"`,
-        fix: 'delete or rename that data source in Grafana',
-      }),
-    ];
-  }
-  const teams = shared.teams.map((t) => ({ team: { name: t.name }, values: t.values }));
-  const op = { type: 'writeWrapperDataSource' as const, create: !live, body, teams };
-  const known = teamTenantsFromLive(shared.id, shared.teams, ctx.org?.contents?.teams ?? []);
-  if (!live) {
-    return [
-      makeStep(
-        shared.id,
-        'wrapper-datasource',
-        'create',
-        target,
-        [{ field: 'teamTenants', before: null, after: describe(shared) }],
-        op
-      ),
-    ];
-  }
-  const want = { ...body.jsonData, teamTenants: known };
-  const diff = [];
-  for (const key of [...new Set([...Object.keys(want), ...Object.keys(live.jsonData)])].sort()) {
-    if (JSON.stringify(want[key as keyof typeof want]) !== JSON.stringify(live.jsonData[key])) {
-      diff.push({
-        field: `jsonData.${key}`,
-        before: key in live.jsonData ? JSON.stringify(live.jsonData[key]) : null,
-        after:
-          key === 'teamTenants' && !known
-            ? describe(shared)
-            : key in want
-              ? JSON.stringify(want[key as keyof typeof want])
-              : null,
-      });
-    }
-  }
-  for (const field of ['name', 'type', 'url', 'isDefault'] as const) {
-    if (live[field] !== body[field]) {
-      diff.push({ field, before: String(live[field]), after: String(body[field]) });
-    }
-  }
-  return diff.length === 0
-    ? [makeStep(shared.id, 'wrapper-datasource', 'unchanged', target, [], null)]
-    : [
-        makeStep(shared.id, 'wrapper-datasource', 'update', target, diff, op, {
-          message: 'repairs drift: the wrapper differs from the spec',
-        }),
-      ];
-}
-
-const describe = (shared: SharedOrgSpec) => shared.teams.map((t) => `${t.name} → ${t.values.join('|')}`).join(', ');

@@ -19,8 +19,9 @@
  */
 import { TOKEN_HEADER_VALUE_KEY, type DesiredDatasource } from './desired';
 import type { LiveOrg } from './observe';
+import type { DataSourceRecord } from './ports';
 import { makeStep, type PlanStep, type TenantPlan } from './planTypes';
-import type { TokenEntry, TokenRegistry, TokenScope } from './tokenRegistry';
+import { TOKEN_SCOPES, type TokenEntry, type TokenRegistry, type TokenScope } from './tokenRegistry';
 
 /** Where the registry is and whether it could be read; undefined registry = unreadable/not given. */
 export interface TokenPlanContext {
@@ -38,13 +39,22 @@ export interface TokenTarget {
   id: string;
   datasource: DesiredDatasource;
   org?: LiveOrg;
+  /** The live data source read by uid (default: the org's managed Prometheus one). */
+  live?: DataSourceRecord;
   /** Steps of the data source planner for the same data source. */
   datasourceSteps: PlanStep[];
 }
 
-const TARGET = 'bearer token';
+/** One step target per scope: step ids (`<tenant>/token/<target>`) stay distinct for the two tokens of a tenant. */
+const TARGETS: Record<TokenScope, string> = {
+  tenant: 'bearer token',
+  'shared-org': 'bearer token',
+  'tenant-logs': 'logs bearer token',
+  'shared-org-logs': 'logs bearer token',
+};
 
 export function planToken(t: TokenTarget, tc: TokenPlanContext): PlanStep[] {
+  const TARGET = TARGETS[t.scope];
   if (t.datasourceSteps.some((s) => s.action === 'conflict')) {
     return []; // the tenant is blocked; nothing is issued into a data source we do not own
   }
@@ -111,14 +121,21 @@ export function planToken(t: TokenTarget, tc: TokenPlanContext): PlanStep[] {
 }
 
 function issueReason(t: TokenTarget, entry: TokenEntry | undefined, tc: TokenPlanContext): string | undefined {
-  const dsStep = t.datasourceSteps.find((s) => s.kind === 'datasource' && s.op !== null && !s.requiresPrune);
+  const uid = t.datasource.body.uid;
+  // Only the step writing this very data source: a sibling's orphan or drift is not this token's business.
+  const dsStep = t.datasourceSteps.find(
+    (s) =>
+      s.kind === 'datasource' &&
+      (s.op?.type === 'createDataSource' || s.op?.type === 'updateDataSource') &&
+      s.op.body.uid === uid
+  );
   if (!entry) {
     return 'issue token: none recorded yet';
   }
   if (dsStep) {
     return 'rotate token: the data source is (re)written by this apply';
   }
-  const live = t.org?.contents?.managedDatasource;
+  const live = t.live ?? t.org?.contents?.managedDatasource;
   const rec = entry.datasource;
   if (!live) {
     return 'issue token: the data source does not exist yet';
@@ -147,16 +164,16 @@ function issueReason(t: TokenTarget, entry: TokenEntry | undefined, tc: TokenPla
  */
 export function planTokenLeftovers(
   tenants: TenantPlan[],
-  tokenTenantIds: ReadonlySet<string>,
+  tokenIds: Record<TokenScope, ReadonlySet<string>>,
   specIds: ReadonlySet<string>,
   tc: TokenPlanContext
 ): void {
   if (tc.registryOrgId === undefined || !tc.registry) {
     return;
   }
-  for (const scope of ['tenant', 'shared-org'] as const) {
+  for (const scope of TOKEN_SCOPES) {
     for (const id of Object.keys(tc.registry[scope]).sort()) {
-      if (tokenTenantIds.has(id)) {
+      if (tokenIds[scope].has(id)) {
         continue;
       }
       const inSpec = specIds.has(id);
@@ -164,11 +181,16 @@ export function planTokenLeftovers(
         id,
         'token',
         inSpec ? 'update' : 'orphaned',
-        TARGET,
+        TARGETS[scope],
         [{ field: 'token hashes', before: `${tc.registry[scope][id].hashes.length}`, after: null }],
         { type: 'setTokenHashes', scope, id, registryOrgId: tc.registryOrgId, hashes: [] },
         inSpec
-          ? { message: 'drop the token: the data source no longer uses token mode' }
+          ? {
+              message:
+                scope === 'tenant-logs' || scope === 'shared-org-logs'
+                  ? 'drop the logs token: the spec no longer gives this tenant a token-mode Loki data source'
+                  : 'drop the token: the data source no longer uses token mode',
+            }
           : { requiresPrune: true, message: 'drop the token of a tenant no longer in the spec' }
       );
       const plan = tenants.find((p) => p.tenantId === id);
@@ -177,7 +199,7 @@ export function planTokenLeftovers(
       } else {
         tenants.push({
           tenantId: id,
-          ...(scope === 'shared-org' ? { kind: 'shared-org' as const } : {}),
+          ...(scope === 'shared-org' || scope === 'shared-org-logs' ? { kind: 'shared-org' as const } : {}),
           orgName: '(org no longer exists)',
           inSpec: false,
           blocked: false,

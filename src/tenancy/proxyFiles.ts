@@ -7,11 +7,16 @@
  *   returns for them now (names are informational only).
  * Both hold hashes and ids, no secrets. Only tenants and teams of the current spec are written:
  * one that left the spec loses access with the next file.
+ *
+ * Logs: a tenant's Loki data source has its own token, and a shared org's its own secret. One file
+ * serves both proxies (metrics and Loki mode), so each tenant is listed once with the hashes of both
+ * tokens: either token then grants the same tenant's policy on either proxy — never another tenant's.
  */
 import { stringify } from 'yaml';
 import { APP_PLUGIN_ID, jsonDataMarkerTenant, teamMarkerTenant } from './naming';
 import type { TenancyApi } from './ports';
 import type { TenantSpec } from './spec';
+import { usesLogsToken } from './specLogs';
 import { hasOwnRules } from './specPolicies';
 import { readTokenRegistry, type TokenRegistry } from './tokenRegistry';
 
@@ -42,12 +47,15 @@ export interface ProxyFiles {
 export function tenantTokensFile(spec: TenantSpec, registry: TokenRegistry): TenantTokensFile {
   const tenants: TenantTokensFile['tenants'] = {};
   for (const t of spec.tenants) {
-    const entry = registry.tenant[t.id];
-    if (t.datasource.mode === 'proxy' && t.datasource.tenantVia === 'token' && entry && entry.hashes.length > 0) {
+    const metrics =
+      t.datasource.mode === 'proxy' && t.datasource.tenantVia === 'token' ? registry.tenant[t.id] : undefined;
+    const logs = usesLogsToken(t.logs) ? registry['tenant-logs'][t.id] : undefined;
+    const hashes = [...(metrics?.hashes ?? []), ...(logs?.hashes ?? [])];
+    if (hashes.length > 0) {
       // A tenant given by `rules` gets `rules` instead of `values` (the proxy's policy per identity).
       tenants[t.id] = hasOwnRules(t)
-        ? { rules: [...t.rules], tokenSha256: [...entry.hashes] }
-        : { values: [...t.labelValues], tokenSha256: [...entry.hashes] };
+        ? { rules: [...t.rules], tokenSha256: hashes }
+        : { values: [...t.labelValues], tokenSha256: hashes };
     }
   }
   return { tenants };
@@ -94,7 +102,8 @@ export async function readProxyFiles(api: TenancyApi, spec: TenantSpec, registry
       continue;
     }
     const hashes = registry['shared-org'][shared.id]?.hashes ?? [];
-    if (hashes.length === 0) {
+    const logsHashes = registry['shared-org-logs'][shared.id]?.hashes ?? [];
+    if (hashes.length === 0 || (shared.logsProxyUrl !== undefined && logsHashes.length === 0)) {
       sharedOrgs.push({ ...base, error: `no data source secret recorded for shared org "${shared.id}": apply first` });
       continue;
     }
@@ -113,7 +122,9 @@ export async function readProxyFiles(api: TenancyApi, spec: TenantSpec, registry
       sharedOrgs.push({ ...base, error: `team(s) ${missing.join(', ')} are missing or not managed: apply first` });
       continue;
     }
-    sharedOrgs.push({ ...base, mapping: { orgId: org.id, dataSourceTokenSha256: [...hashes], teams } });
+    // One mapping file for both ID-token proxies (metrics and Loki mode): both data sources' secrets.
+    const secrets = [...hashes, ...(shared.logsProxyUrl !== undefined ? logsHashes : [])];
+    sharedOrgs.push({ ...base, mapping: { orgId: org.id, dataSourceTokenSha256: secrets, teams } });
   }
   return { tokens: tenantTokensFile(spec, registry), sharedOrgs };
 }

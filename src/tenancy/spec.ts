@@ -15,6 +15,7 @@ import {
   sharedTeamPolicyErrors,
   tenantRuleTexts,
 } from './specPolicies';
+import { checkLogs, LOGS_MODE_FIX, logsSchema, normaliseLogs, type LogsSpec } from './specLogs';
 import { checkCrossFieldRules } from './specRules';
 
 export const ORG_ROLES = ['Viewer', 'Editor', 'Admin'] as const;
@@ -115,6 +116,8 @@ const tenantSchema = z
     /** Org role per user (login or email). Team members not listed get defaults.memberOrgRole. */
     orgRoles: z.record(z.string(), z.enum(ORG_ROLES)).optional(),
     datasource: datasourceSchema.optional(),
+    /** The tenant's Loki data source (specLogs.ts); absent = none. */
+    logs: logsSchema.optional(),
     /** Enable the app in the tenant org so Grafana imports the bundled dashboards. */
     dashboards: z.boolean().optional(),
     /** IdP groups mapped into this tenant's org (rendered as `org_mapping`). */
@@ -150,6 +153,8 @@ const sharedOrgSchema = z
     orgName: nonEmpty,
     /** The ID-token proxy of this org (one proxy per shared org: the token's aud is `org:<N>`). */
     proxyUrl: nonEmpty,
+    /** The ID-token proxy in Loki mode of this org: a Loki data source + a `Tenant logs` wrapper. */
+    logsProxyUrl: nonEmpty.optional(),
     teams: z.array(sharedTeamSchema).min(1),
     /** Enable the app in the org so Grafana imports the bundled dashboards (default: defaults.dashboards). */
     dashboards: z.boolean().optional(),
@@ -162,6 +167,7 @@ const defaultsSchema = z
     teamFolderPermission: z.enum(FOLDER_PERMISSIONS).default('View'),
     dashboards: z.boolean().default(true),
     datasource: datasourceSchema.optional(),
+    logs: logsSchema.optional(),
     alerting: alertingSchema.optional(),
   })
   .strict();
@@ -203,6 +209,8 @@ export interface TenantSpecEntry {
   teams: TeamSpec[];
   orgRoles: Record<string, OrgRole>;
   datasource: DatasourceSpec;
+  /** The tenant's Loki data source, when it has one (its own or defaults.logs). */
+  logs?: LogsSpec;
   dashboards: boolean;
   sso: SsoGroupSpec[];
   alerting: AlertingSpec;
@@ -219,6 +227,8 @@ export interface SharedOrgSpec {
   id: string;
   orgName: string;
   proxyUrl: string;
+  /** The org's ID-token proxy in Loki mode, when the org gets logs. */
+  logsProxyUrl?: string;
   teams: SharedTeamSpec[];
   dashboards: boolean;
 }
@@ -288,6 +298,7 @@ export function validateTenantSpec(data: unknown): ParseSpecResult {
       ...checkCrossFieldRules(spec),
       ...policyErrors(spec, parsed.data.tenants),
       ...alertingErrors(spec, parsed.data.tenants),
+      ...checkLogs(spec),
     ];
     return errors.length > 0 ? { ok: false, errors } : { ok: true, spec };
   }
@@ -347,13 +358,16 @@ function crossFieldErrorsOfWellFormedTenants(data: object): SpecError[] {
   });
   // Paths and messages name tenants by index: map the partial spec's indices back to the spec's.
   const renumber = (text: string) => text.replace(/tenants\[(\d+)\]/g, (_, k) => `tenants[${original[Number(k)]}]`);
-  return [...checkCrossFieldRules(partial), ...policyErrors(partial, tenants), ...alertingErrors(partial, tenants)].map(
-    (e) => ({
-      ...e,
-      path: renumber(e.path),
-      message: renumber(e.message),
-    })
-  );
+  return [
+    ...checkCrossFieldRules(partial),
+    ...policyErrors(partial, tenants),
+    ...alertingErrors(partial, tenants),
+    ...checkLogs(partial),
+  ].map((e) => ({
+    ...e,
+    path: renumber(e.path),
+    message: renumber(e.message),
+  }));
 }
 
 /** Rules that do not parse, modes that cannot carry them, rules shared between tenants (specPolicies.ts). */
@@ -376,15 +390,22 @@ function alertingErrors(spec: TenantSpec, raw: Array<{ alerting?: z.infer<typeof
  */
 export function stripSpecSecrets(spec: TenantSpec): { spec: TenantSpec; secrets: Record<string, string> } {
   const secrets: Record<string, string> = {};
-  const tenants = spec.tenants.map((t) => {
-    const auth = t.datasource.basicAuth;
-    if (!auth?.password) {
-      return t;
+  const strip = <T extends { basicAuth?: { user: string; password?: string; passwordEnv?: string } }>(
+    ds: T,
+    key: string
+  ): T => {
+    if (!ds.basicAuth?.password) {
+      return ds;
     }
-    secrets[`${t.id}.basicAuthPassword`] = auth.password;
-    const { password: _removed, ...rest } = auth;
-    return { ...t, datasource: { ...t.datasource, basicAuth: rest } };
-  });
+    secrets[key] = ds.basicAuth.password;
+    const { password: _removed, ...rest } = ds.basicAuth;
+    return { ...ds, basicAuth: rest };
+  };
+  const tenants = spec.tenants.map((t) => ({
+    ...t,
+    datasource: strip(t.datasource, `${t.id}.basicAuthPassword`),
+    ...(t.logs ? { logs: strip(t.logs, `${t.id}.logs.basicAuthPassword`) } : {}),
+  }));
   return { spec: { ...spec, tenants }, secrets };
 }
 
@@ -410,6 +431,8 @@ function normalise(raw: RawSpec): TenantSpec {
       orgRoles: t.orgRoles ?? {},
       // Checked by missingDatasourceErrors before the spec is returned.
       datasource: withTenantVia((t.datasource ?? raw.defaults?.datasource)!),
+      // Absent stays absent: no `logs` key at all, so specs written before logs normalise as before.
+      ...withLogs(normaliseLogs(t.id, t.logs ?? raw.defaults?.logs)),
       dashboards: t.dashboards ?? defaults.dashboards,
       sso: t.sso ?? [],
       alerting: normaliseAlerting(raw.defaults?.alerting, t.alerting),
@@ -418,6 +441,7 @@ function normalise(raw: RawSpec): TenantSpec {
       id: o.id ?? sharedOrgSlug(o.orgName),
       orgName: o.orgName,
       proxyUrl: o.proxyUrl,
+      ...(o.logsProxyUrl !== undefined ? { logsProxyUrl: o.logsProxyUrl } : {}),
       dashboards: o.dashboards ?? defaults.dashboards,
       teams: o.teams.map((team) => ({
         name: team.name,
@@ -429,6 +453,8 @@ function normalise(raw: RawSpec): TenantSpec {
     })),
   };
 }
+
+const withLogs = (logs: LogsSpec | undefined): { logs?: LogsSpec } => (logs ? { logs } : {});
 
 /** New specs get token mode: a proxy data source without `tenantVia` authenticates with a per-tenant token. */
 function withTenantVia(ds: RawDatasourceSpec): DatasourceSpec {
@@ -484,6 +510,9 @@ const FIX_BY_FIELD: Array<[RegExp, string]> = [
     /datasource(\.mode|\.tenantVia)?$/,
     'use `mode: proxy` (token mode, the default) or `mode: proxy` with `tenantVia: header` (headerName) or `tenantVia: query-param` (optional paramName), or `mode: mimir`, or `mode: mimir-lbac` (scopeOrgId)',
   ],
+  [/logs(\.mode|\.tenantVia)?$/, LOGS_MODE_FIX],
+  [/logs\.scopeOrgId$/, "the Loki tenant (X-Scope-OrgID) that holds only this tenant's streams, e.g. the tenant id"],
+  [/logsProxyUrl$/, "the shared org's ID-token proxy in Loki mode, e.g. `http://tenancy-proxy-logs-shared:8080`"],
   [/scopeOrgId$/, "the Mimir tenant that holds every tenant's series, e.g. `scopeOrgId: anonymous`"],
   [/rules(\[\d+\])?$/, 'list selectors in quotes, e.g. `rules: [\'{tenant="acme", env="prod"}\']`'],
   [/headerName$/, 'mimir always uses `X-Scope-OrgID`; proxy header mode needs the header your proxy reads'],
@@ -534,7 +563,9 @@ function issueToError(issue: z.core.$ZodIssue): SpecError {
   if (issue.code === 'invalid_union') {
     return /contactPoints\[\d+\](\.type)?$/.test(path)
       ? { path, message: 'does not match any contact point type', fix: CONTACT_POINT_FIX }
-      : { path, message: 'does not match any data source mode', fix: DATASOURCE_MODE_FIX };
+      : /logs(\.mode)?$/.test(path)
+        ? { path, message: 'does not match any logs mode', fix: LOGS_MODE_FIX }
+        : { path, message: 'does not match any data source mode', fix: DATASOURCE_MODE_FIX };
   }
   const fix =
     FIX_BY_FIELD.find(([re]) => re.test(path))?.[1] ??

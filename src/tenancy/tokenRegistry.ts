@@ -13,12 +13,16 @@
  *   is unknown and a new one is issued: the tenancy app never keeps a token, only its hash.
  * - `sharedOrgTokenHashes` / `sharedOrgTokenDatasources`: the same for the Grafana→proxy secret of
  *   each shared org's data source (keyed by the shared org's id).
+ * - `logsTokenHashes` / `logsTokenDatasources` and `sharedOrgLogsTokenHashes` /
+ *   `sharedOrgLogsTokenDatasources`: the same for the Loki data sources. Their tokens are separate
+ *   from the metrics ones (a secret is write-only: apply cannot copy one it does not hold), with the
+ *   same issue/rotation rules; the proxy files list both hashes under the one tenant (proxyFiles.ts).
  */
 import { patchAppJsonData } from './appJsonData';
 import type { TenancyApi } from './ports';
 import { SHA256_HEX_PATTERN } from './tokens';
 
-export type TokenScope = 'tenant' | 'shared-org';
+export type TokenScope = 'tenant' | 'shared-org' | 'tenant-logs' | 'shared-org-logs';
 
 export interface TokenDatasourceRecord {
   orgId: number;
@@ -36,14 +40,18 @@ export type TokenRegistry = Record<TokenScope, Record<string, TokenEntry>>;
 export const TOKEN_KEYS: Record<TokenScope, { hashes: string; datasources: string }> = {
   tenant: { hashes: 'tokenHashes', datasources: 'tokenDatasources' },
   'shared-org': { hashes: 'sharedOrgTokenHashes', datasources: 'sharedOrgTokenDatasources' },
+  'tenant-logs': { hashes: 'logsTokenHashes', datasources: 'logsTokenDatasources' },
+  'shared-org-logs': { hashes: 'sharedOrgLogsTokenHashes', datasources: 'sharedOrgLogsTokenDatasources' },
 };
+
+export const TOKEN_SCOPES = Object.keys(TOKEN_KEYS) as TokenScope[];
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Reads the registry from the provisioning org's app jsonData; malformed entries are dropped (they issue new tokens). */
 export function readTokenRegistry(jsonData: Record<string, unknown> | null | undefined): TokenRegistry {
-  const out: TokenRegistry = { tenant: {}, 'shared-org': {} };
-  for (const scope of Object.keys(TOKEN_KEYS) as TokenScope[]) {
+  const out: TokenRegistry = { tenant: {}, 'shared-org': {}, 'tenant-logs': {}, 'shared-org-logs': {} };
+  for (const scope of TOKEN_SCOPES) {
     const hashes = jsonData?.[TOKEN_KEYS[scope].hashes];
     const records = jsonData?.[TOKEN_KEYS[scope].datasources];
     if (!isRecord(hashes)) {

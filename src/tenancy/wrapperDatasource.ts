@@ -7,14 +7,13 @@
  * them (uid and numeric id, never names: team admins can rename teams and editors may create
  * teams) — and `teamsManagedBySpec: true`, which is what allows the wrapper to read them.
  */
-import { MANAGED_BY, teamMarkerTenant } from './naming';
+import { logsWrapperUid, MANAGED_BY, teamMarkerTenant, wrapperDatasourceUid } from './naming';
 import { ApplyStepError } from './applyErrors';
 import type { DataSourceBody, TenancyApi } from './ports';
 import type { TeamRef } from './planTypes';
 import type { LiveTeam } from './observe';
 
 export const WRAPPER_PLUGIN_TYPE = 'mtlabs-tenantwrapper-datasource';
-export const wrapperDatasourceUid = (sharedOrgId: string) => `mtt-${sharedOrgId}-wrapper`;
 
 export interface TeamTenant {
   uid: string;
@@ -22,15 +21,22 @@ export interface TeamTenant {
   values: string[];
 }
 
+/**
+ * `metrics` targets the org's Prometheus data source; `logs` (a second wrapper, own uid and name)
+ * targets its Loki data source — the wrapper rewrites LogQL for that target.
+ */
+export type WrapperVariant = 'metrics' | 'logs';
+
 export function desiredWrapperBody(
   sharedOrgId: string,
   orgName: string,
   targetUid: string,
-  label: string
+  label: string,
+  variant: WrapperVariant = 'metrics'
 ): DataSourceBody {
   return {
-    uid: wrapperDatasourceUid(sharedOrgId),
-    name: `Tenant data (${orgName})`,
+    uid: variant === 'logs' ? logsWrapperUid(sharedOrgId) : wrapperDatasourceUid(sharedOrgId),
+    name: variant === 'logs' ? `Tenant logs (${orgName})` : `Tenant data (${orgName})`,
     type: WRAPPER_PLUGIN_TYPE,
     access: 'proxy',
     url: '',

@@ -20,7 +20,7 @@ import { parsePromQL, parseVariableQuery, promqlOf } from './support/promqlTree'
  * provisioning/prometheus/ plus node-exporter and cAdvisor).
  */
 
-const dashboards = loadDashboards().map((d) => d.json);
+const dashboards = loadDashboards('prometheus').map((d) => d.json);
 const queries: Array<[string, DashboardQuery]> = dashboards.flatMap((d) =>
   dashboardQueries(d).map((q) => [q.where, q] as [string, DashboardQuery])
 );

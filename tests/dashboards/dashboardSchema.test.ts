@@ -1,5 +1,5 @@
 /** @jest-environment node */
-import { allPanels, loadDashboards, type GridPos, type Panel } from './support/dashboards';
+import { allPanels, dataSourceTypeOf, loadDashboards, type GridPos, type Panel } from './support/dashboards';
 
 /**
  * Structure of the bundled dashboards: what Grafana 12.4 needs to import them into every tenant org
@@ -36,8 +36,14 @@ describe('bundled dashboards', () => {
     expect(new Set(titles).size).toBe(titles.length);
   });
 
+  it('every dashboard lists prometheus or loki data sources', () => {
+    expect(dashboards.filter((d) => !['prometheus', 'loki'].includes(dataSourceTypeOf(d.json) ?? ''))).toEqual([]);
+  });
+
   describe.each(dashboards.map((d) => [d.file, d.json] as const))('%s', (file, d) => {
     const panels = allPanels(d);
+    // PromQL dashboards only here; the logs dashboard's panels and variables: dashboardLogQueries.test.ts.
+    const promql = dataSourceTypeOf(d) === 'prometheus';
 
     it('carries uid, revision, version, schema fields and tags', () => {
       expect(d.uid).toMatch(UID);
@@ -75,6 +81,9 @@ describe('bundled dashboards', () => {
       expect(problems).toEqual([]);
     });
 
+    if (!promql) {
+      return;
+    }
     it.each(panels.filter((p) => QUERY_PANEL_TYPES.has(p.type)).map((p) => [p.id, p.title, p] as const))(
       'panel %s "%s" is a real panel: data source variable, queries, unit, thresholds, legend',
       (_id, _title, p: Panel) => {

@@ -25,7 +25,7 @@ import { parseVariableQuery } from './support/promqlTree';
 
 jest.setTimeout(120_000);
 
-const dashboards = loadDashboards().map((d) => d.json);
+const dashboards = loadDashboards('prometheus').map((d) => d.json);
 const byUid = new Map(dashboards.map((d) => [d.uid, d]));
 const all = dashboards.flatMap((d) => dashboardQueries(d));
 const panelQueries = all.filter((q) => q.kind !== 'variable').map((q) => [q.where, q] as [string, DashboardQuery]);

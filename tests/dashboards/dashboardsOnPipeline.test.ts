@@ -59,7 +59,7 @@ function nodeExposition(): string {
   return lines.join('\n');
 }
 
-const dashboards = loadDashboards().map((d) => d.json);
+const dashboards = loadDashboards('prometheus').map((d) => d.json);
 const byUid = new Map(dashboards.map((d) => [d.uid, d]));
 const jobsByMetric = fixtureJobsByMetric();
 const scrapedJobs = agentJobs();

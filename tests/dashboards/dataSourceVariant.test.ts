@@ -1,10 +1,11 @@
 /** @jest-environment node */
 import {
   dashboardForDataSourceType,
+  LOKI_PLUGIN_ID,
   PROMETHEUS_PLUGIN_ID,
   WRAPPER_PLUGIN_ID,
 } from '../../src/dashboards/dataSourceVariant';
-import { loadDashboards } from './support/dashboards';
+import { dataSourceTypeOf, loadDashboards } from './support/dashboards';
 
 /** Every object in `node` that has a `type` next to a `uid` (data source references). */
 function dataSourceRefs(
@@ -33,16 +34,20 @@ describe.each(loadDashboards().map((d) => [d.file, d.json] as const))('shared-or
     });
   });
 
-  it('types every reference to $datasource as the wrapper and leaves nothing of type prometheus', () => {
+  it('types every reference to $datasource as the wrapper and leaves nothing of type prometheus or loki', () => {
     const refs = dataSourceRefs(wrapped).filter((r) => r.uid === '${datasource}');
     expect(refs.length).toBeGreaterThan(d.panels.length);
     expect(refs.every((r) => r.type === WRAPPER_PLUGIN_ID)).toBe(true);
-    expect(dataSourceRefs(wrapped).filter((r) => r.type === PROMETHEUS_PLUGIN_ID)).toEqual([]);
+    expect(dataSourceRefs(wrapped).filter((r) => r.type === PROMETHEUS_PLUGIN_ID || r.type === LOKI_PLUGIN_ID)).toEqual(
+      []
+    );
   });
 
   it('changes nothing else and leaves the bundled dashboard untouched', () => {
     const before = JSON.stringify(d);
-    const back = dashboardForDataSourceType(wrapped, PROMETHEUS_PLUGIN_ID);
+    const type = dataSourceTypeOf(d);
+    expect([PROMETHEUS_PLUGIN_ID, LOKI_PLUGIN_ID]).toContain(type);
+    const back = dashboardForDataSourceType(wrapped, type!);
     expect(JSON.stringify(back)).toBe(before);
     expect(JSON.stringify(d)).toBe(before);
   });

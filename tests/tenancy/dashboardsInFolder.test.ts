@@ -3,7 +3,8 @@
  * Bundled dashboards land in the tenant folder (planDashboards.ts): imported with pluginId + path +
  * folderUid before the app is enabled, so Grafana's enable-time import leaves them there; after a
  * plugin upgrade (new revision, re-imported at the root by Grafana) one re-apply moves them back,
- * and the next moves nothing.
+ * and the next moves nothing. The logs dashboard goes into the folder only for a tenant with `logs`
+ * (tenant A here); in tenant B (no logs) Grafana's enable-time import leaves it at the root, untouched.
  */
 import { readFileSync } from 'fs';
 import path from 'path';
@@ -32,7 +33,13 @@ function newEnv(): Env {
   return env;
 }
 
-const spec = specFrom(SPEC_YAML);
+const LOGS_UID = 'mtlabs-tenant-logs-overview';
+const spec = specFrom(
+  SPEC_YAML.replace(
+    'orgName: Tenant A\n',
+    'orgName: Tenant A\n    logs: { mode: loki-multitenant, url: "http://loki:3100" }\n'
+  )
+);
 const orgIdOf = async (env: Env, name: string) => (await env.client.listOrgs()).find((o) => o.name === name)!.id;
 const placed = async (env: Env, orgId: number) =>
   (await env.client.searchDashboards(orgId, { type: 'dash-db' })).map((h) => `${h.uid}@${h.folderUid ?? '(root)'}`);
@@ -49,6 +56,11 @@ describe('bundled dashboards in the tenant folder', () => {
         importedRevision: 1,
       });
     }
+    // No logs: every other dashboard in the folder; the logs one where Grafana's own import put it.
+    expect(BUNDLED_DASHBOARDS.some((d) => d.uid === LOGS_UID)).toBe(true);
+    expect((await placed(env, await orgIdOf(env, 'Tenant B'))).sort()).toEqual(
+      BUNDLED_DASHBOARDS.map((d) => `${d.uid}@${d.uid === LOGS_UID ? '(root)' : 'mtt-b'}`).sort()
+    );
     // dashboards: false → nothing imported, app not enabled.
     expect(await placed(env, await orgIdOf(env, 'Tenant C'))).toEqual([]);
   });
@@ -74,7 +86,7 @@ describe('bundled dashboards in the tenant folder', () => {
     const writesByPath = env.fake.log.filter((e) => e.write && e.orgId === a).map((e) => `${e.method} ${e.path}`);
     expect(writesByPath).toEqual(BUNDLED_DASHBOARDS.map(() => 'POST /api/dashboards/import'));
     expect((await placed(env, a)).sort()).toEqual(BUNDLED_DASHBOARDS.map((d) => `${d.uid}@mtt-a`).sort());
-    expect(env.fake.state.dashboardsOf(a).map((r) => r.importedRevision)).toEqual([2, 2, 2]);
+    expect(env.fake.state.dashboardsOf(a).map((r) => r.importedRevision)).toEqual(BUNDLED_DASHBOARDS.map(() => 2));
 
     env.fake.resetLog();
     await planAndApply(env, spec);

@@ -88,14 +88,19 @@ export async function tokenStateFingerprint(env: Env): Promise<string> {
   for (const org of state) {
     const json = org.app?.jsonData;
     if (json) {
-      for (const key of ['tokenHashes', 'sharedOrgTokenHashes']) {
+      for (const key of ['tokenHashes', 'sharedOrgTokenHashes', 'logsTokenHashes', 'sharedOrgLogsTokenHashes']) {
         if (json[key]) {
           json[key] = Object.fromEntries(
             Object.entries(json[key] as Record<string, string[]>).map(([id, list]) => [id, list.map(() => '<sha256>')])
           );
         }
       }
-      for (const key of ['tokenDatasources', 'sharedOrgTokenDatasources']) {
+      for (const key of [
+        'tokenDatasources',
+        'sharedOrgTokenDatasources',
+        'logsTokenDatasources',
+        'sharedOrgLogsTokenDatasources',
+      ]) {
         if (json[key]) {
           json[key] = Object.keys(json[key]).sort();
         }

@@ -1,8 +1,8 @@
 import React from 'react';
-import { render, screen, waitFor } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 
 import { RecordingTarget } from '../../../tests/wrapper/support/recordingTarget';
-import { RANGE, wrapperHarness } from '../../../tests/wrapper/support/wrapperHarness';
+import { DEFAULT_JSON, RANGE, wrapperHarness } from '../../../tests/wrapper/support/wrapperHarness';
 import { QueryEditor } from './QueryEditor';
 
 function renderEditor(teams: string[]) {
@@ -40,6 +40,39 @@ describe('QueryEditor', () => {
     await waitFor(() =>
       expect(screen.getByTestId('tenantwrapper-tenant-line')).toHaveTextContent(
         'Ask an admin to add you to a team mapped in data source "Tenant data"'
+      )
+    );
+  });
+});
+
+describe('QueryEditor with a Loki target', () => {
+  it('shows the LogQL field and the Loki options instead of the PromQL editor', async () => {
+    const target = new RecordingTarget('loki', 'Central Loki');
+    (target as { type: string }).type = 'loki';
+    const { wrapper } = wrapperHarness({
+      teams: ['team-a'],
+      targets: [target],
+      jsonData: { ...DEFAULT_JSON, targetUid: 'loki' },
+    });
+    const onChange = jest.fn();
+    render(
+      <QueryEditor
+        datasource={wrapper}
+        query={{ refId: 'A', expr: '{app="api"} |= "error"', queryType: 'range' }}
+        range={RANGE}
+        onChange={onChange}
+        onRunQuery={jest.fn()}
+      />
+    );
+    expect(screen.getByTestId('tenantwrapper-logql-editor').textContent).toContain('{app="api"} |= "error"');
+    expect(screen.queryByTestId('tenantwrapper-promql-editor')).toBeNull();
+    fireEvent.change(screen.getByLabelText('Line limit'), { target: { value: '50' } });
+    expect(onChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ maxLines: 50, expr: '{app="api"} |= "error"' })
+    );
+    await waitFor(() =>
+      expect(screen.getByTestId('tenantwrapper-tenant-line')).toHaveTextContent(
+        'This query will be limited to tenant = "a" (teams: team-a).'
       )
     );
   });

@@ -7,6 +7,7 @@ import { describeTenant } from '../enforcement';
 import { describeError } from '../errors';
 import { TenantPrometheusClient } from '../promqlClient';
 import type { WrapperOptions, WrapperQuery } from '../types';
+import { LogQLCodeEditor } from './LogQLCodeEditor';
 import { PromQLCodeEditor } from './PromQLCodeEditor';
 
 export type WrapperQueryEditorProps = QueryEditorProps<TenantWrapperDataSource, WrapperQuery, WrapperOptions>;
@@ -53,7 +54,74 @@ export function TenantLine({ datasource }: { datasource: TenantWrapperDataSource
   );
 }
 
-export function QueryEditor({ datasource, query, range, onChange, onRunQuery }: WrapperQueryEditorProps) {
+const LOKI_QUERY_TYPES: Array<{ label: string; value: string }> = [
+  { label: 'Range', value: 'range' },
+  { label: 'Instant', value: 'instant' },
+];
+
+/**
+ * The Loki form: a LogQL field and the Loki query options (grafana/grafana public/app/plugins/
+ * datasource/loki/types.ts: queryType, maxLines, legendFormat), forwarded to the target unchanged.
+ */
+function LokiQueryEditor({ datasource, query, onChange, onRunQuery }: WrapperQueryEditorProps) {
+  return (
+    <Stack direction="column" gap={1}>
+      <LogQLCodeEditor
+        value={query.expr ?? ''}
+        onChange={(expr) => onChange({ ...query, expr })}
+        onRunQuery={onRunQuery}
+      />
+      <TenantLine datasource={datasource} />
+      <Stack direction="row" gap={2}>
+        <Field label="Legend">
+          <Input
+            aria-label="Legend format"
+            width={30}
+            placeholder="{{label}}"
+            value={query.legendFormat ?? ''}
+            onChange={(e) => onChange({ ...query, legendFormat: e.currentTarget.value })}
+            onBlur={onRunQuery}
+          />
+        </Field>
+        <Field label="Type">
+          <RadioButtonGroup
+            options={LOKI_QUERY_TYPES}
+            value={query.queryType === 'instant' ? 'instant' : 'range'}
+            onChange={(v) => {
+              onChange({ ...query, queryType: v });
+              onRunQuery();
+            }}
+          />
+        </Field>
+        <Field label="Line limit">
+          <Input
+            aria-label="Line limit"
+            type="number"
+            width={12}
+            placeholder="auto"
+            value={query.maxLines ?? ''}
+            onChange={(e) => {
+              const n = parseInt(e.currentTarget.value, 10);
+              onChange({ ...query, maxLines: Number.isFinite(n) && n > 0 ? n : undefined });
+            }}
+            onBlur={onRunQuery}
+          />
+        </Field>
+      </Stack>
+    </Stack>
+  );
+}
+
+/** The editor of the target's language: LogQL for a Loki target, PromQL otherwise. */
+export function QueryEditor(props: WrapperQueryEditorProps) {
+  return props.datasource.targetKindOrUndefined() === 'loki' ? (
+    <LokiQueryEditor {...props} />
+  ) : (
+    <PromQueryEditor {...props} />
+  );
+}
+
+function PromQueryEditor({ datasource, query, range, onChange, onRunQuery }: WrapperQueryEditorProps) {
   const client = useMemo(() => new TenantPrometheusClient(datasource.metadata), [datasource]);
   useEffect(() => client.setRange(range), [client, range]);
   const type = queryType(query);

@@ -13,9 +13,20 @@ export interface LoadedDashboard {
   json: Dashboard;
 }
 
-/** Every *.json file in src/dashboards, parsed (a JSON syntax error names the file). */
-export function loadDashboards(): LoadedDashboard[] {
-  return readdirSync(DASHBOARDS_DIR)
+/** The plugin type a dashboard's `datasource` variable lists: `prometheus` (PromQL) or `loki` (LogQL). */
+export type DashboardLanguage = 'prometheus' | 'loki';
+
+export function dataSourceTypeOf(d: Dashboard): string | undefined {
+  const v = d.templating.list.find((x) => x.name === 'datasource' && x.type === 'datasource');
+  return typeof v?.query === 'string' ? v.query : undefined;
+}
+
+/**
+ * Every *.json file in src/dashboards, parsed (a JSON syntax error names the file); with `type`,
+ * only the dashboards whose data source variable lists that plugin type.
+ */
+export function loadDashboards(type?: DashboardLanguage): LoadedDashboard[] {
+  const all = readdirSync(DASHBOARDS_DIR)
     .filter((f) => f.endsWith('.json'))
     .sort()
     .map((file) => {
@@ -26,4 +37,5 @@ export function loadDashboards(): LoadedDashboard[] {
         throw new Error(`src/dashboards/${file} is not valid JSON: ${(err as Error).message}`);
       }
     });
+  return type === undefined ? all : all.filter((d) => dataSourceTypeOf(d.json) === type);
 }

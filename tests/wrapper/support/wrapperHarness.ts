@@ -10,11 +10,16 @@ import { FakeDataSourceSrv, instanceSettings } from './recordingTarget';
 
 export { targetProxyPath as PROXY_PREFIX } from '../../../src/datasource/metadataApi';
 import { targetProxyPath as PROXY_PREFIX } from '../../../src/datasource/metadataApi';
+export { targetResourcePath as RESOURCE_PREFIX } from '../../../src/datasource/lokiMetadataApi';
+import { targetResourcePath as RESOURCE_PREFIX } from '../../../src/datasource/lokiMetadataApi';
 
 export interface HarnessOptions {
   /** Team names of the signed-in user (GET /api/user/teams). */
   teams: string[] | (() => string[]);
-  /** Answers for target calls through the data source proxy (path after .../proxy/uid/<uid>/). */
+  /**
+   * Answers for target calls through the data source proxy (path after .../proxy/uid/<uid>/) and
+   * through a backend data source's resource route (path after .../uid/<uid>/resources/).
+   */
   resource?: (path: string, req: RecordedRequest) => unknown | Promise<unknown>;
   targets: Array<DataSourceApi<any>>;
   variables?: Record<string, FakeVariable>;
@@ -46,9 +51,10 @@ export function wrapperHarness(opts: HarnessOptions) {
       return names.map((name, i) => ({ id: i + 1, uid: `team${i}`, orgId: 1, name, memberCount: 1, permission: 0 }));
     }
     for (const t of opts.targets) {
-      const prefix = PROXY_PREFIX(t.uid);
-      if (req.path.startsWith(prefix) && opts.resource) {
-        return opts.resource(req.path.slice(prefix.length), req);
+      for (const prefix of [PROXY_PREFIX(t.uid), RESOURCE_PREFIX(t.uid)]) {
+        if (req.path.startsWith(prefix) && opts.resource) {
+          return opts.resource(req.path.slice(prefix.length), req);
+        }
       }
     }
     throw fetchError(404, { message: 'Not found' });
