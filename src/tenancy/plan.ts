@@ -126,6 +126,11 @@ function planTenant(
       'header mode: the proxy believes whatever tenant header reaches it, so only Grafana may reach the proxy (trusted network path). Prefer token mode (omit tenantVia).'
     );
   }
+  if (tenant.logsDefaultsSkipped) {
+    warnings.push(
+      'no Loki data source: this tenant has `rules:`, which the Loki proxy does not enforce, so it does not take `defaults.logs` (give it `labelValues:`, or its own `logs: { mode: loki-multitenant, ... }`)'
+    );
+  }
   warnings.push(...tenantPolicyWarnings(spec, tenant));
   const owned = planTenantOrg(
     tenant,

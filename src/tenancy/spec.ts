@@ -15,7 +15,7 @@ import {
   sharedTeamPolicyErrors,
   tenantRuleTexts,
 } from './specPolicies';
-import { checkLogs, LOGS_MODE_FIX, logsSchema, normaliseLogs, type LogsSpec } from './specLogs';
+import { checkLogs, LOGS_MODE_FIX, logsSchema, normaliseLogs, type LogsSpec, type RawLogsSpec } from './specLogs';
 import { checkCrossFieldRules } from './specRules';
 
 export const ORG_ROLES = ['Viewer', 'Editor', 'Admin'] as const;
@@ -211,6 +211,8 @@ export interface TenantSpecEntry {
   datasource: DatasourceSpec;
   /** The tenant's Loki data source, when it has one (its own or defaults.logs). */
   logs?: LogsSpec;
+  /** Set when a `rules:` tenant did not take a proxy-mode defaults.logs (see logsOf). */
+  logsDefaultsSkipped?: true;
   dashboards: boolean;
   sso: SsoGroupSpec[];
   alerting: AlertingSpec;
@@ -432,7 +434,7 @@ function normalise(raw: RawSpec): TenantSpec {
       // Checked by missingDatasourceErrors before the spec is returned.
       datasource: withTenantVia((t.datasource ?? raw.defaults?.datasource)!),
       // Absent stays absent: no `logs` key at all, so specs written before logs normalise as before.
-      ...withLogs(normaliseLogs(t.id, t.logs ?? raw.defaults?.logs)),
+      ...logsOf(t, raw.defaults?.logs),
       dashboards: t.dashboards ?? defaults.dashboards,
       sso: t.sso ?? [],
       alerting: normaliseAlerting(raw.defaults?.alerting, t.alerting),
@@ -455,6 +457,21 @@ function normalise(raw: RawSpec): TenantSpec {
 }
 
 const withLogs = (logs: LogsSpec | undefined): { logs?: LogsSpec } => (logs ? { logs } : {});
+
+/**
+ * A `rules:` tenant does not inherit a proxy-mode `defaults.logs`: the Loki proxy enforces one
+ * label's values, so that data source could only ever answer 403 (its own `logs` is refused by
+ * checkLogs instead). The plan says why the tenant has no Loki data source.
+ */
+function logsOf(
+  t: { id: string; rules?: unknown; logs?: RawLogsSpec },
+  defaults: RawLogsSpec | undefined
+): Pick<TenantSpecEntry, 'logs' | 'logsDefaultsSkipped'> {
+  if (t.logs === undefined && t.rules !== undefined && defaults?.mode === 'proxy') {
+    return { logsDefaultsSkipped: true };
+  }
+  return withLogs(normaliseLogs(t.id, t.logs ?? defaults));
+}
 
 /** New specs get token mode: a proxy data source without `tenantVia` authenticates with a per-tenant token. */
 function withTenantVia(ds: RawDatasourceSpec): DatasourceSpec {

@@ -80,6 +80,13 @@ export function checkLogs(spec: TenantSpec): SpecError[] {
     }
     const at = `tenants[${i}].logs`;
     errors.push(...urlErrors(`${at}.url`, logs.url, 'http://tenancy-proxy-logs:8080'));
+    if (logs.mode === 'proxy' && tenant.labelValues.length === 0) {
+      errors.push({
+        path: `${at}.mode`,
+        message: `tenant "${tenant.id}" has \`rules:\`, and the Loki proxy enforces one label's values only (it answers 403 to a rules identity)`,
+        fix: 'give this tenant `labelValues:` instead of `rules:`, or `logs: { mode: loki-multitenant, ... }`, or no `logs`',
+      });
+    }
     if (logs.mode === 'proxy' && logs.basicAuth) {
       errors.push({
         path: `${at}.basicAuth`,

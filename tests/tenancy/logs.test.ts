@@ -91,6 +91,47 @@ tenants:
   });
 });
 
+describe('spec: logs for a rules tenant (the Loki proxy enforces one label, a rules identity gets 403)', () => {
+  const withRulesTenant = (own: string) => `
+version: 1
+defaults:
+  datasource: { mode: proxy, url: "http://p:9090" }
+  logs: { mode: proxy, url: "http://proxy-logs:8080" }
+tenants:
+  - { id: a, labelValues: [a], orgName: A }
+  - { id: ops, orgName: Ops, rules: ['{tenant=~".+"}']${own} }
+`;
+
+  it('its own proxy-mode logs is refused, naming the ways out', () => {
+    const parsed = parseTenantSpec(withRulesTenant(', logs: { mode: proxy, url: "http://proxy-logs:8080" }'));
+    expect(parsed.ok ? [] : parsed.errors).toContainEqual(
+      expect.objectContaining({
+        path: 'tenants[1].logs.mode',
+        message: expect.stringMatching(/has `rules:`.*one label's values/),
+        fix: expect.stringMatching(/labelValues.*loki-multitenant/),
+      })
+    );
+  });
+
+  it('it does not inherit a proxy-mode defaults.logs, and the plan says why; the other tenants still do', async () => {
+    const parsed = specFrom(withRulesTenant(''));
+    expect(parsed.tenants.map((t) => [t.id, t.logs?.mode ?? null, t.logsDefaultsSkipped ?? false])).toEqual([
+      ['a', 'proxy', false],
+      ['ops', null, true],
+    ]);
+    const plan = await planTokens(newTokenEnv(), parsed);
+    const ops = plan.tenants.find((t) => t.tenantId === 'ops')!;
+    expect(ops.warnings).toContainEqual(expect.stringMatching(/^no Loki data source: this tenant has `rules:`/));
+    expect(ops.steps.some((step) => /loki/i.test(JSON.stringify(step)))).toBe(false);
+  });
+
+  it('loki-multitenant needs no label enforcement, so a rules tenant may have it', () => {
+    expect(parseTenantSpec(withRulesTenant(', logs: { mode: loki-multitenant, url: "http://loki:3100" }')).ok).toBe(
+      true
+    );
+  });
+});
+
 describe('Loki data sources and their tokens', () => {
   it('a spec without logs, applied, then planned by this version: 0 changes and no Loki data source', async () => {
     const env = newTokenEnv();
