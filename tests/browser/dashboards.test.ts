@@ -232,7 +232,7 @@ test("the logs dashboard as a user of team-a: every selector that reached Loki i
   expect(results.sentLoki.length).toBe(LOGS_PANELS);
 });
 
-test('var-tenant=b in the URL changes nothing for a user of team-a', async () => {
+test('var-tenant=b in the URL changes no panel and shows nothing of tenant b to a user of team-a', async () => {
   const own = await runAs('alice', { tenant: 'a' });
   const forced = await runAs('alice', { tenant: 'b' });
   expect(forced.outcomes.map((o) => ({ where: o.where, bLeaks: bLeaks(o) }))).toEqual(
