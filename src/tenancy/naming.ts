@@ -28,6 +28,8 @@ export const datasourceUid = (tenantId: string) => `${MANAGED_UID_PREFIX}${tenan
 /** The tenant's (or shared org's) Loki data source: a sibling of the Prometheus one, same marker. */
 export const logsDatasourceUid = (tenantId: string) => `${MANAGED_UID_PREFIX}${tenantId}-loki`;
 export const defaultLogsDatasourceName = (tenantId: string) => `Loki (${tenantId})`;
+/** A shared org's wrapper data source, targeting its Prometheus data source. */
+export const wrapperDatasourceUid = (sharedOrgId: string) => `${MANAGED_UID_PREFIX}${sharedOrgId}-wrapper`;
 /** The shared org's second wrapper, targeting its Loki data source. */
 export const logsWrapperUid = (sharedOrgId: string) => `${MANAGED_UID_PREFIX}${sharedOrgId}-logs-wrapper`;
 /** The bundled "Tenant logs overview" (src/dashboards/tenant-logs-overview.json): imported only for tenants with `logs`. */

@@ -13,7 +13,14 @@
  * the wall (every org member can query every data source of the org in Grafana OSS).
  * The proxy's team mapping file is rendered after apply from live teams (tokensFile.ts).
  */
-import { datasourceUid, defaultDatasourceName, MANAGED_BY, teamMarkerEmail, jsonDataMarkerTenant } from './naming';
+import {
+  datasourceUid,
+  defaultDatasourceName,
+  MANAGED_BY,
+  teamMarkerEmail,
+  jsonDataMarkerTenant,
+  wrapperDatasourceUid,
+} from './naming';
 import { TOKEN_HEADER_NAME, type DesiredDatasource } from './desired';
 import type { LiveState } from './observe';
 import { planDatasource } from './planDatasource';
@@ -24,7 +31,7 @@ import { makeStep, type PlanStep, type StepContext, type TenantPlan } from './pl
 import { planSharedLogs, sharedLogsUids } from './planSharedLogs';
 import type { SharedOrgSpec, TenantSpec } from './spec';
 import { planWrapper } from './planWrapper';
-import { desiredWrapperBody, wrapperDatasourceUid } from './wrapperDatasource';
+import { desiredWrapperBody } from './wrapperDatasource';
 
 export function desiredSharedDatasource(shared: SharedOrgSpec): DesiredDatasource {
   return {

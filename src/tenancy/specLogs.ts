@@ -11,7 +11,6 @@
  *   header, so Loki must be reachable only through Grafana (the plan warns).
  */
 import { z } from 'zod';
-import { GRAFANA_UID_MAX, logsWrapperUid } from './naming';
 import type { SpecError, TenantSpec } from './spec';
 
 const nonEmpty = z.string().trim().min(1);
@@ -120,14 +119,6 @@ export function checkLogs(spec: TenantSpec): SpecError[] {
       errors.push(
         ...urlErrors(`sharedOrgs[${i}].logsProxyUrl`, shared.logsProxyUrl, 'http://tenancy-proxy-logs-shared:8080')
       );
-      const uid = logsWrapperUid(shared.id);
-      if (uid.length > GRAFANA_UID_MAX) {
-        errors.push({
-          path: `sharedOrgs[${i}].id`,
-          message: `the logs wrapper's uid "${uid}" would be longer than Grafana's ${GRAFANA_UID_MAX} characters`,
-          fix: `set a shorter \`id:\` (at most ${GRAFANA_UID_MAX - logsWrapperUid('').length} characters)`,
-        });
-      }
     }
   });
   return errors;

@@ -2,7 +2,13 @@
  * Cross-field rules of the tenant spec that a per-field schema cannot express. Every rule exists
  * because breaking it either leaks data between tenants or makes Grafana reject a write halfway.
  */
-import { HEADER_NAME_PATTERN, TENANT_ID_PATTERN } from './naming';
+import {
+  GRAFANA_UID_MAX,
+  HEADER_NAME_PATTERN,
+  logsWrapperUid,
+  TENANT_ID_PATTERN,
+  wrapperDatasourceUid,
+} from './naming';
 import type { SpecError, TenantSpec } from './spec';
 
 export function checkCrossFieldRules(spec: TenantSpec): SpecError[] {
@@ -222,6 +228,16 @@ function checkSharedOrgs(
         `${at}.id`,
         `"${shared.id}" is not a slug of 1-30 lower-case letters, digits and inner dashes`,
         'set `id:` explicitly, e.g. `id: shared` (it becomes part of Grafana uids)'
+      );
+    }
+    // Slugs of up to 30 characters fit the tenant uids (`mtt-<id>-prom`), not the longer wrapper uids.
+    const wrapperUids = [wrapperDatasourceUid(shared.id), ...(shared.logsProxyUrl ? [logsWrapperUid(shared.id)] : [])];
+    const longest = wrapperUids.reduce((a, b) => (b.length > a.length ? b : a));
+    if (longest.length > GRAFANA_UID_MAX) {
+      push(
+        `${at}.id`,
+        `the wrapper data source's uid "${longest}" would be longer than Grafana's ${GRAFANA_UID_MAX} characters`,
+        `set a shorter \`id:\` (at most ${GRAFANA_UID_MAX - (longest.length - shared.id.length)} characters)`
       );
     }
     if (tenantIds.has(shared.id)) {

@@ -7,14 +7,13 @@
  * them (uid and numeric id, never names: team admins can rename teams and editors may create
  * teams) — and `teamsManagedBySpec: true`, which is what allows the wrapper to read them.
  */
-import { logsWrapperUid, MANAGED_BY, teamMarkerTenant } from './naming';
+import { logsWrapperUid, MANAGED_BY, teamMarkerTenant, wrapperDatasourceUid } from './naming';
 import { ApplyStepError } from './applyErrors';
 import type { DataSourceBody, TenancyApi } from './ports';
 import type { TeamRef } from './planTypes';
 import type { LiveTeam } from './observe';
 
 export const WRAPPER_PLUGIN_TYPE = 'mtlabs-tenantwrapper-datasource';
-export const wrapperDatasourceUid = (sharedOrgId: string) => `mtt-${sharedOrgId}-wrapper`;
 
 export interface TeamTenant {
   uid: string;

@@ -333,7 +333,7 @@ describe('proxies, Grafana and its provisioning', () => {
     expect(readFileSync(path.join(ROOT, 'README.md'), 'utf8')).toContain(DEFAULT_PROXY_URL);
   });
 
-  it('publishes no port of central Prometheus or of any proxy on the host: only Grafana reaches them', () => {
+  it('publishes no port but Grafana’s on the host (who reaches whom inside: composeNetworks.test.ts)', () => {
     const published = services.filter(([, svc]) => (svc.ports ?? []).length > 0).map(([name]) => name);
     expect(published).toEqual(['grafana']);
   });
@@ -357,24 +357,32 @@ describe('proxies, Grafana and its provisioning', () => {
     expect(bindMounts(grafana)).toContainEqual({ host: './provisioning', container: '/etc/grafana/provisioning' });
   });
 
-  const datasources = readYaml('provisioning/datasources/datasources.yaml').datasources as Array<{
-    name: string;
-    uid: string;
-    type: string;
-    url?: string;
-    jsonData?: { targetUid?: string; tenantLabel?: string };
-  }>;
-
-  it.each(datasources.filter((d) => d.url))('data source "$name" points at a service that listens there', (ds) => {
-    expectReachable(new URL(ds.url!).host, 'grafana', `data source ${ds.name}`);
-  });
-
-  it('wrapper data source targets a provisioned Prometheus on the agents’ tenant label', () => {
-    const wrappers = datasources.filter((d) => d.type === WRAPPER_ID);
-    expect(wrappers.length).toBe(1);
-    const target = datasources.find((d) => d.uid === wrappers[0].jsonData?.targetUid);
-    expect(target?.type).toBe('prometheus');
-    expect(wrappers[0].jsonData?.tenantLabel).toBe('tenant');
+  it('provisions no data source in org 1 that bypasses a proxy, and deletes the legacy raw and team-name ones', () => {
+    const file = readYaml('provisioning/datasources/datasources.yaml') as {
+      datasources?: Array<{ name: string; type: string; url?: string; jsonData?: { teamMappings?: unknown } }>;
+      deleteDatasources?: Array<{ name: string; orgId: number }>;
+    };
+    const isLoki = (svc: Service) => svc.image?.startsWith('grafana/loki:') ?? false;
+    const upstreams = services.filter(([, s]) => isReceiver(s) || isAlertmanager(s) || isLoki(s)).map(([name]) => name);
+    for (const ds of file.datasources ?? []) {
+      // Anything provisioned must go through a proxy that verifies who is asking; there is no
+      // "all tenants" identity (an operator view is a spec tenant of its own, README).
+      const host = ds.url ? new URL(ds.url).hostname : undefined;
+      expect([ds.name, host !== undefined && upstreams.includes(host)]).toEqual([ds.name, false]);
+      expect([ds.name, ds.type === WRAPPER_ID && ds.jsonData?.teamMappings !== undefined]).toEqual([ds.name, false]);
+      if (host !== undefined) {
+        const svc = compose.services[expectReachable(new URL(ds.url!).host, 'grafana', `data source ${ds.name}`)];
+        expect([ds.name, flags(svc).has('tenant-tokens-file') || flags(svc).has('grafana-id-token')]).toEqual([
+          ds.name,
+          true,
+        ]);
+      }
+    }
+    // Gone from a Grafana database provisioned before, too (a name not found is skipped).
+    expect(file.deleteDatasources).toEqual([
+      { name: 'Central Prometheus', orgId: 1 },
+      { name: 'Tenant wrapper', orgId: 1 },
+    ]);
   });
 
   const apps = readYaml('provisioning/plugins/apps.yaml').apps as Array<{

@@ -3,8 +3,9 @@ import path from 'path';
 import { parse } from 'yaml';
 
 /**
- * docker-compose.yaml as the offline compose checks read it (compose.test.ts, composeLogs.test.ts):
- * its services, their `--flag=value` commands and the repository files they mount.
+ * docker-compose.yaml as the offline compose checks read it (compose.test.ts, composeLogs.test.ts,
+ * composeNetworks.test.ts): its services, their `--flag=value` commands, the repository files they
+ * mount and the networks they share.
  */
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -24,13 +25,17 @@ export interface Service {
   devices?: string[];
   restart?: string;
   profiles?: string[];
-  networks?: string[];
+  /** List form only: the map form (aliases, static addresses) is refused by networksOf. */
+  networks?: string[] | Record<string, unknown>;
   network_mode?: string;
+  links?: string[];
+  external_links?: string[];
+  extra_hosts?: string[] | Record<string, string>;
 }
 export interface Compose {
   services: Record<string, Service>;
   volumes?: Record<string, unknown>;
-  networks?: Record<string, { internal?: boolean } | null>;
+  networks?: Record<string, { internal?: boolean; external?: boolean } | null>;
 }
 
 export const compose = readYaml('docker-compose.yaml') as Compose;
@@ -78,4 +83,37 @@ export function mountedFile(svc: Service, containerPath: string): string | undef
     }
   }
   return undefined;
+}
+
+/**
+ * Networks a service is attached to: the ones it names, compose's implicit `default` when it names
+ * none, none with `network_mode: none`. Anything that would make names resolve otherwise (another
+ * network_mode, the map form with aliases, links, extra_hosts) throws: the reachability checks must
+ * not pass on a configuration they do not model.
+ */
+export function networksOf(svc: Service, name = '?'): string[] {
+  for (const key of ['links', 'external_links', 'extra_hosts'] as const) {
+    if (svc[key] !== undefined) {
+      throw new Error(`service ${name} sets ${key}: composeFile.networksOf does not model it`);
+    }
+  }
+  if (svc.network_mode !== undefined) {
+    if (svc.network_mode !== 'none') {
+      throw new Error(`service ${name} has network_mode ${svc.network_mode}: only "none" is modelled`);
+    }
+    return [];
+  }
+  if (svc.networks !== undefined && !Array.isArray(svc.networks)) {
+    throw new Error(`service ${name} uses the map form of networks (aliases?): use the list form`);
+  }
+  return [...(svc.networks ?? ['default'])];
+}
+
+/** The other services a service can reach by name: those on at least one network it is on. */
+export function reachableFrom(name: string): string[] {
+  const own = networksOf(compose.services[name], name);
+  return services
+    .filter(([other, svc]) => other !== name && networksOf(svc, other).some((n) => own.includes(n)))
+    .map(([other]) => other)
+    .sort();
 }

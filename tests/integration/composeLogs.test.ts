@@ -23,6 +23,7 @@ import {
   flag,
   flags,
   mountedFile,
+  networksOf,
   readText,
   readYaml,
   ROOT,
@@ -151,14 +152,6 @@ function reachable(hostPort: string, where: string): string {
   const listens = isLoki(svc) ? lokiPort : Number(flag(svc, 'insecure-listen-address')?.split(':').pop());
   expect({ where, port: Number(port) }).toEqual({ where, port: listens });
   return host;
-}
-
-/** Networks a service is attached to (compose's implicit `default` when none is named). */
-function networksOf(svc: Service): string[] {
-  if (svc.network_mode !== undefined) {
-    return [];
-  }
-  return svc.networks ?? ['default'];
 }
 
 const str = (v: AlloyValue | undefined): string | undefined => (typeof v === 'string' ? v : undefined);

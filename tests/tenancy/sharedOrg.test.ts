@@ -167,7 +167,31 @@ describe('shared org apply', () => {
     ['org name of a tenant', TOKEN_SPEC_YAML.replace('orgName: Shared', 'orgName: Tenant A'), 'sharedOrgs[0].orgName'],
     ['id of a tenant', TOKEN_SPEC_YAML.replace('orgName: Shared', 'orgName: Shared\n    id: a'), 'sharedOrgs[0].id'],
     ['bad proxy URL', TOKEN_SPEC_YAML.replace('http://proxy-shared:8080', 'proxy-shared'), 'sharedOrgs[0].proxyUrl'],
+    [
+      // `mtt-<29 chars>-wrapper` is 41 characters: Grafana would refuse the wrapper at apply time.
+      'an id too long for the wrapper uid',
+      TOKEN_SPEC_YAML.replace('orgName: Shared', `orgName: Shared\n    id: ${'s'.repeat(29)}`),
+      'sharedOrgs[0].id',
+    ],
+    [
+      'an id too long for the logs wrapper uid',
+      TOKEN_SPEC_YAML.replace(
+        'orgName: Shared',
+        `orgName: Shared\n    id: ${'s'.repeat(24)}\n    logsProxyUrl: http://logs-shared:8080`
+      ),
+      'sharedOrgs[0].id',
+    ],
   ];
+  it('spec: the longest id whose wrapper uids fit Grafana is accepted', () => {
+    const longest = TOKEN_SPEC_YAML.replace(
+      'orgName: Shared',
+      `orgName: Shared\n    id: ${'s'.repeat(23)}\n    logsProxyUrl: http://logs-shared:8080`
+    );
+    expect(parseTenantSpec(longest).ok).toBe(true);
+    expect(
+      parseTenantSpec(TOKEN_SPEC_YAML.replace('orgName: Shared', `orgName: Shared\n    id: ${'s'.repeat(28)}`)).ok
+    ).toBe(true);
+  });
   it.each(invalid)('spec: %s is refused at its path', (_name, text, path) => {
     const r = parseTenantSpec(text);
     expect(r.ok).toBe(false);
