@@ -1,8 +1,9 @@
 /**
  * Builds the harness bundle with esbuild's JS API into `tests/artifacts/harness/<hash>/`, where
- * <hash> covers every file the bundle can include from this repository (src/, the harness itself)
- * and package-lock.json. A second call with unchanged inputs reuses the directory; a fresh build
- * takes a few seconds, so the cache mostly saves work when several browser test files run.
+ * <hash> covers every file the bundle can include from this repository (src/, the harness itself,
+ * the test support folders its pages import) and package-lock.json. A second call with unchanged
+ * inputs reuses the directory; a fresh build takes a few seconds, so the cache mostly saves work
+ * when several browser test files run.
  */
 import { createHash } from 'crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'fs';
@@ -12,9 +13,10 @@ import * as esbuild from 'esbuild';
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const HARNESS_DIR = __dirname;
 const PAGES_DIR = path.join(HARNESS_DIR, 'pages');
+const SUPPORT_DIRS = ['tests/dashboards/support', 'tests/wrapper/support', 'tests/support'];
 export const HARNESS_ARTIFACTS = path.join(REPO_ROOT, 'tests', 'artifacts', 'harness');
 /** Bumped when the build options below change in a way the input hash cannot see. */
-const BUILD_RECIPE = 'harness-v3';
+const BUILD_RECIPE = 'harness-v4';
 
 export interface HarnessBundle {
   /** Directory holding entry.js (+ chunks) and entry.css. */
@@ -45,6 +47,8 @@ function inputHash(): string {
   const files = [
     ...listFiles(path.join(REPO_ROOT, 'src')),
     ...listFiles(HARNESS_DIR),
+    // Test support the pages import (the dashboards' targets and template service, result frames).
+    ...SUPPORT_DIRS.flatMap((dir) => listFiles(path.join(REPO_ROOT, dir))),
     path.join(REPO_ROOT, 'package-lock.json'),
     path.join(REPO_ROOT, 'tsconfig.json'),
   ];

@@ -36,7 +36,7 @@ async function boot() {
   const theme = createTheme({ colors: { mode: params.get('theme') === 'light' ? 'light' : 'dark' } });
   const pageId = params.get('page') ?? '';
   const page = pages.find((p) => p.id === pageId);
-  const ctx: HarnessContext = { params, orgId, prometheusPath: '/prom' };
+  const ctx: HarnessContext = { params, orgId, prometheusPath: '/prom', lokiPath: '/loki' };
   document.title = page ? `harness: ${page.id}` : 'harness';
 
   const root = createRoot(document.getElementById('root')!);

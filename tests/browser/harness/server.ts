@@ -7,6 +7,10 @@
  *   browser's session is simulated by adding `grafanaAuth` when the request carries neither an
  *   `Authorization` header nor a `grafana_session` cookie;
  * - `/prom/*` : optional reverse proxy to a Prometheus (data source tests);
+ * - `/loki/*` : optional reverse proxy to a Loki (the fake of tests/wrapper/support/fakeLoki.ts), and
+ *   `GET /api/datasources/uid/<lokiDataSourceUid>/resources/<path>` → `<loki>/loki/api/v1/<path>`:
+ *   the resource calls Grafana's Loki backend forwards (grafana/grafana pkg/tsdb/loki, callResource),
+ *   which the fake Grafana does not serve. Like Grafana, nothing here adds a tenant;
  * - `/public/build/img/icons/*` : @grafana/ui's icon SVGs (its Icon fetches them from Grafana's
  *   public path, `getIconRoot` in @grafana/ui Icon/utils);
  * - `/public/plugins/<plugin id>/*` : the built plugin (`dist/`, from `npm run build`), where
@@ -26,6 +30,10 @@ export interface HarnessServerOptions {
   /** The signed-in browser user: a header value (`Basic …`) or a session cookie (`grafana_session=…`). */
   grafanaAuth?: { authorization?: string; cookie?: string };
   prometheusUrl?: string;
+  /** A Loki (normally the fake Loki) behind `/loki/*` and behind the resource calls of `lokiDataSourceUid`. */
+  lokiUrl?: string;
+  /** uid of the Grafana Loki data source whose resource calls go to `lokiUrl`; default `loki`. */
+  lokiDataSourceUid?: string;
   /** Defaults for `grafanaBootData.user` (query parameters still win). */
   user?: Partial<HarnessBootData['user']>;
   /** The built plugin served under `/public/plugins/<plugin id>/`; default `<repo>/dist`. */
@@ -110,10 +118,12 @@ function proxy(
   res: http.ServerResponse,
   target: string,
   stripPrefix: string,
-  auth?: HarnessServerOptions['grafanaAuth']
+  auth?: HarnessServerOptions['grafanaAuth'],
+  /** The upstream path + query, when it is not the request's minus `stripPrefix`. */
+  upstreamPath?: string
 ) {
   const base = new URL(target);
-  const rest = (req.url ?? '/').slice(stripPrefix.length);
+  const rest = upstreamPath ?? (req.url ?? '/').slice(stripPrefix.length);
   const url = new URL(base.pathname.replace(/\/$/, '') + rest, base);
   const headers = { ...req.headers, host: url.host };
   delete headers.connection;
@@ -157,6 +167,7 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
   const hasCss = existsSync(path.join(options.bundleDir, 'entry.css'));
   const auth = options.grafanaAuth ?? DEFAULT_AUTH;
   const pluginDist = options.pluginDistDir ?? DEFAULT_PLUGIN_DIST_DIR;
+  const lokiResources = `/api/datasources/uid/${encodeURIComponent(options.lokiDataSourceUid ?? 'loki')}/resources/`;
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://harness.invalid');
     if (url.pathname === '/' || url.pathname === '/index.html') {
@@ -164,10 +175,15 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
       res.end(html(bootDataFor(url.searchParams, options.user), hasCss, Boolean(options.grafanaUrl)));
     } else if (url.pathname.startsWith('/harness/')) {
       serveStatic(res, options.bundleDir, url.pathname.slice('/harness/'.length));
+    } else if (url.pathname.startsWith(lokiResources) && options.lokiUrl && req.method === 'GET') {
+      const rest = (req.url ?? '/').slice(lokiResources.length);
+      proxy(req, res, options.lokiUrl, '', undefined, `/loki/api/v1/${rest}`);
     } else if (url.pathname.startsWith('/api/') && options.grafanaUrl) {
       proxy(req, res, options.grafanaUrl, '', auth);
     } else if (url.pathname.startsWith('/prom/') && options.prometheusUrl) {
       proxy(req, res, options.prometheusUrl, '/prom');
+    } else if (url.pathname.startsWith('/loki/') && options.lokiUrl) {
+      proxy(req, res, options.lokiUrl, '/loki');
     } else if (url.pathname.startsWith(PLUGIN_PUBLIC_PATH)) {
       // The query string (webpack's `?_cache=<contenthash>` on chunks) is ignored, as Grafana does.
       serveStatic(
@@ -184,7 +200,9 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
     } else {
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(
-        JSON.stringify({ message: `harness: nothing serves ${url.pathname} (grafanaUrl/prometheusUrl not given?)` })
+        JSON.stringify({
+          message: `harness: nothing serves ${url.pathname} (grafanaUrl/prometheusUrl/lokiUrl not given?)`,
+        })
       );
     }
   });

@@ -12,6 +12,8 @@ export interface HarnessContext {
   orgId: number;
   /** Base URL of the reverse proxy to the Prometheus given to the harness server (`/prom`). */
   prometheusPath: string;
+  /** Base URL of the reverse proxy to the Loki given to the harness server (`/loki`). */
+  lokiPath: string;
 }
 
 export interface HarnessPage {

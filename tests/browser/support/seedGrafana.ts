@@ -50,6 +50,32 @@ export async function seedWrapperOverPrometheus(
 }
 
 /**
+ * The logs side of the same shared org: "Central Loki" (uid `loki`) pointing at a Loki (the fake), and
+ * a tenant wrapper (uid `tenant-wrapper-loki`) in front of it with the given team mapping; the
+ * wrapper picks its LogQL path from the target's type.
+ */
+export async function seedWrapperOverLoki(
+  asAdmin: AdminCaller,
+  lokiUrl: string,
+  teamMappings: Array<{ team: string; values: string[] }>
+): Promise<void> {
+  await asAdmin('POST', '/api/datasources', {
+    name: 'Central Loki',
+    type: 'loki',
+    uid: 'loki',
+    access: 'proxy',
+    url: lokiUrl,
+  });
+  await asAdmin('POST', '/api/datasources', {
+    name: 'Tenant wrapper (Loki)',
+    type: 'mtlabs-tenantwrapper-datasource',
+    uid: 'tenant-wrapper-loki',
+    access: 'proxy',
+    jsonData: { targetUid: 'loki', tenantLabel: 'tenant', teamMappings, convention: 'none' },
+  });
+}
+
+/**
  * Viewers with the given logins in the main org, and teams of them (team name → member logins);
  * a login in no team is a user the wrapper must refuse.
  */

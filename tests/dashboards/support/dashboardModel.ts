@@ -19,6 +19,8 @@ export interface Target {
   instant?: boolean;
   range?: boolean;
   format?: string;
+  /** Loki targets: `range` or `instant` (Prometheus targets use `instant` / `range`). */
+  queryType?: string;
   datasource?: DataSourceRef;
 }
 export interface Panel {
@@ -37,7 +39,9 @@ export interface Panel {
 export interface Variable {
   name: string;
   type: string;
-  query?: string | { query?: string };
+  /** Text (Prometheus), or an editor model: `{ query }`, or Loki's `{ type, label, stream }`. */
+  query?: string | { query?: string; type?: number; label?: string; stream?: string };
+  definition?: string;
   datasource?: DataSourceRef;
   multi?: boolean;
   includeAll?: boolean;
@@ -81,6 +85,14 @@ export interface DashboardQuery {
   expr: string;
   /** Panel targets: evaluated as an instant query (tables, bar gauges) or a range query. */
   instant: boolean;
+  /** Variables whose query is an editor model without text (Loki's `{ type, label, stream }`): that model. */
+  variableQuery?: object;
+}
+
+/** The plugin type a dashboard's `datasource` variable lists: `prometheus` (PromQL) or `loki` (LogQL). */
+export function dataSourceTypeOf(d: Dashboard): string | undefined {
+  const v = d.templating.list.find((x) => x.name === 'datasource' && x.type === 'datasource');
+  return typeof v?.query === 'string' ? v.query : undefined;
 }
 
 function variableQueryText(v: Variable): string | undefined {
@@ -98,15 +110,19 @@ export function dashboardQueries(d: Dashboard): DashboardQuery[] {
           kind: 'panel',
           where: `${d.uid} panel ${p.id} "${p.title}" ${t.refId}`,
           expr: t.expr,
-          instant: t.instant === true && t.range !== true,
+          instant: (t.instant === true && t.range !== true) || t.queryType === 'instant',
         });
       }
     }
   }
   for (const v of d.templating.list) {
     const text = v.type === 'query' ? variableQueryText(v) : undefined;
+    const where = `${d.uid} variable ${v.name}`;
     if (text !== undefined) {
-      out.push({ dashboard: d.uid, kind: 'variable', where: `${d.uid} variable ${v.name}`, expr: text, instant: true });
+      out.push({ dashboard: d.uid, kind: 'variable', where, expr: text, instant: true });
+    } else if (v.type === 'query' && typeof v.query === 'object') {
+      const expr = v.definition ?? JSON.stringify(v.query);
+      out.push({ dashboard: d.uid, kind: 'variable', where, expr, instant: true, variableQuery: v.query });
     }
   }
   for (const a of d.annotations.list) {

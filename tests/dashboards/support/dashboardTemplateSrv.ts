@@ -7,6 +7,7 @@ import type { Selection } from './context';
 
 interface DashboardVariable {
   name: string;
+  type: 'query' | 'textbox';
   multi: boolean;
   includeAll: boolean;
   allValue?: string;
@@ -20,8 +21,8 @@ type FormatFn = (value: unknown, variable?: { multi?: boolean; includeAll?: bool
 const VARIABLE_REFERENCE = /\$(\w+)|\[\[(\w+?)(?::(\w+))?\]\]|\${(\w+)(?:\.([^:^}]+))?(?::([^}]+))?}/g;
 
 /**
- * Browser stand-in for Grafana's dashboard TemplateSrv holding one bundled dashboard's query
- * variables with a viewer's selection (for the browser harness, which has no dashboard runtime).
+ * Browser stand-in for Grafana's dashboard TemplateSrv holding one bundled dashboard's query and
+ * text box variables with a viewer's selection (for the browser harness, which has no dashboard runtime).
  * As in Grafana (template_srv.ts): scopedVars win; unknown names (the interval/range macros the
  * target data source expands) stay in the text; the data source's format function formats values;
  * "All" with a custom allValue is inserted verbatim, unformatted.
@@ -31,12 +32,19 @@ export class DashboardTemplateSrv implements TemplateSrv {
 
   constructor(dashboard: Dashboard, selection: Selection) {
     for (const v of dashboard.templating.list) {
+      if (v.type === 'textbox') {
+        // A text box holds one string: the selection's, else its default (`query`).
+        const text = selection[v.name]?.[0] ?? (typeof v.query === 'string' ? v.query : '');
+        this.variables.set(v.name, { name: v.name, type: 'textbox', multi: false, includeAll: false, value: text });
+        continue;
+      }
       if (v.type !== 'query') {
         continue;
       }
       const selected = selection[v.name] ?? [ALL];
       this.variables.set(v.name, {
         name: v.name,
+        type: 'query',
         multi: v.multi === true,
         includeAll: v.includeAll === true,
         allValue: v.allValue ?? undefined,
@@ -47,8 +55,7 @@ export class DashboardTemplateSrv implements TemplateSrv {
 
   getVariables(): TypedVariableModel[] {
     return [...this.variables.values()].map(
-      (v) =>
-        ({ name: v.name, type: 'query', multi: v.multi, includeAll: v.includeAll }) as unknown as TypedVariableModel
+      (v) => ({ name: v.name, type: v.type, multi: v.multi, includeAll: v.includeAll }) as unknown as TypedVariableModel
     );
   }
 

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'fs';
 import path from 'path';
 
-import type { Dashboard } from './dashboardModel';
+import { dataSourceTypeOf, type Dashboard } from './dashboardModel';
 
 export * from './dashboardModel';
 
@@ -15,11 +15,6 @@ export interface LoadedDashboard {
 
 /** The plugin type a dashboard's `datasource` variable lists: `prometheus` (PromQL) or `loki` (LogQL). */
 export type DashboardLanguage = 'prometheus' | 'loki';
-
-export function dataSourceTypeOf(d: Dashboard): string | undefined {
-  const v = d.templating.list.find((x) => x.name === 'datasource' && x.type === 'datasource');
-  return typeof v?.query === 'string' ? v.query : undefined;
-}
 
 /**
  * Every *.json file in src/dashboards, parsed (a JSON syntax error names the file); with `type`,

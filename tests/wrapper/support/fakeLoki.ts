@@ -41,6 +41,20 @@ export function fixtureStreams(): FixtureStream[] {
   ];
 }
 
+/**
+ * The same lines as streams per level: each stream split by the `level=` of its lines into streams
+ * with a `level` label (as agents that label levels ship them), for dashboards that select by level.
+ */
+export function streamsByLevel(streams: readonly FixtureStream[] = fixtureStreams()): FixtureStream[] {
+  return streams.flatMap((s) => {
+    const levels = [...new Set(s.lines.map(([, line]) => /\blevel=(\w+)/.exec(line)?.[1] ?? 'unknown'))];
+    return levels.map((level) => ({
+      labels: { ...s.labels, level },
+      lines: s.lines.filter(([, line]) => (/\blevel=(\w+)/.exec(line)?.[1] ?? 'unknown') === level),
+    }));
+  });
+}
+
 function matches(m: WalkedMatcher, labels: Record<string, string>): boolean {
   const v = labels[m.name] ?? '';
   switch (m.op) {
