@@ -10,12 +10,17 @@ function escapeRegex(value: string): string {
   return value.replace(/[\\^$*+?.()|[\]{}]/g, '\\$&');
 }
 
-/** One ad-hoc filter as PromQL matcher text, e.g. `job!~"a|b"`. */
-export function filterToMatcher(filter: AdHocVariableFilter): string {
+/**
+ * One ad-hoc filter as matcher text, e.g. `job!~"a|b"`. PromQL label matchers and Loki's (stream
+ * matchers and label filters alike: pkg/logql/syntax/lex.go) share the label-name rule, the four
+ * operators and Go string escapes, which JSON string escapes are; `language` only names the query
+ * language in the error.
+ */
+export function filterToMatcher(filter: AdHocVariableFilter, language: 'Prometheus' | 'Loki' = 'Prometheus'): string {
   if (!LABEL_NAME.test(filter.key)) {
     throw new WrapperError(
       'rejected',
-      `Ad-hoc filter key "${filter.key}" is not a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*); remove or fix the filter.`
+      `Ad-hoc filter key "${filter.key}" is not a ${language} label name ([a-zA-Z_][a-zA-Z0-9_]*); remove or fix the filter.`
     );
   }
   const many = (filter.values?.length ? filter.values : [filter.value]).map(escapeRegex).join('|');
@@ -32,7 +37,7 @@ export function filterToMatcher(filter: AdHocVariableFilter): string {
     default:
       throw new WrapperError(
         'rejected',
-        `Ad-hoc filter "${filter.key} ${filter.operator} ${filter.value}" uses operator "${filter.operator}", which Prometheus ` +
+        `Ad-hoc filter "${filter.key} ${filter.operator} ${filter.value}" uses operator "${filter.operator}", which ${language} ` +
           'label matchers do not have; use =, !=, =~ or !~.'
       );
   }
@@ -40,7 +45,7 @@ export function filterToMatcher(filter: AdHocVariableFilter): string {
 
 /** `{k="v", ...}` for label/series API calls (no metric name). */
 export function filtersToSelector(filters: readonly AdHocVariableFilter[]): string {
-  return `{${filters.map(filterToMatcher).join(', ')}}`;
+  return `{${filters.map((f) => filterToMatcher(f)).join(', ')}}`;
 }
 
 /**
@@ -53,7 +58,7 @@ export function applyAdHocFilters(expr: string, filters: readonly AdHocVariableF
   if (!filters || filters.length === 0) {
     return expr;
   }
-  const matchers = filters.map(filterToMatcher).join(', ');
+  const matchers = filters.map((f) => filterToMatcher(f)).join(', ');
   let masked = expr;
   for (const { from, to } of findMacroRanges(expr)) {
     masked = masked.slice(0, from) + '9'.repeat(to - from - 1) + 's' + masked.slice(to);

@@ -1,50 +1,15 @@
 import type { AdHocVariableFilter } from '@grafana/data';
 import { parser } from '@grafana/lezer-logql';
 
+import { filterToMatcher } from './adhocFilters';
 import { WrapperError } from './errors';
 import { findMacroRanges } from './interpolation';
-
-/** Loki label names: ASCII letters, digits and `_`, not starting with a digit (pkg/logql/syntax/lex.go). */
-const LOKI_LABEL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Pipeline stages after which a log line has extracted labels (lezer-logql node names). */
 const PARSER_NODES = new Set(['LabelParser', 'JsonExpressionParser', 'LogfmtParser', 'LogfmtExpressionParser']);
 
-function escapeRegex(value: string): string {
-  return value.replace(/[\\^$*+?.()|[\]{}]/g, '\\$&');
-}
-
-/**
- * One ad-hoc filter as LogQL matcher text, e.g. `app!~"a|b"`; the same text serves as a stream
- * matcher and as a label filter. JSON string escapes are valid Go string escapes, which is what
- * Loki's lexer reads.
- */
-export function filterToLogQLMatcher(filter: AdHocVariableFilter): string {
-  if (!LOKI_LABEL_NAME.test(filter.key)) {
-    throw new WrapperError(
-      'rejected',
-      `Ad-hoc filter key "${filter.key}" is not a Loki label name ([A-Za-z_][A-Za-z0-9_]*); remove or fix the filter.`
-    );
-  }
-  const many = (filter.values?.length ? filter.values : [filter.value]).map(escapeRegex).join('|');
-  switch (filter.operator) {
-    case '=':
-    case '!=':
-    case '=~':
-    case '!~':
-      return `${filter.key}${filter.operator}${JSON.stringify(filter.value)}`;
-    case '=|':
-      return `${filter.key}=~${JSON.stringify(many)}`;
-    case '!=|':
-      return `${filter.key}!~${JSON.stringify(many)}`;
-    default:
-      throw new WrapperError(
-        'rejected',
-        `Ad-hoc filter "${filter.key} ${filter.operator} ${filter.value}" uses operator "${filter.operator}", which ` +
-          'Loki label matchers do not have; use =, !=, =~ or !~.'
-      );
-  }
-}
+/** One ad-hoc filter as LogQL matcher text: the same text serves as a stream matcher and as a label filter. */
+export const filterToLogQLMatcher = (filter: AdHocVariableFilter): string => filterToMatcher(filter, 'Loki');
 
 /** `{k="v", ...}` for Loki label / series API calls. */
 export function filtersToStreamSelector(filters: readonly AdHocVariableFilter[]): string {
