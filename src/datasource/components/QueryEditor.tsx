@@ -54,6 +54,26 @@ export function TenantLine({ datasource }: { datasource: TenantWrapperDataSource
   );
 }
 
+/** The legend format field both query languages share (Grafana's `{{label}}` templates). */
+function LegendField({
+  query,
+  onChange,
+  onRunQuery,
+}: Pick<WrapperQueryEditorProps, 'query' | 'onChange' | 'onRunQuery'>) {
+  return (
+    <Field label="Legend">
+      <Input
+        aria-label="Legend format"
+        width={30}
+        placeholder="{{label}}"
+        value={query.legendFormat ?? ''}
+        onChange={(e) => onChange({ ...query, legendFormat: e.currentTarget.value })}
+        onBlur={onRunQuery}
+      />
+    </Field>
+  );
+}
+
 const LOKI_QUERY_TYPES: Array<{ label: string; value: string }> = [
   { label: 'Range', value: 'range' },
   { label: 'Instant', value: 'instant' },
@@ -73,16 +93,7 @@ function LokiQueryEditor({ datasource, query, onChange, onRunQuery }: WrapperQue
       />
       <TenantLine datasource={datasource} />
       <Stack direction="row" gap={2}>
-        <Field label="Legend">
-          <Input
-            aria-label="Legend format"
-            width={30}
-            placeholder="{{label}}"
-            value={query.legendFormat ?? ''}
-            onChange={(e) => onChange({ ...query, legendFormat: e.currentTarget.value })}
-            onBlur={onRunQuery}
-          />
-        </Field>
+        <LegendField query={query} onChange={onChange} onRunQuery={onRunQuery} />
         <Field label="Type">
           <RadioButtonGroup
             options={LOKI_QUERY_TYPES}
@@ -135,16 +146,7 @@ function PromQueryEditor({ datasource, query, range, onChange, onRunQuery }: Wra
       />
       <TenantLine datasource={datasource} />
       <Stack direction="row" gap={2}>
-        <Field label="Legend">
-          <Input
-            aria-label="Legend format"
-            width={30}
-            placeholder="{{label}}"
-            value={query.legendFormat ?? ''}
-            onChange={(e) => onChange({ ...query, legendFormat: e.currentTarget.value })}
-            onBlur={onRunQuery}
-          />
-        </Field>
+        <LegendField query={query} onChange={onChange} onRunQuery={onRunQuery} />
         <Field label="Type">
           <RadioButtonGroup
             options={QUERY_TYPES}
