@@ -171,6 +171,34 @@ describe('spoofing and everything else is refused before Loki sees it', () => {
   });
 });
 
+describe('a path of another upstream kind: 404 naming the proxy kind that serves it, nothing forwarded', () => {
+  const prometheusProxy = proxyOverFakeUpstream();
+
+  it('a Prometheus query sent to the Loki proxy', async () => {
+    const res = await send(`/api/v1/query?query=${q('up')}`);
+    expect(res.status).toBe(404);
+    expect(res.body).toMatch(/is a Prometheus API and this proxy guards Loki.*--upstream-kind=prometheus/);
+    expect(suite.upstream.requests).toHaveLength(0);
+  });
+
+  it('a Loki query sent to the Prometheus proxy', async () => {
+    const res = await fetch(`${prometheusProxy.url}/loki/api/v1/query_range?query=${q('{app="x"}')}`, {
+      headers: { 'X-Tenant': 'a' },
+    });
+    expect(res.status).toBe(404);
+    expect(await res.text()).toMatch(
+      /is a Loki API and this proxy guards Prometheus.*--upstream-kind=loki --loki-org-id=ORG/
+    );
+    expect(prometheusProxy.upstream.requests).toHaveLength(0);
+  });
+
+  it('a path no kind serves keeps the plain answer', async () => {
+    const res = await send('/nothing/here');
+    expect(res.status).toBe(404);
+    expect(res.body).toMatch(/only enforced Loki APIs are/);
+  });
+});
+
 describe('options', () => {
   it('--upstream-kind=loki needs --loki-org-id, and only loki takes it', async () => {
     await expect(startTestProxy(testProxyOptions('http://127.0.0.1:1', { upstreamKind: 'loki' }))).rejects.toThrow(

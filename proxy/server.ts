@@ -204,7 +204,7 @@ export function createProxy(options: ProxyOptions, runtime: ProxyRuntime = {}): 
       throw new ProxyRejection(
         404,
         'not-found',
-        notServedMessage(path, alertmanager ? 'Alertmanager' : loki ? 'Loki' : 'Prometheus')
+        notServedMessage(path, alertmanager ? 'Alertmanager' : loki ? 'Loki' : 'Prometheus', apiServing(path, options))
       );
     }
     if (loki && req.headers['x-scope-orgid'] !== undefined) {
@@ -400,6 +400,17 @@ const PLAIN_PATH = /^(?:\/[A-Za-z0-9_-]+)+$|^\/$/;
  * enforced APIs in practice) is split directly; anything else goes through the WHATWG URL parser,
  * and a path that is still not canonical after it is refused.
  */
+/** Which API's route table has this path (Prometheus first: Alertmanager also has /api/v1 paths). */
+function apiServing(path: string, options: ProxyOptions): 'Prometheus' | 'Loki' | 'Alertmanager' | null {
+  if (resolveRoute(path, options)) {
+    return 'Prometheus';
+  }
+  if (resolveLokiRoute(path)) {
+    return 'Loki';
+  }
+  return resolveAlertmanagerRoute(path) ? 'Alertmanager' : null;
+}
+
 function splitRequestTarget(rawUrl: string): { path: string; search: string } {
   const queryStart = rawUrl.indexOf('?');
   const rawPath = queryStart < 0 ? rawUrl : rawUrl.slice(0, queryStart);

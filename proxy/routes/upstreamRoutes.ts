@@ -90,8 +90,22 @@ export function refusedReason(path: string): string | null {
   return null;
 }
 
-/** The 404 message of a path the route table does not serve. */
-export function notServedMessage(path: string, api: 'Prometheus' | 'Alertmanager' | 'Loki' = 'Prometheus'): string {
+type ApiName = 'Prometheus' | 'Alertmanager' | 'Loki';
+const KIND_OF: Record<ApiName, string> = {
+  Prometheus: 'prometheus',
+  Alertmanager: 'alertmanager',
+  Loki: 'loki --loki-org-id=ORG',
+};
+
+/**
+ * The 404 message of a path the route table does not serve. `servedBy` names the API whose route
+ * table has the path, when another kind's does (a Loki path sent to the Prometheus proxy): the fix
+ * is a proxy of that kind in front of that upstream, never a passthrough.
+ */
+export function notServedMessage(path: string, api: ApiName = 'Prometheus', servedBy: ApiName | null = null): string {
+  if (servedBy !== null && servedBy !== api) {
+    return `${path} is a ${servedBy} API and this proxy guards ${api} (404 page not found); put a proxy started with --upstream-kind=${KIND_OF[servedBy]} in front of ${servedBy} and send ${servedBy} requests there`;
+  }
   const reason = api === 'Prometheus' ? refusedReason(path) : null;
   const why = reason ? `: ${reason}` : ` (404 page not found); only enforced ${api} APIs are`;
   return `${path} is not served by this proxy${why}. To forward a path untouched, without any tenant enforcement, list it in --unsafe-passthrough-paths`;
