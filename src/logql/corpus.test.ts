@@ -41,7 +41,11 @@ const KNOWN_REJECTED: Array<[RegExp, string]> = [
   ],
   // Loki lexes with Go's text/scanner, which skips Go comments (`// …`, `/* … */`); lezer-logql reads
   // `/` as division. The other way round nothing hides: lezer never parses `//` or `/*` outside strings.
-  [/\/\/ GOOD$/, 'a Go-style // comment (Loki skips it, lezer-logql does not)'],
+  // mcp-grafana's guardrail test writes `{cluster/*x*/=~".+"}` and `{app="x"} // see …` for the same reason.
+  [
+    /\/\/ GOOD$|^\{app="x"\} \/\/ see |^\{cluster\/\*x\*\/=~/,
+    'a Go-style // or /* */ comment (Loki skips it, lezer-logql does not)',
+  ],
 ];
 
 const VARIABLE = /\$\w+|\[\[\w+(?::\w+)?\]\]|\$\{\w+(?:\.[^:^}]+)?(?::[^}]+)?\}/g;
@@ -98,8 +102,8 @@ describe('corpus.jsonl (real queries from public repositories)', () => {
     expect(enforced + known.length).toBe(lines.length);
     // 10 in the first corpus, 6 more `offset` after an unwrap range in pkg/logql/downstream_test.go,
     // then 12 `variants(…) of (…)`, 1 more unwrap-range offset and 3 upper-case keywords from Loki's
-    // syntax tests (README there)
-    expect(known.length).toBeLessThanOrEqual(32);
+    // syntax tests (README there), 2 Go-style comments from mcp-grafana's guardrail test
+    expect(known.length).toBeLessThanOrEqual(34);
   });
 });
 
