@@ -133,3 +133,42 @@ export async function tokenMismatches(env: Env, registry?: TokenRegistry): Promi
   check('shared', 'Shared', 'mtt-shared-prom', reg['shared-org'].shared?.hashes);
   return out;
 }
+
+/**
+ * The crash/resume property of token-mode applies: for every write k of the reference run, fail
+ * write k (`before` Grafana applies it, or `after`: a lost response), re-run once, and collect what
+ * differs from a clean run — an unfinished tenant, another final state, a data source whose token
+ * is not the one its registry lists first (`checks` adds per-suite token checks), or a third run
+ * that still writes. Empty when the property holds.
+ */
+export async function resumeMismatches(
+  spec: TenantSpec,
+  reference: { fingerprint: string; writes: number },
+  mode: 'before' | 'after',
+  checks: Array<(env: Env, registry: TokenRegistry) => Promise<string[]>> = [tokenMismatches]
+): Promise<string[]> {
+  const mismatches: string[] = [];
+  for (let k = 1; k <= reference.writes; k++) {
+    const env = newTokenEnv();
+    env.fake.failWrite(k, { mode, status: 500 });
+    await applyTokens(env, spec);
+    env.fake.clearFaults();
+    const second = await applyTokens(env, spec);
+    if (Object.values(second.result.tenants).some((t) => t.state !== 'done')) {
+      mismatches.push(`k=${k}: re-run did not finish: ${JSON.stringify(second.result.tenants)}`);
+    }
+    if ((await tokenStateFingerprint(env)) !== reference.fingerprint) {
+      mismatches.push(`k=${k}: final state differs from a clean run`);
+    }
+    const registry = await registryOf(env);
+    for (const check of checks) {
+      mismatches.push(...(await check(env, registry)).map((m) => `k=${k}: ${m}`));
+    }
+    env.fake.resetLog();
+    await applyTokens(env, spec);
+    if (env.fake.counts().writes !== 0) {
+      mismatches.push(`k=${k}: a third run still wrote ${env.fake.counts().writes} times`);
+    }
+  }
+  return mismatches;
+}
