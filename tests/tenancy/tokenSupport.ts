@@ -115,23 +115,34 @@ export async function tokenStateFingerprint(env: Env): Promise<string> {
   return JSON.stringify(state, null, 1);
 }
 
+/** What is wrong with one data source's stored token against its registry hashes (nothing: []). */
+export function storedTokenMismatch(
+  env: Env,
+  label: string,
+  at: { orgName: string; uid: string },
+  hashes: string[] | undefined
+): string[] {
+  const auth = storedAuthorization(env, at.orgName, at.uid);
+  const token = auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length) : undefined;
+  if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) {
+    return [`${label}: data source holds no 43-char bearer token (${auth === undefined ? 'none' : 'malformed'})`];
+  }
+  return hashes && hashes[0] === sha256(token) ? [] : [`${label}: registry hash[0] is not sha256 of the stored token`];
+}
+
 /** Every token-mode data source holds exactly the token whose hash is first in the registry. */
 export async function tokenMismatches(env: Env, registry?: TokenRegistry): Promise<string[]> {
   const reg = registry ?? (await registryOf(env));
-  const out: string[] = [];
-  const check = (label: string, orgName: string, uid: string, hashes: string[] | undefined) => {
-    const auth = storedAuthorization(env, orgName, uid);
-    const token = auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length) : undefined;
-    if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) {
-      out.push(`${label}: data source holds no 43-char bearer token (${auth === undefined ? 'none' : 'malformed'})`);
-    } else if (!hashes || hashes[0] !== sha256(token)) {
-      out.push(`${label}: registry hash[0] is not sha256 of the stored token`);
-    }
-  };
-  check('tenant a', 'Tenant A', 'mtt-a-prom', reg.tenant.a?.hashes);
-  check('tenant b', 'Tenant B', 'mtt-b-prom', reg.tenant.b?.hashes);
-  check('shared', 'Shared', 'mtt-shared-prom', reg['shared-org'].shared?.hashes);
-  return out;
+  return [
+    ...storedTokenMismatch(env, 'tenant a', { orgName: 'Tenant A', uid: 'mtt-a-prom' }, reg.tenant.a?.hashes),
+    ...storedTokenMismatch(env, 'tenant b', { orgName: 'Tenant B', uid: 'mtt-b-prom' }, reg.tenant.b?.hashes),
+    ...storedTokenMismatch(
+      env,
+      'shared',
+      { orgName: 'Shared', uid: 'mtt-shared-prom' },
+      reg['shared-org'].shared?.hashes
+    ),
+  ];
 }
 
 /**
