@@ -48,6 +48,11 @@ export class TenantLokiMetadataApi {
     private readonly enforcer: () => Promise<Enforcer>
   ) {}
 
+  /** The label every selector is pinned on (rejects, like the calls, when the user has no tenant). */
+  async tenantLabel(): Promise<string> {
+    return (await this.enforcer()).label;
+  }
+
   labelNames(opts: LokiMetadataOptions = {}): Promise<string[]> {
     return this.get<string[]>('labels', 'query', opts);
   }

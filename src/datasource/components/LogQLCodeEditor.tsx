@@ -1,23 +1,27 @@
 import React, { useEffect, useRef } from 'react';
-import { closeBrackets } from '@codemirror/autocomplete';
+import { autocompletion, closeBrackets, completionKeymap } from '@codemirror/autocomplete';
 import { EditorState } from '@codemirror/state';
 import { EditorView, keymap, placeholder } from '@codemirror/view';
 import { useTheme2 } from '@grafana/ui';
 
 import { grafanaEditorTheme } from '../../components/editorTheme';
+import { logqlLabelCompletion, type LokiLabelSource } from '../logqlCompletion';
 
 export interface LogQLCodeEditorProps {
   value: string;
+  /** Label names and values for stream selectors (the wrapper's tenant-pinned Loki calls). */
+  labels: LokiLabelSource;
   onChange: (value: string) => void;
   /** Called on blur and Shift+Enter, like Grafana's own query editors. */
   onRunQuery: () => void;
 }
 
 /**
- * A plain CodeMirror 6 field for LogQL (no language package: the PromQL one would flag LogQL
- * pipelines as errors). The text is checked and pinned to the tenant when the query runs.
+ * A CodeMirror 6 field for LogQL (no language package: the PromQL one would flag LogQL pipelines
+ * as errors) with label suggestions inside stream selectors, fed only by `labels`. The text is
+ * checked and pinned to the tenant when the query runs.
  */
-export function LogQLCodeEditor({ value, onChange, onRunQuery }: LogQLCodeEditorProps) {
+export function LogQLCodeEditor({ value, labels, onChange, onRunQuery }: LogQLCodeEditorProps) {
   const theme = useTheme2();
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView>();
@@ -31,9 +35,10 @@ export function LogQLCodeEditor({ value, onChange, onRunQuery }: LogQLCodeEditor
       doc: value,
       extensions: [
         ...grafanaEditorTheme(theme),
+        autocompletion({ override: [logqlLabelCompletion(labels)] }),
         closeBrackets(),
         placeholder('LogQL, e.g. {app="api"} |= "error" or sum(count_over_time({app="api"}[$__auto]))'),
-        keymap.of([{ key: 'Shift-Enter', run: () => (callbacks.current.onRunQuery(), true) }]),
+        keymap.of([{ key: 'Shift-Enter', run: () => (callbacks.current.onRunQuery(), true) }, ...completionKeymap]),
         EditorView.lineWrapping,
         EditorView.updateListener.of((u) => {
           if (u.docChanged) {
@@ -48,9 +53,9 @@ export function LogQLCodeEditor({ value, onChange, onRunQuery }: LogQLCodeEditor
       view.current?.destroy();
       view.current = undefined;
     };
-    // The view is created once per theme; value changes from outside are synced below.
+    // The view is created once per label source and theme; value changes from outside are synced below.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [theme]);
+  }, [labels, theme]);
 
   useEffect(() => {
     const v = view.current;
