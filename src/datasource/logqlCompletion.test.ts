@@ -7,7 +7,7 @@ import { httpGetJson } from '../../tests/wrapper/support/forwardingTarget';
 import { lokiProblems } from '../../tests/wrapper/support/lokiPinning';
 import { fetchError } from '../../tests/wrapper/support/recordingBackendSrv';
 import { DEFAULT_JSON, RANGE, RESOURCE_PREFIX, wrapperHarness } from '../../tests/wrapper/support/wrapperHarness';
-import { logqlLabelCompletion, tenantLokiLabels, type LokiLabelSource } from './logqlCompletion';
+import { logqlLabelCompletion, TenantLokiLabels, type LokiLabelSource } from './logqlCompletion';
 
 jest.setTimeout(20_000);
 
@@ -101,10 +101,10 @@ describe('logqlLabelCompletion with a recording label source', () => {
 });
 
 /**
- * The source the editor uses (tenantLokiLabels over the wrapper's TenantLokiMetadataApi) against
+ * The source the editor uses (TenantLokiLabels over the wrapper's TenantLokiMetadataApi) against
  * the fake Loki, with one label only tenant b's streams carry.
  */
-describe('tenantLokiLabels over the wrapper and a fake Loki', () => {
+describe('TenantLokiLabels over the wrapper and a fake Loki', () => {
   const B_ONLY: FixtureStream = {
     labels: { tenant: 'b', app: 'billing', b_only: 'yes' },
     lines: [['1704067260000000000', 'level=info app=billing tenant=b']],
@@ -131,7 +131,9 @@ describe('tenantLokiLabels over the wrapper and a fake Loki', () => {
         return body;
       },
     });
-    return { ...h, source: tenantLokiLabels(h.wrapper.lokiMetadata, () => RANGE) };
+    const source = new TenantLokiLabels(h.wrapper.lokiMetadata);
+    source.setRange(RANGE);
+    return { ...h, source };
   }
 
   test("tenant a: label names and values of tenant a's streams only, every request pinned", async () => {

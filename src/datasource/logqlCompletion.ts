@@ -6,7 +6,7 @@ import type { TenantLokiMetadataApi } from './lokiMetadataApi';
 
 /**
  * What the LogQL editor's suggestions may ask for. The only implementation used by the editor is
- * tenantLokiLabels below, i.e. the wrapper's tenant-pinned Loki metadata calls.
+ * TenantLokiLabels below, i.e. the wrapper's tenant-pinned Loki metadata calls.
  */
 export interface LokiLabelSource {
   /** The label the wrapper pins (never suggested: the wrapper adds it to every selector). */
@@ -16,13 +16,30 @@ export interface LokiLabelSource {
   labelValues(label: string, stream: string | undefined): Promise<string[]>;
 }
 
-/** The editor's label source: TenantLokiMetadataApi over the editor's current time range. */
-export function tenantLokiLabels(api: TenantLokiMetadataApi, range: () => TimeRange | undefined): LokiLabelSource {
-  return {
-    tenantLabel: () => api.tenantLabel(),
-    labelNames: (stream) => api.labelNames({ stream, range: range() }),
-    labelValues: (label, stream) => api.labelValues(label, { stream, range: range() }),
-  };
+/**
+ * The editor's label source: TenantLokiMetadataApi over the dashboard / Explore time range
+ * (follows the picker through setRange, like TenantPrometheusClient).
+ */
+export class TenantLokiLabels implements LokiLabelSource {
+  private range?: TimeRange;
+
+  constructor(private readonly api: TenantLokiMetadataApi) {}
+
+  setRange(range: TimeRange | undefined): void {
+    this.range = range;
+  }
+
+  tenantLabel(): Promise<string> {
+    return this.api.tenantLabel();
+  }
+
+  labelNames(stream: string | undefined): Promise<string[]> {
+    return this.api.labelNames({ stream, range: this.range });
+  }
+
+  labelValues(label: string, stream: string | undefined): Promise<string[]> {
+    return this.api.labelValues(label, { stream, range: this.range });
+  }
 }
 
 /**

@@ -1,11 +1,11 @@
-import React, { useEffect, useMemo, useRef, useState } from 'react';
+import React, { useEffect, useMemo, useState } from 'react';
 import type { QueryEditorProps } from '@grafana/data';
 import { Field, Input, RadioButtonGroup, Stack, Text } from '@grafana/ui';
 
 import type { TenantWrapperDataSource } from '../datasource';
 import { describeTenant } from '../enforcement';
 import { describeError } from '../errors';
-import { tenantLokiLabels } from '../logqlCompletion';
+import { TenantLokiLabels } from '../logqlCompletion';
 import { TenantPrometheusClient } from '../promqlClient';
 import type { WrapperOptions, WrapperQuery } from '../types';
 import { LogQLCodeEditor } from './LogQLCodeEditor';
@@ -85,10 +85,8 @@ const LOKI_QUERY_TYPES: Array<{ label: string; value: string }> = [
  * datasource/loki/types.ts: queryType, maxLines, legendFormat), forwarded to the target unchanged.
  */
 function LokiQueryEditor({ datasource, query, range, onChange, onRunQuery }: WrapperQueryEditorProps) {
-  // Suggestions follow the time picker without rebuilding the editor.
-  const currentRange = useRef(range);
-  currentRange.current = range;
-  const labels = useMemo(() => tenantLokiLabels(datasource.lokiMetadata, () => currentRange.current), [datasource]);
+  const labels = useMemo(() => new TenantLokiLabels(datasource.lokiMetadata), [datasource]);
+  useEffect(() => labels.setRange(range), [labels, range]);
   return (
     <Stack direction="column" gap={1}>
       <LogQLCodeEditor
