@@ -11,7 +11,7 @@ import { LOGS_SPEC_YAML, logsTokenMismatches } from './logsSupport';
 import {
   applyTokens,
   newTokenEnv,
-  registryOf,
+  resumeMismatches,
   TOKEN_SPEC_YAML,
   tokenMismatches,
   tokenStateFingerprint,
@@ -49,29 +49,7 @@ describe('logs apply resumes after a failure at any write', () => {
 
   for (const mode of ['before', 'after'] as const) {
     it(`every k: failure ${mode} the write, then one re-run, converges`, async () => {
-      const mismatches: string[] = [];
-      for (let k = 1; k <= reference.writes; k++) {
-        const env = newTokenEnv();
-        env.fake.failWrite(k, { mode, status: 500 });
-        await applyTokens(env, spec);
-        env.fake.clearFaults();
-        const second = await applyTokens(env, spec);
-        if (Object.values(second.result.tenants).some((t) => t.state !== 'done')) {
-          mismatches.push(`k=${k}: re-run did not finish: ${JSON.stringify(second.result.tenants)}`);
-        }
-        if ((await tokenStateFingerprint(env)) !== reference.fingerprint) {
-          mismatches.push(`k=${k}: final state differs from a clean run`);
-        }
-        const registry = await registryOf(env);
-        mismatches.push(...(await tokenMismatches(env, registry)).map((m) => `k=${k}: ${m}`));
-        mismatches.push(...(await logsTokenMismatches(env, registry)).map((m) => `k=${k}: ${m}`));
-        env.fake.resetLog();
-        await applyTokens(env, spec);
-        if (env.fake.counts().writes !== 0) {
-          mismatches.push(`k=${k}: a third run still wrote ${env.fake.counts().writes} times`);
-        }
-      }
-      expect(mismatches).toEqual([]);
+      expect(await resumeMismatches(spec, reference, mode, [tokenMismatches, logsTokenMismatches])).toEqual([]);
     });
   }
 });

@@ -115,21 +115,71 @@ export async function tokenStateFingerprint(env: Env): Promise<string> {
   return JSON.stringify(state, null, 1);
 }
 
+/** What is wrong with one data source's stored token against its registry hashes (nothing: []). */
+export function storedTokenMismatch(
+  env: Env,
+  label: string,
+  at: { orgName: string; uid: string },
+  hashes: string[] | undefined
+): string[] {
+  const auth = storedAuthorization(env, at.orgName, at.uid);
+  const token = auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length) : undefined;
+  if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) {
+    return [`${label}: data source holds no 43-char bearer token (${auth === undefined ? 'none' : 'malformed'})`];
+  }
+  return hashes && hashes[0] === sha256(token) ? [] : [`${label}: registry hash[0] is not sha256 of the stored token`];
+}
+
 /** Every token-mode data source holds exactly the token whose hash is first in the registry. */
 export async function tokenMismatches(env: Env, registry?: TokenRegistry): Promise<string[]> {
   const reg = registry ?? (await registryOf(env));
-  const out: string[] = [];
-  const check = (label: string, orgName: string, uid: string, hashes: string[] | undefined) => {
-    const auth = storedAuthorization(env, orgName, uid);
-    const token = auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length) : undefined;
-    if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) {
-      out.push(`${label}: data source holds no 43-char bearer token (${auth === undefined ? 'none' : 'malformed'})`);
-    } else if (!hashes || hashes[0] !== sha256(token)) {
-      out.push(`${label}: registry hash[0] is not sha256 of the stored token`);
+  return [
+    ...storedTokenMismatch(env, 'tenant a', { orgName: 'Tenant A', uid: 'mtt-a-prom' }, reg.tenant.a?.hashes),
+    ...storedTokenMismatch(env, 'tenant b', { orgName: 'Tenant B', uid: 'mtt-b-prom' }, reg.tenant.b?.hashes),
+    ...storedTokenMismatch(
+      env,
+      'shared',
+      { orgName: 'Shared', uid: 'mtt-shared-prom' },
+      reg['shared-org'].shared?.hashes
+    ),
+  ];
+}
+
+/**
+ * The crash/resume property of token-mode applies: for every write k of the reference run, fail
+ * write k (`before` Grafana applies it, or `after`: a lost response), re-run once, and collect what
+ * differs from a clean run — an unfinished tenant, another final state, a data source whose token
+ * is not the one its registry lists first (`checks` adds per-suite token checks), or a third run
+ * that still writes. Empty when the property holds.
+ */
+export async function resumeMismatches(
+  spec: TenantSpec,
+  reference: { fingerprint: string; writes: number },
+  mode: 'before' | 'after',
+  checks: Array<(env: Env, registry: TokenRegistry) => Promise<string[]>> = [tokenMismatches]
+): Promise<string[]> {
+  const mismatches: string[] = [];
+  for (let k = 1; k <= reference.writes; k++) {
+    const env = newTokenEnv();
+    env.fake.failWrite(k, { mode, status: 500 });
+    await applyTokens(env, spec);
+    env.fake.clearFaults();
+    const second = await applyTokens(env, spec);
+    if (Object.values(second.result.tenants).some((t) => t.state !== 'done')) {
+      mismatches.push(`k=${k}: re-run did not finish: ${JSON.stringify(second.result.tenants)}`);
     }
-  };
-  check('tenant a', 'Tenant A', 'mtt-a-prom', reg.tenant.a?.hashes);
-  check('tenant b', 'Tenant B', 'mtt-b-prom', reg.tenant.b?.hashes);
-  check('shared', 'Shared', 'mtt-shared-prom', reg['shared-org'].shared?.hashes);
-  return out;
+    if ((await tokenStateFingerprint(env)) !== reference.fingerprint) {
+      mismatches.push(`k=${k}: final state differs from a clean run`);
+    }
+    const registry = await registryOf(env);
+    for (const check of checks) {
+      mismatches.push(...(await check(env, registry)).map((m) => `k=${k}: ${m}`));
+    }
+    env.fake.resetLog();
+    await applyTokens(env, spec);
+    if (env.fake.counts().writes !== 0) {
+      mismatches.push(`k=${k}: a third run still wrote ${env.fake.counts().writes} times`);
+    }
+  }
+  return mismatches;
 }

@@ -9,9 +9,8 @@ import { specFrom } from './harness';
 import {
   applyTokens,
   newTokenEnv,
-  registryOf,
+  resumeMismatches,
   TOKEN_SPEC_YAML,
-  tokenMismatches,
   tokenStateFingerprint,
 } from './tokenSupport';
 
@@ -38,28 +37,7 @@ describe('token and shared-org apply resumes after a failure at any write', () =
 
   for (const mode of ['before', 'after'] as const) {
     it(`every k: failure ${mode} the write, then one re-run, converges`, async () => {
-      const mismatches: string[] = [];
-      for (let k = 1; k <= reference.writes; k++) {
-        const env = newTokenEnv();
-        env.fake.failWrite(k, { mode, status: 500 });
-        await applyTokens(env, spec);
-        env.fake.clearFaults();
-        const second = await applyTokens(env, spec);
-        if (Object.values(second.result.tenants).some((t) => t.state !== 'done')) {
-          mismatches.push(`k=${k}: re-run did not finish: ${JSON.stringify(second.result.tenants)}`);
-        }
-        if ((await tokenStateFingerprint(env)) !== reference.fingerprint) {
-          mismatches.push(`k=${k}: final state differs from a clean run`);
-        }
-        const registry = await registryOf(env);
-        mismatches.push(...(await tokenMismatches(env, registry)).map((m) => `k=${k}: ${m}`));
-        env.fake.resetLog();
-        await applyTokens(env, spec);
-        if (env.fake.counts().writes !== 0) {
-          mismatches.push(`k=${k}: a third run still wrote ${env.fake.counts().writes} times`);
-        }
-      }
-      expect(mismatches).toEqual([]);
+      expect(await resumeMismatches(spec, reference, mode)).toEqual([]);
     });
   }
 });
