@@ -32,7 +32,7 @@ function readJsonl(name: string): Line[] {
  */
 const KNOWN_REJECTED: Array<[RegExp, string]> = [
   [/unwrap [^[]*\[\w+\] offset/, 'offset after `| unwrap x [range]` (not in lezer-logql 0.4.2)'],
-  [/\| unwrap foo \)\[5m\]/, '`( … | unwrap x )[range]` with a pipeline (not in lezer-logql 0.4.2)'],
+  [/\| unwrap \w+ ?\)\[\w+\]/, '`( … | unwrap x )[range]` with a pipeline (not in lezer-logql 0.4.2)'],
   [/^variants\(/, '`variants(…) of (…)` (Loki 3.5, not in lezer-logql 0.4.2): refused by name'],
   // Loki's lexer reads keywords in any case (pkg/logql/syntax/lex_test.go); lezer-logql in lower case only.
   [
@@ -102,8 +102,9 @@ describe('corpus.jsonl (real queries from public repositories)', () => {
     expect(enforced + known.length).toBe(lines.length);
     // 10 in the first corpus, 6 more `offset` after an unwrap range in pkg/logql/downstream_test.go,
     // then 12 `variants(…) of (…)`, 1 more unwrap-range offset and 3 upper-case keywords from Loki's
-    // syntax tests (README there), 2 Go-style comments from mcp-grafana's guardrail test
-    expect(known.length).toBeLessThanOrEqual(34);
+    // syntax tests (README there), 2 Go-style comments from mcp-grafana's guardrail test, 1 more
+    // `( … | unwrap x )[range]` from an older engine_test.go (round five)
+    expect(known.length).toBeLessThanOrEqual(35);
   });
 });
 
