@@ -33,6 +33,18 @@ beforeAll(async () => {
     },
   });
   expect(res.status).toBe(200);
+  for (const [name, type] of [
+    ['Central Loki', 'loki'],
+    ['Some Elasticsearch', 'elasticsearch'],
+  ]) {
+    const other = await fake.handle({
+      method: 'POST',
+      url: '/api/datasources',
+      headers: { ...ADMIN_AUTH, 'content-type': 'application/json' },
+      body: { name, type, access: 'proxy', url: 'http://other.invalid' },
+    });
+    expect(other.status).toBe(200);
+  }
   grafana = await startFakeGrafanaServer(fake);
   harness = await startHarness({ grafanaUrl: grafana.url, grafanaAuth: ADMIN_AUTH });
   browser = await launchBrowser();
@@ -53,4 +65,15 @@ test('the wrapper config editor renders for a new data source and edits jsonData
   await page.getByLabel('Team name 1').fill('team-a');
   await page.getByTestId('ds-config-json').filter({ hasText: '"team":"team-a"' }).waitFor({ timeout: 30_000 });
   await browser!.screenshot('ds-config');
+});
+
+test('the target picker offers the Prometheus and Loki data sources, nothing else', async () => {
+  const { page } = browser!;
+  await browser!.open(harness!.pageUrl('ds-config'));
+  await page.getByText('Team → tenant mapping').waitFor({ timeout: 60_000 });
+  await page.getByText('Pick the Prometheus or Loki data source to wrap.').waitFor({ timeout: 30_000 });
+  await page.getByRole('combobox').first().click();
+  await page.getByText('Central Loki').waitFor({ timeout: 30_000 });
+  expect(await page.getByText('Central Prometheus').count()).toBeGreaterThan(0);
+  expect(await page.getByText('Some Elasticsearch').count()).toBe(0);
 });

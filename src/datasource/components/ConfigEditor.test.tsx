@@ -66,7 +66,7 @@ describe('ConfigEditor', () => {
 
   it('asks for a target when none is picked', () => {
     render(<Host initial={{}} seen={[]} />);
-    expect(screen.getByText('Pick the Prometheus data source to wrap.')).toBeInTheDocument();
+    expect(screen.getByText('Pick the Prometheus or Loki data source to wrap.')).toBeInTheDocument();
   });
 
   it.each([

@@ -5,7 +5,8 @@ import { Alert, Button, Field, FieldSet, IconButton, Input, RadioButtonGroup, St
 
 import {
   DEFAULT_TENANT_LABEL,
-  PROMETHEUS_TYPE,
+  TARGET_TYPES,
+  type TargetKind,
   type TeamConvention,
   type TeamMappingRow,
   type WrapperOptions,
@@ -100,13 +101,13 @@ export function ConfigEditor({ options, onOptionsChange }: ConfigEditorProps) {
     <>
       <FieldSet label="Target">
         <Field
-          label="Prometheus data source"
+          label="Prometheus or Loki data source"
           description="Every query, variable, ad-hoc filter and suggestion is limited to the user's tenant and then sent to this data source."
           invalid={!jsonData.targetUid}
-          error={!jsonData.targetUid ? 'Pick the Prometheus data source to wrap.' : undefined}
+          error={!jsonData.targetUid ? 'Pick the Prometheus or Loki data source to wrap.' : undefined}
         >
           <DataSourcePicker
-            pluginId={PROMETHEUS_TYPE}
+            filter={(ds) => TARGET_TYPES.includes(ds.type as TargetKind)}
             current={jsonData.targetUid ?? null}
             noDefault
             width={40}
@@ -115,7 +116,7 @@ export function ConfigEditor({ options, onOptionsChange }: ConfigEditorProps) {
         </Field>
         <Field
           label="Tenant label"
-          description={`Label that carries the tenant on every series (default "${DEFAULT_TENANT_LABEL}").`}
+          description={`Label that carries the tenant on every series or log stream (default "${DEFAULT_TENANT_LABEL}").`}
         >
           <Input
             aria-label="Tenant label"
