@@ -6,13 +6,7 @@
  * the token whose hash the registry lists first, and a third run must write nothing.
  */
 import { specFrom } from './harness';
-import {
-  applyTokens,
-  newTokenEnv,
-  resumeMismatches,
-  TOKEN_SPEC_YAML,
-  tokenStateFingerprint,
-} from './tokenSupport';
+import { applyTokens, newTokenEnv, resumeMismatches, TOKEN_SPEC_YAML, tokenStateFingerprint } from './tokenSupport';
 
 // Each 'every k' test applies the whole spec once per write of the reference run (dozens of full
 // applies): seconds on an idle machine, more on a loaded one; a bound, not a performance goal.
