@@ -1,11 +1,8 @@
-import React, { useEffect, useRef } from 'react';
-import { autocompletion, closeBrackets, completionKeymap } from '@codemirror/autocomplete';
-import { EditorState } from '@codemirror/state';
-import { EditorView, keymap, placeholder } from '@codemirror/view';
-import { useTheme2 } from '@grafana/ui';
+import React from 'react';
+import { autocompletion } from '@codemirror/autocomplete';
 
-import { grafanaEditorTheme } from '../../components/editorTheme';
 import { logqlLabelCompletion, type LokiLabelSource } from '../logqlCompletion';
+import { useQueryEditorView } from './useQueryEditorView';
 
 export interface LogQLCodeEditorProps {
   value: string;
@@ -22,47 +19,13 @@ export interface LogQLCodeEditorProps {
  * checked and pinned to the tenant when the query runs.
  */
 export function LogQLCodeEditor({ value, labels, onChange, onRunQuery }: LogQLCodeEditorProps) {
-  const theme = useTheme2();
-  const host = useRef<HTMLDivElement>(null);
-  const view = useRef<EditorView>();
-  const callbacks = useRef({ onChange, onRunQuery });
-  useEffect(() => {
-    callbacks.current = { onChange, onRunQuery };
+  const host = useQueryEditorView({
+    value,
+    onChange,
+    onRunQuery,
+    placeholder: 'LogQL, e.g. {app="api"} |= "error" or sum(count_over_time({app="api"}[$__auto]))',
+    language: () => ({ extensions: [autocompletion({ override: [logqlLabelCompletion(labels)] })] }),
+    deps: [labels],
   });
-
-  useEffect(() => {
-    const state = EditorState.create({
-      doc: value,
-      extensions: [
-        ...grafanaEditorTheme(theme),
-        autocompletion({ override: [logqlLabelCompletion(labels)] }),
-        closeBrackets(),
-        placeholder('LogQL, e.g. {app="api"} |= "error" or sum(count_over_time({app="api"}[$__auto]))'),
-        keymap.of([{ key: 'Shift-Enter', run: () => (callbacks.current.onRunQuery(), true) }, ...completionKeymap]),
-        EditorView.lineWrapping,
-        EditorView.updateListener.of((u) => {
-          if (u.docChanged) {
-            callbacks.current.onChange(u.state.doc.toString());
-          }
-        }),
-        EditorView.domEventHandlers({ blur: () => callbacks.current.onRunQuery() }),
-      ],
-    });
-    view.current = new EditorView({ state, parent: host.current! });
-    return () => {
-      view.current?.destroy();
-      view.current = undefined;
-    };
-    // The view is created once per label source and theme; value changes from outside are synced below.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [labels, theme]);
-
-  useEffect(() => {
-    const v = view.current;
-    if (v && v.state.doc.toString() !== value) {
-      v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: value } });
-    }
-  }, [value]);
-
   return <div ref={host} data-testid="tenantwrapper-logql-editor" aria-label="LogQL query" />;
 }

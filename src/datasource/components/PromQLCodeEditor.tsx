@@ -1,11 +1,8 @@
-import React, { useEffect, useRef } from 'react';
-import { autocompletion, closeBrackets, completionKeymap } from '@codemirror/autocomplete';
-import { EditorState } from '@codemirror/state';
-import { EditorView, keymap, placeholder } from '@codemirror/view';
-import { useTheme2 } from '@grafana/ui';
+import React from 'react';
+import { autocompletion } from '@codemirror/autocomplete';
 import { PromQLExtension, type PrometheusClient } from '@prometheus-io/codemirror-promql';
 
-import { grafanaEditorTheme } from '../../components/editorTheme';
+import { useQueryEditorView } from './useQueryEditorView';
 
 export interface PromQLCodeEditorProps {
   value: string;
@@ -20,52 +17,18 @@ export interface PromQLCodeEditorProps {
  * data comes only from `client`, i.e. the wrapper's tenant-enforced metadata calls.
  */
 export function PromQLCodeEditor({ value, client, onChange, onRunQuery }: PromQLCodeEditorProps) {
-  const theme = useTheme2();
-  const host = useRef<HTMLDivElement>(null);
-  const view = useRef<EditorView>();
-  const callbacks = useRef({ onChange, onRunQuery });
-  useEffect(() => {
-    callbacks.current = { onChange, onRunQuery };
+  const host = useQueryEditorView({
+    value,
+    onChange,
+    onRunQuery,
+    placeholder: 'PromQL, e.g. rate(http_requests_total[$__rate_interval])',
+    language: () => {
+      // The linter is off: it flags every Grafana macro (`[$__rate_interval]`) as a syntax error.
+      // Real errors are reported, with their position, when the query runs (engine + wrapper).
+      const promql = new PromQLExtension().setComplete({ remote: client }).activateLinter(false);
+      return { extensions: [promql.asExtension(), autocompletion()], destroy: () => promql.destroy() };
+    },
+    deps: [client],
   });
-
-  useEffect(() => {
-    // The linter is off: it flags every Grafana macro (`[$__rate_interval]`) as a syntax error.
-    // Real errors are reported, with their position, when the query runs (engine + wrapper).
-    const promql = new PromQLExtension().setComplete({ remote: client }).activateLinter(false);
-    const state = EditorState.create({
-      doc: value,
-      extensions: [
-        promql.asExtension(),
-        ...grafanaEditorTheme(theme),
-        autocompletion(),
-        closeBrackets(),
-        placeholder('PromQL, e.g. rate(http_requests_total[$__rate_interval])'),
-        keymap.of([{ key: 'Shift-Enter', run: () => (callbacks.current.onRunQuery(), true) }, ...completionKeymap]),
-        EditorView.lineWrapping,
-        EditorView.updateListener.of((u) => {
-          if (u.docChanged) {
-            callbacks.current.onChange(u.state.doc.toString());
-          }
-        }),
-        EditorView.domEventHandlers({ blur: () => callbacks.current.onRunQuery() }),
-      ],
-    });
-    view.current = new EditorView({ state, parent: host.current! });
-    return () => {
-      view.current?.destroy();
-      view.current = undefined;
-      promql.destroy();
-    };
-    // The view is created once per client; value changes from outside are synced below.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [client, theme]);
-
-  useEffect(() => {
-    const v = view.current;
-    if (v && v.state.doc.toString() !== value) {
-      v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: value } });
-    }
-  }, [value]);
-
   return <div ref={host} data-testid="tenantwrapper-promql-editor" aria-label="PromQL query" />;
 }
