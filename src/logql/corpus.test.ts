@@ -7,7 +7,8 @@
 import { readFileSync } from 'fs';
 import path from 'path';
 import { createEnforcer, enforceGrafanaQuery, enforceQuery, EnforceError } from './index';
-import { unpinnedSelectors } from './testing/selectorWalk';
+import { GRAFANA_VARIABLE, interpolateForCheck } from './testing/grafanaText';
+import { unpinnedSelectors, walkSelectors } from './testing/selectorWalk';
 
 interface Line {
   expr: string;
@@ -48,7 +49,7 @@ const KNOWN_REJECTED: Array<[RegExp, string]> = [
   ],
 ];
 
-const VARIABLE = /\$\w+|\[\[\w+(?::\w+)?\]\]|\$\{\w+(?:\.[^:^}]+)?(?::[^}]+)?\}/g;
+const VARIABLE = GRAFANA_VARIABLE;
 
 const one = createEnforcer({ label: 'tenant', values: ['a'] });
 const multi = createEnforcer({ label: 'tenant', values: ['b.c', 'a'] });
@@ -61,6 +62,7 @@ describe('corpus.jsonl (real queries from public repositories)', () => {
     const known: string[] = [];
     let enforced = 0;
     let selectors = 0;
+    let grafanaChecked = 0;
     for (const { expr } of lines) {
       const grafana = VARIABLE.test(expr);
       VARIABLE.lastIndex = 0;
@@ -80,6 +82,17 @@ describe('corpus.jsonl (real queries from public repositories)', () => {
         if (before !== after) {
           problems.push(`variables changed: ${JSON.stringify(expr)} -> ${JSON.stringify(out)}`);
         }
+        // What Loki receives once Grafana has filled the variables in: it must parse and be pinned.
+        const concrete = interpolateForCheck(out);
+        if (walkSelectors(concrete).hasErrorNode) {
+          problems.push(`Grafana text does not parse once interpolated: ${JSON.stringify(concrete)}`);
+        }
+        const unpinned = unpinnedSelectors(concrete, 'tenant', '=', 'a');
+        if (unpinned.length > 0) {
+          problems.push(`${JSON.stringify(concrete)} (interpolated): not pinned: ${unpinned.join(', ')}`);
+        }
+        selectors += (concrete.match(/tenant="a"/g) ?? []).length;
+        grafanaChecked++;
         continue;
       }
       const unpinned = unpinnedSelectors(out, 'tenant', '=', 'a');
@@ -96,7 +109,7 @@ describe('corpus.jsonl (real queries from public repositories)', () => {
       }
     }
     console.log(
-      `LogQL corpus: ${lines.length} queries, ${enforced} enforced, ${selectors} selectors pinned, ${known.length} known-rejected (grammar gaps)`
+      `LogQL corpus: ${lines.length} queries, ${enforced} enforced (${grafanaChecked} Grafana texts checked once interpolated), ${selectors} selectors pinned, ${known.length} known-rejected (grammar gaps)`
     );
     expect(problems.slice(0, 20)).toEqual([]);
     expect(enforced + known.length).toBe(lines.length);
